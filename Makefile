@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` serves the demo, `make test` tests it.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install run test lint format messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving http://127.0.0.1:$(PORT)/admin/ (Ctrl-C stops)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Needs GNU gettext (Debian: apt-get install gettext); compiled catalogues are committed.
+# locale/ holds the project's own strings (liaison/ and templates/); each app has its own.
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i representatives -i stations \
+		-i suggestions -i tests -i static -i docs
+	for app in representatives stations suggestions; do \
+		(cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); \
+	done
+	$(PY) manage.py compilemessages -l zh_Hans -i .venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

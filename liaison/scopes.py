@@ -1,0 +1,131 @@
+"""Who may see what: one module, querysets out.
+
+Every page, API call and export fetches through these functions, so that an
+object outside the user's scope is simply not found (a 404, never a leak).
+A committee sees its region's whole subtree, which is a range on the division
+code; a liaison sees their stations; handling-unit staff their units; a
+representative themself and their stations; an administrator everything.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from liaison.models import Region
+from liaison.regions import within
+from liaison.roles import Role
+from representatives.models import Representative
+from stations.models import Station, StationMembership, StationStaff
+from suggestions.models import HandlingUnit, UnitStaff
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_admin: bool = False
+    region_bounds: tuple[tuple[str, str], ...] = ()
+    station_ids: frozenset[int] = frozenset()
+    unit_ids: frozenset[int] = frozenset()
+    representative_id: int | None = None
+    roles: frozenset[str] = field(default=frozenset())
+
+
+_NOBODY = Scope()
+
+
+def scope_of(user) -> Scope:
+    """The user's roles and reach, read once per request and kept on the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _NOBODY
+    cached = getattr(user, "_liaison_scope", None)
+    if cached is not None:
+        return cached
+    regions = Region.objects.filter(committee_staff__user=user).values_list("code", "level")
+    bounds = tuple(Region(code=code, level=level).bounds for code, level in regions)
+    stations = frozenset(
+        StationStaff.objects.filter(user=user).values_list("station_id", flat=True)
+    )
+    units = frozenset(UnitStaff.objects.filter(user=user).values_list("unit_id", flat=True))
+    representative_id = (
+        Representative.objects.filter(user=user).values_list("id", flat=True).first()
+    )
+    roles = {
+        role
+        for role, held in (
+            (Role.ADMIN, user.is_superuser),
+            (Role.COMMITTEE, bool(bounds)),
+            (Role.LIAISON, bool(stations)),
+            (Role.UNIT, bool(units)),
+            (Role.REPRESENTATIVE, representative_id is not None),
+        )
+        if held
+    }
+    scope = Scope(
+        is_admin=user.is_superuser,
+        region_bounds=bounds,
+        station_ids=stations,
+        unit_ids=units,
+        representative_id=representative_id,
+        roles=frozenset(roles),
+    )
+    user._liaison_scope = scope
+    return scope
+
+
+def in_regions(lookup: str, bounds: tuple[tuple[str, str], ...]) -> Q:
+    """``lookup`` (a division-code column) within any of the subtrees; nothing if none."""
+    if not bounds:
+        return Q(pk__in=[])
+    return reduce(or_, (within(lookup, pair) for pair in bounds))
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Region.objects.all()
+    return Region.objects.filter(in_regions("code", scope.region_bounds))
+
+
+def stations_visible_to(user) -> QuerySet[Station]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Station.objects.all()
+    condition = in_regions("region_id", scope.region_bounds) | Q(pk__in=scope.station_ids)
+    if scope.representative_id is not None:
+        condition |= Q(
+            pk__in=StationMembership.objects.current()
+            .filter(representative_id=scope.representative_id)
+            .values("station_id")
+        )
+    return Station.objects.filter(condition)
+
+
+def representatives_visible_to(user) -> QuerySet[Representative]:
+    """Staff see the representatives of their region, and every representative
+    sitting in one of their stations (national ones included)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Representative.objects.all()
+    sitting_in = StationMembership.objects.filter(
+        in_regions("station__region_id", scope.region_bounds) | Q(station_id__in=scope.station_ids)
+    ).values("representative_id")
+    condition = in_regions("region_id", scope.region_bounds) | Q(pk__in=sitting_in)
+    if scope.representative_id is not None:
+        condition |= Q(pk=scope.representative_id)
+    if not (scope.region_bounds or scope.station_ids or scope.representative_id):
+        return Representative.objects.none()
+    return Representative.objects.filter(condition)
+
+
+def units_visible_to(user) -> QuerySet[HandlingUnit]:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return HandlingUnit.objects.all()
+    return HandlingUnit.objects.filter(
+        in_regions("region_id", scope.region_bounds) | Q(pk__in=scope.unit_ids)
+    )
+
+
+def memberships_visible_to(user) -> QuerySet[StationMembership]:
+    return StationMembership.objects.filter(station__in=stations_visible_to(user))

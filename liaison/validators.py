@@ -1,0 +1,63 @@
+"""Validators for what constituents and staff type: phones, ID numbers, plain text."""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+# Landlines as people write them: 0731-84012345, 0731 8401 2345, 84012345.
+LANDLINE_RE = re.compile(r"^(0[0-9]{2,3}-?)?[1-9][0-9]{6,7}(-[0-9]{1,6})?$")
+
+
+def normalize_phone(value: str) -> str:
+    """Full-width digits to ASCII, spaces and the +86 prefix dropped."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    value = re.sub(r"[\s()（）]", "", value)
+    if value.startswith("+86"):
+        value = value[3:]
+    elif value.startswith("0086"):
+        value = value[4:]
+    return value
+
+
+def validate_mobile(value: str) -> None:
+    if not MOBILE_RE.match(normalize_phone(value)):
+        raise ValidationError(
+            _("Enter an 11-digit mainland mobile number, e.g. 13812345678."), code="mobile"
+        )
+
+
+def validate_phone(value: str) -> None:
+    normalized = normalize_phone(value)
+    if not (MOBILE_RE.match(normalized) or LANDLINE_RE.match(normalized)):
+        raise ValidationError(
+            _("Enter a mobile number (13812345678) or a landline (0731-84012345)."),
+            code="phone",
+        )
+
+
+_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_ID_CHECK = "10X98765432"
+
+
+def validate_id_number(value: str) -> None:
+    """Resident ID number (GB 11643): 18 characters with an ISO 7064 check digit."""
+    value = unicodedata.normalize("NFKC", value or "").strip().upper()
+    if not re.match(r"^[0-9]{17}[0-9X]$", value):
+        raise ValidationError(_("An ID number has 18 characters."), code="id_number")
+    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != value[17]:
+        raise ValidationError(_("This ID number's check digit is wrong."), code="id_number")
+
+
+def validate_plain_text(value: str) -> None:
+    """Refuses control and invisible format characters, which only arrive by accident or attack."""
+    for char in value or "":
+        if char in "\n\r\t":
+            continue
+        if unicodedata.category(char) in {"Cc", "Cf"}:
+            raise ValidationError(
+                _("Remove the invisible control characters from this text."), code="control_chars"
+            )

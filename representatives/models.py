@@ -1,0 +1,222 @@
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from liaison import regions
+from liaison.models import Region
+from liaison.regions import RegionLevel
+from liaison.validators import normalize_phone, validate_phone, validate_plain_text
+
+
+class CongressLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township")
+
+
+# The region a representative belongs to is that of the congress they sit in;
+# national deputies are attached to the province whose delegation elected them.
+REGION_LEVEL_OF = {
+    CongressLevel.NATIONAL: RegionLevel.PROVINCE,
+    CongressLevel.PROVINCIAL: RegionLevel.PROVINCE,
+    CongressLevel.CITY: RegionLevel.CITY,
+    CongressLevel.COUNTY: RegionLevel.COUNTY,
+    CongressLevel.TOWNSHIP: RegionLevel.TOWNSHIP,
+}
+
+
+class RepresentativeKind(models.TextChoices):
+    OFFICIAL = "official", _("Official (职务代表)")
+    GRASSROOTS = "grassroots", _("Grassroots (基层代表)")
+
+
+class Gender(models.TextChoices):
+    MALE = "m", _("Male")
+    FEMALE = "f", _("Female")
+
+
+class RepresentativeQuerySet(models.QuerySet):
+    def published(self) -> "RepresentativeQuerySet":
+        return self.filter(published=True)
+
+    def in_region(self, region: Region) -> "RepresentativeQuerySet":
+        return self.filter(regions.within("region", region.bounds))
+
+
+class Representative(models.Model):
+    name = models.CharField(_("name"), max_length=50, validators=[validate_plain_text])
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    level = models.CharField(_("congress level"), max_length=10, choices=CongressLevel.choices)
+    term = models.PositiveSmallIntegerField(_("term (届)"))
+    electoral_district = models.CharField(
+        _("electoral district or unit"), max_length=100, validators=[validate_plain_text]
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="representatives"
+    )
+    work_unit = models.CharField(
+        _("work unit"), max_length=100, blank=True, validators=[validate_plain_text]
+    )
+    position = models.CharField(
+        _("position"), max_length=100, blank=True, validators=[validate_plain_text]
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=RepresentativeKind.choices,
+        default=RepresentativeKind.GRASSROOTS,
+    )
+    public_phone = models.CharField(
+        _("public contact phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    private_phone = models.CharField(
+        _("private phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Used for notices only; never published."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="representatives/", blank=True)
+    published = models.BooleanField(_("published"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="representative",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RepresentativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["level", "name", "id"]
+        indexes = [
+            models.Index(fields=["level", "region"], name="rep_level_region_idx"),
+            models.Index(fields=["region", "level"], name="rep_region_level_idx"),
+            models.Index(fields=["name"], name="rep_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=reduce(
+                    or_,
+                    (
+                        models.Q(level=level) & regions.level_q("region_id", region_level)
+                        for level, region_level in REGION_LEVEL_OF.items()
+                    ),
+                ),
+                name="representative_region_fits_level",
+                violation_error_message=_(
+                    "The region does not fit the congress level: a township representative "
+                    "belongs to a township, a county one to a county, a city one to a city, "
+                    "provincial and national ones to a province."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(term__gte=1), name="representative_term_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_level_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return f"/representatives/{self.pk}/"
+
+    def clean(self) -> None:
+        self.public_phone = normalize_phone(self.public_phone)
+        self.private_phone = normalize_phone(self.private_phone)
+        if self.level and self.region_id:
+            expected = REGION_LEVEL_OF[CongressLevel(self.level)]
+            try:
+                actual = regions.level_of(self.region_id)
+            except ValidationError:
+                return
+            if actual != expected:
+                raise ValidationError(
+                    {
+                        "region": _(
+                            "A %(level)s representative belongs to a %(expected)s, "
+                            "not a %(actual)s."
+                        )
+                        % {
+                            "level": self.get_level_display(),
+                            "expected": expected.label,
+                            "actual": RegionLevel(actual).label,
+                        }
+                    }
+                )
+
+
+class GroupKind(models.TextChoices):
+    LEVEL = "level", _("One level")
+    MIXED = "mixed", _("Mixed levels")
+    INDUSTRY = "industry", _("Industry")
+
+
+class RepresentativeGroup(models.Model):
+    """代表小组: representatives who act together, with a leader and a liaison."""
+
+    name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
+    kind = models.CharField(_("kind"), max_length=10, choices=GroupKind.choices)
+    level = models.CharField(
+        _("congress level"),
+        max_length=10,
+        choices=CongressLevel.choices,
+        blank=True,
+        help_text=_("Only for groups of one level."),
+    )
+    industry = models.CharField(_("industry"), max_length=50, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="groups"
+    )
+    leader = models.ForeignKey(
+        Representative,
+        verbose_name=_("leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_groups",
+    )
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("liaison"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="liaised_groups",
+    )
+    members = models.ManyToManyField(
+        Representative, verbose_name=_("members"), related_name="groups", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("representative group")
+        verbose_name_plural = _("representative groups")
+        ordering = ["region", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="level", level__gt="") | ~models.Q(kind="level"),
+                name="group_of_one_level_has_level",
+                violation_error_message=_("A group of one level must say which level."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="industry", industry__gt="") | ~models.Q(kind="industry"),
+                name="industry_group_has_industry",
+                violation_error_message=_("An industry group must name its industry."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from liaison import regions
+from liaison.models import Region
+from liaison.validators import validate_phone, validate_plain_text
+
+
+class UnitKind(models.TextChoices):
+    GOVERNMENT = "government", _("Government department")
+    COURT = "court", _("Court")
+    PROCURATORATE = "procuratorate", _("Procuratorate")
+    OTHER = "other", _("Other")
+
+
+class HandlingUnitQuerySet(models.QuerySet):
+    def in_region(self, region: Region) -> "HandlingUnitQuerySet":
+        return self.filter(regions.within("region", region.bounds))
+
+
+class HandlingUnit(models.Model):
+    """承办单位: a department that receives cases and suggestions and replies."""
+
+    name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
+    kind = models.CharField(
+        _("kind"), max_length=15, choices=UnitKind.choices, default=UnitKind.GOVERNMENT
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="units"
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = HandlingUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        ordering = ["region", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="unit_name_unique_in_region")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitStaff(models.Model):
+    unit = models.ForeignKey(
+        HandlingUnit,
+        verbose_name=_("handling unit"),
+        on_delete=models.CASCADE,
+        related_name="staff",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="unit_roles",
+    )
+
+    class Meta:
+        verbose_name = _("handling-unit staff")
+        verbose_name_plural = _("handling-unit staff")
+        constraints = [models.UniqueConstraint(fields=["unit", "user"], name="unit_staff_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.user}"

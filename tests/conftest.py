@@ -1,0 +1,28 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with the reason on a developer's machine; fail under CI, which must run everything."""
+    if condition:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI runs every test)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres(db):
+    require(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison",
+    )
+
+
+@pytest.fixture
+def redis_url():
+    require(bool(settings.REDIS_URL), "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+    return settings.REDIS_URL
