@@ -71,8 +71,10 @@ def parent_code(code: str) -> str | None:
 
 
 def level_q(field: str, level: str) -> models.Q:
-    """A condition that ``field`` holds a code of ``level``, usable in a CheckConstraint
-    (also on a foreign key to Region, whose column is the code).
+    """A condition that ``field`` holds a code of ``level``, usable in a CheckConstraint.
+
+    On a foreign key to Region (whose column is the code) pass the field's name,
+    ``"region"``, not ``"region_id"``: model validation only evaluates names it knows.
 
     A code is of level L when its digits past L's prefix are zeros and the part
     L adds to its parent's prefix is not.

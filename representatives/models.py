@@ -112,7 +112,7 @@ class Representative(models.Model):
                 condition=reduce(
                     or_,
                     (
-                        models.Q(level=level) & regions.level_q("region_id", region_level)
+                        models.Q(level=level) & regions.level_q("region", region_level)
                         for level, region_level in REGION_LEVEL_OF.items()
                     ),
                 ),

@@ -54,8 +54,8 @@ class Station(models.Model):
         indexes = [models.Index(fields=["region", "active"], name="station_region_active_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=regions.level_q("region_id", RegionLevel.TOWNSHIP)
-                | regions.level_q("region_id", RegionLevel.VILLAGE),
+                condition=regions.level_q("region", RegionLevel.TOWNSHIP)
+                | regions.level_q("region", RegionLevel.VILLAGE),
                 name="station_region_is_township_or_village",
                 violation_error_message=_(
                     "A station sits in a township/street or a village/community."

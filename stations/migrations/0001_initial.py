@@ -149,7 +149,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='station',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Right(models.F('region_id'), 3), '000'), models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Right(models.F('region_id'), 6), '000000'), _negated=True)), models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Right(models.F('region_id'), 3), '000'), _negated=True), _connector='OR'), name='station_region_is_township_or_village', violation_error_message='A station sits in a township/street or a village/community.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Right(models.F('region'), 3), '000'), models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Right(models.F('region'), 6), '000000'), _negated=True)), models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Right(models.F('region'), 3), '000'), _negated=True), _connector='OR'), name='station_region_is_township_or_village', violation_error_message='A station sits in a township/street or a village/community.'),
         ),
         migrations.AddConstraint(
             model_name='station',
