@@ -5,19 +5,25 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison import regions
 from liaison.models import Region
 from liaison.regions import RegionLevel
-from liaison.validators import normalize_phone, validate_phone, validate_plain_text
+from liaison.validators import (
+    normalize_phone,
+    validate_mobile,
+    validate_phone,
+    validate_plain_text,
+)
 
 
 class CongressLevel(models.TextChoices):
-    NATIONAL = "national", _("National")
-    PROVINCIAL = "provincial", _("Provincial")
-    CITY = "city", _("City")
-    COUNTY = "county", _("County")
-    TOWNSHIP = "township", _("Township")
+    NATIONAL = "national", pgettext_lazy("congress level", "National")
+    PROVINCIAL = "provincial", pgettext_lazy("congress level", "Provincial")
+    CITY = "city", pgettext_lazy("congress level", "City")
+    COUNTY = "county", pgettext_lazy("congress level", "County")
+    TOWNSHIP = "township", pgettext_lazy("congress level", "Township")
 
 
 # The region a representative belongs to is that of the congress they sit in;
@@ -76,11 +82,11 @@ class Representative(models.Model):
         _("public contact phone"), max_length=20, blank=True, validators=[validate_phone]
     )
     private_phone = models.CharField(
-        _("private phone"),
+        _("private mobile"),
         max_length=20,
         blank=True,
-        validators=[validate_phone],
-        help_text=_("Used for notices only; never published."),
+        validators=[validate_mobile],
+        help_text=_("Used for SMS notices only; never published."),
     )
     email = models.EmailField(_("email"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="representatives/", blank=True)

@@ -88,7 +88,7 @@ def test_representative_phone_is_refused_in_chinese_and_nothing_saved():
     rep = RepresentativeFactory.build(private_phone="12345", region=region("430121000000"))
     with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
         rep.full_clean()
-    assert "手机号" in messages(error.value)
+    assert "11位手机号" in messages(error.value)
     assert not Representative.objects.exists()
 
 

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('position', models.CharField(blank=True, max_length=100, validators=[liaison.validators.validate_plain_text], verbose_name='position')),
                 ('kind', models.CharField(choices=[('official', 'Official (职务代表)'), ('grassroots', 'Grassroots (基层代表)')], default='grassroots', max_length=10, verbose_name='kind')),
                 ('public_phone', models.CharField(blank=True, max_length=20, validators=[liaison.validators.validate_phone], verbose_name='public contact phone')),
-                ('private_phone', models.CharField(blank=True, help_text='Used for notices only; never published.', max_length=20, validators=[liaison.validators.validate_phone], verbose_name='private phone')),
+                ('private_phone', models.CharField(blank=True, help_text='Used for SMS notices only; never published.', max_length=20, validators=[liaison.validators.validate_mobile], verbose_name='private mobile')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('photo', models.ImageField(blank=True, upload_to='representatives/', verbose_name='photo')),
                 ('published', models.BooleanField(default=True, verbose_name='published')),
