@@ -210,7 +210,7 @@ class RepresentativeGroup(models.Model):
     class Meta:
         verbose_name = _("representative group")
         verbose_name_plural = _("representative groups")
-        ordering = ["region", "name"]
+        ordering = ["region_id", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="level", level__gt="") | ~models.Q(kind="level"),

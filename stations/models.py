@@ -50,7 +50,7 @@ class Station(models.Model):
     class Meta:
         verbose_name = _("station")
         verbose_name_plural = _("stations")
-        ordering = ["region", "name"]
+        ordering = ["region_id", "name"]
         indexes = [models.Index(fields=["region", "active"], name="station_region_active_idx")]
         constraints = [
             models.CheckConstraint(

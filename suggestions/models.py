@@ -40,7 +40,7 @@ class HandlingUnit(models.Model):
     class Meta:
         verbose_name = _("handling unit")
         verbose_name_plural = _("handling units")
-        ordering = ["region", "name"]
+        ordering = ["region_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="unit_name_unique_in_region")
         ]

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'representative group',
                 'verbose_name_plural': 'representative groups',
-                'ordering': ['region', 'name'],
+                'ordering': ['region_id', 'name'],
             },
         ),
         migrations.AddIndex(

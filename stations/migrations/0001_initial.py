@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'station',
                 'verbose_name_plural': 'stations',
-                'ordering': ['region', 'name'],
+                'ordering': ['region_id', 'name'],
             },
         ),
         migrations.AddField(

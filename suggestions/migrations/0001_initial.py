@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'handling unit',
                 'verbose_name_plural': 'handling units',
-                'ordering': ['region', 'name'],
+                'ordering': ['region_id', 'name'],
             },
         ),
         migrations.CreateModel(
