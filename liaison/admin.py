@@ -107,3 +107,6 @@ class JurisdictionSettingsAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+from liaison import admin_users  # noqa: E402,F401  (registers users with their roles)

@@ -197,3 +197,34 @@ def test_representative_filters_by_level_and_station(admin_client):
     assert "不在站" not in page
     page = admin_client.get(f"{url}?level__exact=city").content.decode()
     assert "不在站" in page
+
+
+def test_user_page_shows_and_saves_roles(admin_client):
+    station = StationFactory()
+    user = UserFactory(username="newliaison")
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "联工委成员" in page
+    assert "联络站工作人员" in page
+    form = {
+        "username": "newliaison",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "committee_memberships-TOTAL_FORMS": 0,
+        "committee_memberships-INITIAL_FORMS": 0,
+        "station_roles-TOTAL_FORMS": 1,
+        "station_roles-INITIAL_FORMS": 0,
+        "station_roles-0-station": station.pk,
+        "station_roles-0-role": "liaison",
+        "unit_roles-TOTAL_FORMS": 0,
+        "unit_roles-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    from liaison.scopes import stations_visible_to
+
+    assert list(stations_visible_to(type(user).objects.get(pk=user.pk))) == [station]
