@@ -1,9 +1,15 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from liaison import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("stations.urls")),
+    # Uploaded photos in development; production serves MEDIA_ROOT from the proxy.
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
