@@ -107,3 +107,7 @@ class JurisdictionSettingsAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+# Registered from its own module.
+import liaison.notifications.admin  # noqa: E402, F401

@@ -1,17 +1,25 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
-from liaison.scopes import stations_visible_to
+from liaison.scopes import reception_days_visible_to, stations_visible_to
 from stations.models import (
     ChecklistItem,
     DutyAssignment,
     ReceptionDay,
+    ReceptionNotice,
+    ReceptionStatus,
     Station,
     StationChecklist,
     StationMembership,
     StationStaff,
+)
+from stations.reception import (
+    ReceptionDayError,
+    reception_day_hold,
+    reception_day_publish,
+    reception_day_unpublish,
 )
 
 
@@ -84,14 +92,72 @@ class DutyInline(admin.TabularInline):
     model = DutyAssignment
     extra = 0
     autocomplete_fields = ["representative"]
+    readonly_fields = ["kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.status == ReceptionStatus.PLANNED
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+class StationRegionFilter(RegionSubtreeFilter):
+    field = "station__region_id"
 
 
 @admin.register(ReceptionDay)
-class ReceptionDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "station", "start_time", "end_time", "status"]
-    list_filter = ["status", "date"]
+class ReceptionDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_function = reception_days_visible_to
+    list_display = [
+        "date",
+        "station",
+        "start_time",
+        "end_time",
+        "status",
+        "notice_date",
+        "noticed_at",
+    ]
+    list_filter = ["status", "date", StationRegionFilter]
     date_hierarchy = "date"
     search_fields = ["station__name", "place"]
     list_select_related = ["station"]
     autocomplete_fields = ["station"]
+    readonly_fields = ["status", "cancel_reason", "notice_date", "published_at", "noticed_at"]
     inlines = [DutyInline]
+    actions = ["publish", "unpublish", "hold"]
+
+    def _apply(self, request, queryset, service):
+        done, refused = 0, []
+        for day in queryset:
+            try:
+                service(day=day)
+            except ReceptionDayError as error:
+                refused.append(f"{day}: {' '.join(error.messages)}")
+            else:
+                done += 1
+        self.message_user(request, _("%(count)d reception days changed.") % {"count": done})
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description=_("Publish the selected reception days"))
+    def publish(self, request, queryset):
+        self._apply(request, queryset, reception_day_publish)
+
+    @admin.action(description=_("Take the selected reception days back to planned"))
+    def unpublish(self, request, queryset):
+        self._apply(request, queryset, reception_day_unpublish)
+
+    @admin.action(description=_("Mark the selected reception days as held"))
+    def hold(self, request, queryset):
+        self._apply(request, queryset, reception_day_hold)
+
+
+@admin.register(ReceptionNotice)
+class ReceptionNoticeAdmin(admin.ModelAdmin):
+    list_display = ["reception_day", "published_at", "withdrawn_at"]
+    list_select_related = ["reception_day__station"]
+    search_fields = ["reception_day__station__name", "text"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["reception_day", "text", "published_at", "withdrawn_at"]
+
+    def has_add_permission(self, request):
+        return False
