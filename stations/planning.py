@@ -62,6 +62,8 @@ class SettingsResolver:
         self._default = JurisdictionSettings()
 
     def __call__(self, region_code: str) -> JurisdictionSettings:
+        if not self._rows:
+            return self._default
         for code in reversed(regions.ancestor_codes(region_code)):
             if code in self._rows:
                 return self._rows[code]
@@ -111,15 +113,17 @@ def reception_plan_generate(*, year: int, stations: QuerySet[Station]) -> PlanRe
         station__in=stations, date__year=year
     ).values_list("station_id", "date"):
         existing[station_id].add(date)
+    rules = {station.pk: rules_for(station.region_id) for station in stations}
+    dates = {id(r): monthly_dates(year, r, calendar) for r in rules.values()}
     new_days = [
         ReceptionDay(
             station=station,
             date=date,
             place=station.address,
-            notice_lead_workdays=rules_for(station.region_id).notice_lead_workdays,
+            notice_lead_workdays=rules[station.pk].notice_lead_workdays,
         )
         for station in stations
-        for date in monthly_dates(year, rules_for(station.region_id), calendar)
+        for date in dates[id(rules[station.pk])]
         if date not in existing[station.pk]
     ]
     ReceptionDay.objects.bulk_create(new_days, batch_size=500)
@@ -149,8 +153,7 @@ def reception_plan_generate(*, year: int, stations: QuerySet[Station]) -> PlanRe
 
     duties = []
     for station in stations:
-        rules = rules_for(station.region_id)
-        duties += _assign(empty[station.pk], seats[station.pk], rules, busy, done)
+        duties += _assign(empty[station.pk], seats[station.pk], rules[station.pk], busy, done)
     DutyAssignment.objects.bulk_create(duties, batch_size=1000)
     report.duties_created = len(duties)
     report.below_target = representatives_below_target(year=year, stations=stations)

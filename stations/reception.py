@@ -75,6 +75,20 @@ def notice_date_for(day: ReceptionDay, calendar: WorkdayCalendar | None = None) 
     return calendar.shift(day.date, -day.notice_lead_workdays).date
 
 
+class NoticeDates:
+    """Notice dates for many days: one calendar query, each (date, lead) counted once."""
+
+    def __init__(self, around: dt.date):
+        self._calendar = WorkdayCalendar(around)
+        self._known: dict[tuple[dt.date, int], dt.date] = {}
+
+    def __call__(self, day: ReceptionDay) -> dt.date:
+        key = (day.date, day.notice_lead_workdays)
+        if key not in self._known:
+            self._known[key] = notice_date_for(day, self._calendar)
+        return self._known[key]
+
+
 @transaction.atomic
 def reception_day_publish(*, day: ReceptionDay, today: dt.date | None = None) -> ReceptionDay:
     day = _locked(day)
@@ -104,11 +118,11 @@ def reception_days_publish(*, days: Iterable[ReceptionDay], today: dt.date | Non
     )
     if not rows:
         return 0
-    calendar = WorkdayCalendar(rows[len(rows) // 2].date)
+    notice_dates = NoticeDates(rows[len(rows) // 2].date)
     now = timezone.now()
     for row in rows:
         row.status, row.published_at = S.PUBLISHED, now
-        row.notice_date = notice_date_for(row, calendar)
+        row.notice_date = notice_dates(row)
     ReceptionDay.objects.bulk_update(rows, ["status", "notice_date", "published_at"], 500)
     return len(rows)
 
