@@ -112,8 +112,12 @@ def reception_days_publish(*, days: Iterable[ReceptionDay], today: dt.date | Non
     ids = [day.pk for day in days]
     rows = list(
         ReceptionDay.objects.select_for_update()
-        .filter(pk__in=ids, status=S.PLANNED, date__gte=today, duties__isnull=False)
-        .distinct()
+        .filter(pk__in=ids, status=S.PLANNED, date__gte=today)
+        .filter(
+            pk__in=DutyAssignment.objects.filter(reception_day_id__in=ids).values(
+                "reception_day_id"
+            )
+        )
         .order_by("date")
     )
     if not rows:

@@ -10,8 +10,10 @@ message accepted once is never accepted twice, with no "sending" state to expire
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -28,6 +30,7 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    more_due: bool = False
 
     @property
     def handled(self) -> int:
@@ -60,32 +63,38 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 
 def notifications_deliver(*, limit: int | None = None) -> DeliveryReport:
-    """Deliver due notifications until none is left or ``limit`` were handled."""
+    """Deliver due notifications until none is left, ``limit`` were handled, or the
+    time budget (below the task's soft time limit, even with a slow gateway) is spent."""
     limit = limit or settings.NOTIFY_BATCH_SIZE
+    stop_at = time.monotonic() + settings.NOTIFY_TASK_BUDGET_SECONDS
     report = DeliveryReport()
     backend = get_backend()
-    while report.handled < limit:
+    while report.handled < limit and time.monotonic() < stop_at:
         outcome = _deliver_one(backend)
         if outcome is None:
             break
         setattr(report, outcome, getattr(report, outcome) + 1)
+    report.more_due = report.handled > 0 and _due(timezone.now()).exists()
     return report
+
+
+def _due(now):
+    return Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
 
 
 @transaction.atomic
 def _deliver_one(backend) -> str | None:
     now = timezone.now()
     notification = (
-        Notification.objects.select_for_update(skip_locked=True)
-        .filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "id")
-        .first()
+        _due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "id").first()
     )
     if notification is None:
         return None
     notification.attempts += 1
     try:
         _send(notification, backend)
+    except SoftTimeLimitExceeded:
+        raise  # the task is out of time: roll back, the row stays pending
     except Exception as error:  # any channel failure is retried; the text holds no secrets
         notification.last_error = f"{type(error).__name__}: {error}"[:2000]
         if notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
