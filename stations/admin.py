@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from liaison.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
@@ -17,9 +19,11 @@ from stations.models import (
 )
 from stations.reception import (
     ReceptionDayError,
+    check_duty,
     reception_day_hold,
     reception_day_publish,
     reception_day_unpublish,
+    reception_day_update,
 )
 
 
@@ -88,8 +92,28 @@ class StationMembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["representative", "station"]
 
 
+class DutyFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        day = self.instance
+        if not day.date or not day.station_id:
+            return
+        ids = [
+            form.cleaned_data["representative"].pk
+            for form in self.forms
+            if form.cleaned_data.get("representative") and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            check_duty(
+                station_id=day.station_id, date=day.date, representative_ids=ids, day_id=day.pk
+            )
+        except ReceptionDayError as error:
+            raise ValidationError(error.messages) from error
+
+
 class DutyInline(admin.TabularInline):
     model = DutyAssignment
+    formset = DutyFormSet
     extra = 0
     autocomplete_fields = ["representative"]
     readonly_fields = ["kind"]
@@ -124,6 +148,25 @@ class ReceptionDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "cancel_reason", "notice_date", "published_at", "noticed_at"]
     inlines = [DutyInline]
     actions = ["publish", "unpublish", "hold"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None:
+            fields.append("station")
+            if obj.status != ReceptionStatus.PLANNED:
+                fields += ["date", "start_time", "end_time", "place", "notice_lead_workdays"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, which keeps the duties' copy of the date in step.
+        fields = ["date", "start_time", "end_time", "place", "notice_lead_workdays"]
+        reception_day_update(
+            day=obj,
+            **{name: form.cleaned_data[name] for name in fields if name in form.changed_data},
+        )
 
     def _apply(self, request, queryset, service):
         done, refused = 0, []

@@ -225,8 +225,8 @@ def reception_day_update(
     day.save(update_fields=changed)
     if "date" in changed:
         # The duty rows copy the date; a clash with another station shows up here.
-        duties = list(day.duties.all())
-        _refuse_double_booking(day, [d.representative_id for d in duties], exclude_day=True)
+        ids = list(day.duties.values_list("representative_id", flat=True))
+        check_duty(station_id=day.station_id, date=day.date, representative_ids=ids, day_id=day.pk)
         day.duties.update(date=day.date)
     return day
 
@@ -240,17 +240,7 @@ def reception_day_set_duty(
     if day.status != S.PLANNED:
         raise ReceptionDayError(_("Only a planned reception day can be edited."))
     ids = [rep.pk for rep in representatives]
-    seated = set(
-        StationMembership.objects.current(day.date)
-        .filter(station_id=day.station_id, representative_id__in=ids)
-        .values_list("representative_id", flat=True)
-    )
-    if outsiders := [rep.name for rep in representatives if rep.pk not in seated]:
-        raise ReceptionDayError(
-            _("Not seated in this station on that day: %(names)s.")
-            % {"names": "、".join(outsiders)}
-        )
-    _refuse_double_booking(day, ids, exclude_day=True)
+    check_duty(station_id=day.station_id, date=day.date, representative_ids=ids, day_id=day.pk)
     day.duties.exclude(representative_id__in=ids).delete()
     present = set(day.duties.values_list("representative_id", flat=True))
     DutyAssignment.objects.bulk_create(
@@ -261,13 +251,31 @@ def reception_day_set_duty(
     return day
 
 
-def _refuse_double_booking(day: ReceptionDay, ids: list[int], *, exclude_day: bool) -> None:
-    clashes = DutyAssignment.objects.filter(date=day.date, representative_id__in=ids)
-    if exclude_day:
-        clashes = clashes.exclude(reception_day=day)
+def check_duty(
+    *, station_id: int, date: dt.date, representative_ids: list[int], day_id: int | None
+) -> None:
+    """Refuse representatives not seated in the station on ``date`` or already on duty
+    elsewhere that day (the admin's forms call this too)."""
+    seated = set(
+        StationMembership.objects.current(date)
+        .filter(station_id=station_id, representative_id__in=representative_ids)
+        .values_list("representative_id", flat=True)
+    )
+    if outsiders := set(representative_ids) - seated:
+        names = Representative.objects.filter(pk__in=outsiders).values_list("name", flat=True)
+        raise ReceptionDayError(
+            _("Not seated in this station on that day: %(names)s.") % {"names": "、".join(names)}
+        )
+    _refuse_double_booking(date, representative_ids, day_id)
+
+
+def _refuse_double_booking(date: dt.date, ids: list[int], day_id: int | None) -> None:
+    clashes = DutyAssignment.objects.filter(date=date, representative_id__in=ids)
+    if day_id:
+        clashes = clashes.exclude(reception_day_id=day_id)
     names = list(clashes.values_list("representative__name", flat=True))
     if names:
         raise ReceptionDayError(
             _("Already on duty elsewhere on %(date)s: %(names)s.")
-            % {"date": day.date.isoformat(), "names": "、".join(names)}
+            % {"date": date.isoformat(), "names": "、".join(names)}
         )
