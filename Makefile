@@ -21,7 +21,11 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/admin/ (Ctrl-C stops)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# Without Redis there is no beat: a sweep loop beside the server sends notices
+	@# (every 5 minutes; the sweeps are idempotent) and stops with it.
+	$(PY) manage.py run_sweeps --every 300 & sweeps=$$!; \
+		trap 'kill $$sweeps 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -109,4 +109,6 @@ class JurisdictionSettingsAdmin(admin.ModelAdmin):
     ]
 
 
-from liaison import admin_users  # noqa: E402,F401  (registers users with their roles)
+# Registered from their own modules: users with their roles, and the outbox.
+import liaison.admin_users  # noqa: E402
+import liaison.notifications.admin  # noqa: E402, F401

@@ -1,9 +1,38 @@
+"""The Celery app and the one place where periodic work is scheduled.
+
+Every entry is a sweep that finds what is due in the database (including what a
+stopped scheduler missed) and is safe to run twice; nothing is scheduled as a
+far-future ETA task. Times are Asia/Shanghai (CELERY_TIMEZONE).
+"""
+
 import os
 
-from celery import Celery
+from celery import Celery, signals
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
 
 app = Celery("liaison")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+SWEEPS = {
+    # Notices go out in the morning of their notice date, before offices open.
+    "reception-notices": {
+        "task": "stations.tasks.send_reception_notices",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Retries after backoff, and anything a lost task left pending.
+    "deliver-notifications": {
+        "task": "liaison.tasks.deliver_notifications",
+        "schedule": crontab(minute="*"),
+    },
+}
+app.conf.beat_schedule = SWEEPS
+
+
+@signals.worker_ready.connect
+def _drain_outbox_on_start(sender, **kwargs):
+    # A worker killed mid-batch left pending rows (its task message waits for the
+    # broker's visibility timeout); a starting worker picks them up at once.
+    sender.app.send_task("liaison.tasks.deliver_notifications")

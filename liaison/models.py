@@ -192,3 +192,7 @@ class JurisdictionSettings(models.Model):
 
     def duty_days_for(self, level: str) -> int:
         return getattr(self, f"duty_days_{level}")
+
+
+# The outbox lives in its own module; importing it here registers it with this app.
+from liaison.notifications.models import Notification  # noqa: E402, F401

@@ -17,7 +17,7 @@ from liaison.models import Region
 from liaison.regions import within
 from liaison.roles import Role
 from representatives.models import Representative
-from stations.models import Station, StationMembership, StationStaff
+from stations.models import ReceptionDay, Station, StationMembership, StationStaff
 from suggestions.models import HandlingUnit, UnitStaff
 
 
@@ -129,3 +129,7 @@ def units_visible_to(user) -> QuerySet[HandlingUnit]:
 
 def memberships_visible_to(user) -> QuerySet[StationMembership]:
     return StationMembership.objects.filter(station__in=stations_visible_to(user))
+
+
+def reception_days_visible_to(user) -> QuerySet[ReceptionDay]:
+    return ReceptionDay.objects.filter(station__in=stations_visible_to(user))

@@ -69,6 +69,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no row locks: IMMEDIATE takes the write lock when a transaction
+    # starts, so the web server and the sweep loop of the embedded mode never
+    # both claim one outbox row.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # APPS
@@ -179,6 +186,24 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # Must exceed the longest task, or Redis hands an unacknowledged task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+# The daily sweeps and their times (Asia/Shanghai) are defined in liaison/celery.py.
+
+# NOTIFICATIONS
+# SMS_BACKEND: "console" (the log, or SMS_FILE_PATH as JSON lines), "http" (a gateway
+# at SMS_GATEWAY_URL) or the dotted path of an SmsBackend subclass.
+SMS_BACKEND = env("SMS_BACKEND", "console")
+SMS_FILE_PATH = env("SMS_FILE_PATH")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
+SMS_GATEWAY_TIMEOUT = float(env("SMS_GATEWAY_TIMEOUT", "10"))
+NOTIFY_BATCH_SIZE = int(env("NOTIFY_BATCH_SIZE", "500"))
+NOTIFY_PARALLEL_TASKS = int(env("NOTIFY_PARALLEL_TASKS", "4"))
+# A delivery task stops claiming rows after this long, well inside its soft time limit.
+NOTIFY_TASK_BUDGET_SECONDS = int(env("NOTIFY_TASK_BUDGET_SECONDS", "120"))
+NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "8"))
+NOTIFY_RETRY_BASE_SECONDS = int(env("NOTIFY_RETRY_BASE_SECONDS", "60"))
+NOTIFY_RETRY_MAX_SECONDS = int(env("NOTIFY_RETRY_MAX_SECONDS", str(6 * 60 * 60)))
 
 # REST FRAMEWORK
 REST_FRAMEWORK = {

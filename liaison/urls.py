@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The public site is served by stations/, which owns memberships and reception days
+    # (representatives/ must not import stations/).
     path("", include("stations.urls")),
     # Uploaded photos in development; production serves MEDIA_ROOT from the proxy.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),

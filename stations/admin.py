@@ -1,17 +1,29 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from liaison.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
-from liaison.scopes import stations_visible_to
+from liaison.scopes import reception_days_visible_to, stations_visible_to
 from stations.models import (
     ChecklistItem,
     DutyAssignment,
     ReceptionDay,
+    ReceptionNotice,
+    ReceptionStatus,
     Station,
     StationChecklist,
     StationMembership,
     StationStaff,
+)
+from stations.reception import (
+    ReceptionDayError,
+    check_duty,
+    reception_day_hold,
+    reception_day_publish,
+    reception_day_unpublish,
+    reception_day_update,
 )
 
 
@@ -80,18 +92,115 @@ class StationMembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["representative", "station"]
 
 
+class DutyFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        day = self.instance
+        if not day.date or not day.station_id:
+            return
+        ids = [
+            form.cleaned_data["representative"].pk
+            for form in self.forms
+            if form.cleaned_data.get("representative") and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            check_duty(
+                station_id=day.station_id, date=day.date, representative_ids=ids, day_id=day.pk
+            )
+        except ReceptionDayError as error:
+            raise ValidationError(error.messages) from error
+
+
 class DutyInline(admin.TabularInline):
     model = DutyAssignment
+    formset = DutyFormSet
     extra = 0
     autocomplete_fields = ["representative"]
+    readonly_fields = ["kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.status == ReceptionStatus.PLANNED
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+class StationRegionFilter(RegionSubtreeFilter):
+    field = "station__region_id"
 
 
 @admin.register(ReceptionDay)
-class ReceptionDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "station", "start_time", "end_time", "status"]
-    list_filter = ["status", "date"]
+class ReceptionDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_function = reception_days_visible_to
+    list_display = [
+        "date",
+        "station",
+        "start_time",
+        "end_time",
+        "status",
+        "notice_date",
+        "noticed_at",
+    ]
+    list_filter = ["status", "date", StationRegionFilter]
     date_hierarchy = "date"
     search_fields = ["station__name", "place"]
     list_select_related = ["station"]
     autocomplete_fields = ["station"]
+    readonly_fields = ["status", "cancel_reason", "notice_date", "published_at", "noticed_at"]
     inlines = [DutyInline]
+    actions = ["publish", "unpublish", "hold"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None:
+            fields.append("station")
+            if obj.status != ReceptionStatus.PLANNED:
+                fields += ["date", "start_time", "end_time", "place", "notice_lead_workdays"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, which keeps the duties' copy of the date in step.
+        fields = ["date", "start_time", "end_time", "place", "notice_lead_workdays"]
+        reception_day_update(
+            day=obj,
+            **{name: form.cleaned_data[name] for name in fields if name in form.changed_data},
+        )
+
+    def _apply(self, request, queryset, service):
+        done, refused = 0, []
+        for day in queryset:
+            try:
+                service(day=day)
+            except ReceptionDayError as error:
+                refused.append(f"{day}: {' '.join(error.messages)}")
+            else:
+                done += 1
+        self.message_user(request, _("%(count)d reception days changed.") % {"count": done})
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description=_("Publish the selected reception days"))
+    def publish(self, request, queryset):
+        self._apply(request, queryset, reception_day_publish)
+
+    @admin.action(description=_("Take the selected reception days back to planned"))
+    def unpublish(self, request, queryset):
+        self._apply(request, queryset, reception_day_unpublish)
+
+    @admin.action(description=_("Mark the selected reception days as held"))
+    def hold(self, request, queryset):
+        self._apply(request, queryset, reception_day_hold)
+
+
+@admin.register(ReceptionNotice)
+class ReceptionNoticeAdmin(admin.ModelAdmin):
+    list_display = ["reception_day", "published_at", "withdrawn_at"]
+    list_select_related = ["reception_day__station"]
+    search_fields = ["reception_day__station__name", "text"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["reception_day", "text", "published_at", "withdrawn_at"]
+
+    def has_add_permission(self, request):
+        return False

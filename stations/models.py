@@ -7,7 +7,7 @@ from liaison import regions
 from liaison.models import Region
 from liaison.regions import RegionLevel
 from liaison.validators import validate_plain_text
-from representatives.models import Representative
+from representatives.models import Representative, RepresentativeKind
 
 
 class StationKind(models.TextChoices):
@@ -246,6 +246,11 @@ class ReceptionDay(models.Model):
         _("notice lead (working days)"), default=5
     )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    # Set when the day is published, from its date and lead on the working-day calendar,
+    # so that the notice sweep is one indexed range query.
+    notice_date = models.DateField(_("notice date"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    noticed_at = models.DateTimeField(_("notice sent"), null=True, blank=True, editable=False)
     representatives = models.ManyToManyField(
         Representative,
         through="DutyAssignment",
@@ -261,6 +266,11 @@ class ReceptionDay(models.Model):
         indexes = [
             models.Index(fields=["date", "status"], name="reception_date_status_idx"),
             models.Index(fields=["station", "date"], name="reception_station_date_idx"),
+            models.Index(
+                fields=["notice_date", "id"],
+                condition=models.Q(status="published", noticed_at__isnull=True),
+                name="reception_notice_due_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["station", "date"], name="reception_day_unique"),
@@ -273,6 +283,15 @@ class ReceptionDay(models.Model):
                 condition=~models.Q(status="cancelled") | models.Q(cancel_reason__gt=""),
                 name="reception_cancel_has_reason",
                 violation_error_message=_("Say why the reception day is cancelled."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="planned") | models.Q(published_at__isnull=False),
+                name="reception_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(notice_lead_workdays__lte=30),
+                name="reception_notice_lead_at_most_30",
+                violation_error_message=_("The notice lead is at most 30 working days."),
             ),
         ]
 
@@ -295,10 +314,16 @@ class DutyAssignment(models.Model):
     )
     # Denormalised so that "never the same person in two places on one day" is a constraint.
     date = models.DateField(_("date"), editable=False)
+    # The kind on the day of duty, so a plan shows its official and grassroots pair even
+    # after a representative's post changes.
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=RepresentativeKind.choices, editable=False
+    )
 
     class Meta:
         verbose_name = _("on-duty representative")
         verbose_name_plural = _("on-duty representatives")
+        indexes = [models.Index(fields=["reception_day", "kind"], name="duty_day_kind_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["representative", "date"],
@@ -313,4 +338,30 @@ class DutyAssignment(models.Model):
     def save(self, *args, **kwargs):
         # The copy of the day's date must never drift from the reception day it copies.
         self.date = self.reception_day.date
+        self.kind = self.kind or self.representative.kind
         super().save(*args, **kwargs)
+
+
+class ReceptionNotice(models.Model):
+    """The public announcement (通知公告) of a reception day: who receives, where, when,
+    and how to reach them. Holds only what may be published: names, work units and
+    public phones of the representatives, never their private phones."""
+
+    reception_day = models.OneToOneField(
+        ReceptionDay,
+        verbose_name=_("reception day"),
+        on_delete=models.CASCADE,
+        related_name="notice",
+    )
+    text = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reception-day notice")
+        verbose_name_plural = _("reception-day notices")
+        ordering = ["-published_at"]
+        indexes = [models.Index(fields=["published_at"], name="reception_notice_pub_idx")]
+
+    def __str__(self) -> str:
+        return str(self.reception_day)

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from stations import public
+from stations import feeds, public
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("representatives/", public.representative_list, name="representative-list"),
     path("representatives/<int:pk>/", public.representative_detail, name="representative-detail"),
+    path(
+        "representatives/<int:pk>/calendar.ics",
+        feeds.representative_calendar,
+        name="representative-calendar",
+    ),
     path("stations/", public.station_list, name="station-list"),
     path("stations/<int:pk>/", public.station_detail, name="station-detail"),
+    path("stations/<int:pk>/calendar.ics", feeds.station_calendar, name="station-calendar"),
 ]

@@ -26,3 +26,16 @@ def postgres(db):
 def redis_url():
     require(bool(settings.REDIS_URL), "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
     return settings.REDIS_URL
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A fake SMS gateway on 127.0.0.1 that the outbox's HTTP backend posts to."""
+    from tests.fakes import FakeSmsGateway
+
+    gateway = FakeSmsGateway().start()
+    settings.SMS_BACKEND = "http"
+    settings.SMS_GATEWAY_URL = gateway.url
+    settings.SMS_GATEWAY_TIMEOUT = 1.0
+    yield gateway
+    gateway.stop()

@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from representatives.models import CongressLevel
-from stations.models import DutyAssignment, ReceptionDay, ReceptionStatus
+from stations.models import ReceptionDay
+from stations.reception import reception_day_publish, reception_day_set_duty
 from tests.factories import MembershipFactory, RepresentativeFactory, StationFactory, region
+from tests.reception_factories import published_day
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +33,10 @@ def test_representative_directory_keeps_constant_queries(client):
 
 
 def test_station_pages_keep_constant_queries(client):
+    today = dt.date.today()
     station = StationFactory()
-    MembershipFactory(station=station)
-    day = ReceptionDay.objects.create(
-        station=station,
-        date=dt.date.today() + dt.timedelta(days=3),
-        status=ReceptionStatus.PUBLISHED,
-    )
-    DutyAssignment.objects.create(
-        reception_day=day, representative=station.memberships.get().representative
-    )
+    rep = MembershipFactory(station=station).representative
+    published_day(station, [rep], today + dt.timedelta(days=3), today=today)
     list_one = queries(client, "/stations/")
     detail_one = queries(client, f"/stations/{station.pk}/")
     home_one = queries(client, "/")
@@ -48,12 +44,7 @@ def test_station_pages_keep_constant_queries(client):
         other = StationFactory(region=region(f"430121001{index:03d}"))
         rep = MembershipFactory(station=station).representative
         MembershipFactory(station=other, representative=rep)
-        later = ReceptionDay.objects.create(
-            station=other,
-            date=dt.date.today() + dt.timedelta(days=index),
-            status=ReceptionStatus.PUBLISHED,
-        )
-        DutyAssignment.objects.create(reception_day=later, representative=rep)
+        published_day(other, [rep], today + dt.timedelta(days=index), today=today)
     assert queries(client, "/stations/") == list_one
     assert queries(client, f"/stations/{station.pk}/") == detail_one
     assert queries(client, "/") == home_one
@@ -109,11 +100,10 @@ def test_duty_days_show_on_profile_and_station_page_only_when_announced(client):
     membership = MembershipFactory()
     rep, station = membership.representative, membership.station
     soon = dt.date.today() + dt.timedelta(days=5)
-    day = ReceptionDay.objects.create(station=station, date=soon, status=ReceptionStatus.PLANNED)
-    DutyAssignment.objects.create(reception_day=day, representative=rep)
+    day = ReceptionDay.objects.create(station=station, date=soon)
+    reception_day_set_duty(day=day, representatives=[rep])
     assert soon.isoformat() not in client.get(f"/representatives/{rep.pk}/").content.decode()
-    day.status = ReceptionStatus.PUBLISHED
-    day.save()
+    reception_day_publish(day=day, today=dt.date.today())
     assert soon.isoformat() in client.get(f"/representatives/{rep.pk}/").content.decode()
     assert rep.name in client.get(f"/stations/{station.pk}/").content.decode()
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from liaison.demo.people import seed_representatives
 from liaison.demo.places import COUNTY, seed_regions, seed_stations, seed_units
+from liaison.demo.reception import seed_reception
 from liaison.demo.users import DEMO_LOGINS, seed_users
 from liaison.models import Region
 
@@ -31,6 +32,7 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
     stations = seed_stations(rng, places)
     units = seed_units(rng, places)
     people = seed_representatives(rng, places, stations)
+    seed_reception(rng, stations)
     seed_users(password=password, places=places, stations=stations, units=units, people=people)
     return True, password
 

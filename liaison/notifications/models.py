@@ -1,0 +1,111 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+    IN_APP = "in_app", _("In the app")
+
+
+class NotificationKind(models.TextChoices):
+    RECEPTION_NOTICE = "reception_notice", _("Reception-day notice to an on-duty representative")
+    RECEPTION_CANCELLED = "reception_cancelled", _("Reception day cancelled")
+
+
+class NotificationStatus(models.TextChoices):
+    # Waiting for its first delivery or, after a failed attempt, for next_attempt_at.
+    PENDING = "pending", _("Pending")
+    # Accepted by the channel; the row never leaves this state.
+    SENT = "sent", _("Sent")
+    # Gave up after the last allowed attempt; an administrator may re-send it.
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One message to one recipient on one channel about one subject.
+
+    ``dedupe_key`` is unique: a sweep that runs twice writes the row once.
+    ``idempotency_key`` goes to the channel with every attempt, so a retry of a
+    message the gateway already accepted is recognised there and not sent again.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    subject_type = models.CharField(
+        _("subject type"), max_length=60, help_text=_("e.g. stations.receptionday")
+    )
+    subject_id = models.BigIntegerField(_("subject id"))
+    recipient_key = models.CharField(
+        _("recipient"), max_length=60, help_text=_("e.g. representative:12 or user:3")
+    )
+    recipient_name = models.CharField(_("recipient name"), max_length=100, blank=True)
+    address = models.CharField(
+        _("address"), max_length=254, blank=True, help_text=_("Phone number or email address.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text=_("The login that sees an in-app notification."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    due_date = models.DateField(_("due date"))
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    idempotency_key = models.UUIDField(
+        _("idempotency key"), default=uuid.uuid4, unique=True, editable=False
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The delivery claim: pending rows whose time has come, oldest first.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=models.Q(status="pending"),
+                name="notification_due_idx",
+            ),
+            models.Index(fields=["status", "kind"], name="notification_status_kind_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="notification_subject_idx"),
+            models.Index(
+                fields=["user", "created_at"],
+                condition=models.Q(channel="in_app"),
+                name="notification_inbox_idx",
+            ),
+            models.Index(fields=["due_date"], name="notification_due_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="notification_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(channel="in_app") | models.Q(user__isnull=False),
+                name="notification_in_app_has_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_name or self.recipient_key}"

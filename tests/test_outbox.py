@@ -1,0 +1,144 @@
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.db import connections, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from liaison.notifications.models import Channel, Notification, NotificationStatus
+from liaison.notifications.services import (
+    notifications_deliver,
+    notifications_enqueue,
+    notifications_resend,
+    retry_delay,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sms(number: int, **kwargs) -> Notification:
+    return Notification(
+        kind="reception_notice",
+        channel=Channel.SMS,
+        subject_type="stations.receptionday",
+        subject_id=number,
+        recipient_key=f"representative:{number}",
+        address=f"138{number:08d}",
+        title="接待日",
+        body=f"第{number}号通知",
+        due_date=dt.date(2026, 10, 9),
+        dedupe_key=f"test:{number}",
+        **kwargs,
+    )
+
+
+def test_the_same_dedupe_key_is_written_once():
+    """Enqueueing a notice twice leaves one row."""
+    notifications_enqueue(notifications=[sms(1)])
+    notifications_enqueue(notifications=[sms(1), sms(2)])
+    assert Notification.objects.count() == 2
+
+
+def test_failed_attempts_back_off_exponentially_then_succeed(sms_gateway):
+    """A 503 schedules the next attempt after 60 s, then 120 s; the third attempt sends."""
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
+    notifications_enqueue(notifications=[sms(1)])
+    sms_gateway.fail_next = 2
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        assert notifications_deliver().retrying == 1
+        row = Notification.objects.get()
+        assert (row.attempts, row.status) == (1, NotificationStatus.PENDING)
+        assert row.next_attempt_at == start + dt.timedelta(seconds=60)
+        assert "503" in row.last_error
+        assert notifications_deliver().handled == 0  # not yet due
+        clock.shift(61)
+        assert notifications_deliver().retrying == 1
+        clock.shift(121)
+        assert notifications_deliver().sent == 1
+    row.refresh_from_db()
+    assert (row.attempts, row.status) == (3, NotificationStatus.SENT)
+    assert len(sms_gateway.delivered) == 1
+
+
+def test_an_answer_lost_after_the_gateway_accepted_is_not_sent_twice(sms_gateway):
+    """The gateway accepts but its answer never arrives: the retry carries the same
+    idempotency key, and the gateway delivers the message once."""
+    notifications_enqueue(notifications=[sms(1)])
+    sms_gateway.lose_answer_next = 1
+    sms_gateway.late_by = 2.0
+    assert notifications_deliver().retrying == 1
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=2)):
+        assert notifications_deliver().sent == 1
+    assert len(sms_gateway.requests) == 2
+    assert len(sms_gateway.delivered) == 1
+    keys = {request["idempotency_key"] for request in sms_gateway.requests}
+    assert keys == {str(Notification.objects.get().idempotency_key)}
+
+
+def test_after_the_last_attempt_it_fails_and_an_admin_can_resend(
+    sms_gateway, settings, admin_client
+):
+    """Failed notifications show in the admin; "re-send" gives them new attempts."""
+    settings.NOTIFY_MAX_ATTEMPTS = 1
+    notifications_enqueue(notifications=[sms(1), sms(2)])
+    sms_gateway.fail_next = 2
+    assert notifications_deliver().failed == 2
+    listing = admin_client.get(
+        reverse("admin:liaison_notification_changelist"), {"status__exact": "failed"}
+    )
+    assert listing.status_code == 200
+    assert "503" in listing.content.decode()
+    one = Notification.objects.order_by("pk").first()
+    response = admin_client.post(
+        reverse("admin:liaison_notification_changelist"),
+        {"action": "resend_failed", "_selected_action": [one.pk]},
+    )
+    assert response.status_code == 302
+    one.refresh_from_db()
+    assert (one.status, one.attempts) == (NotificationStatus.PENDING, 0)
+    assert notifications_deliver().sent == 1
+    assert notifications_resend() == 1
+    assert notifications_deliver().sent == 1
+    assert len(sms_gateway.delivered) == 2
+
+
+def test_in_app_notifications_are_delivered_by_marking_them_sent():
+    """An in-app notice needs no channel: delivery makes it visible in the user's inbox."""
+    user = UserFactory()
+    notice = sms(1, user=user)
+    notice.channel, notice.address = Channel.IN_APP, ""
+    notifications_enqueue(notifications=[notice])
+    assert notifications_deliver().sent == 1
+    assert user.notifications.get().sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_locked_by_another_delivery_is_skipped_not_waited_for(postgres, sms_gateway):
+    """SKIP LOCKED: while one worker holds a row, another delivers the rest at once."""
+    notifications_enqueue(notifications=[sms(1), sms(2)])
+    first = Notification.objects.order_by("next_attempt_at", "id").first()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_first_row():
+        try:
+            with transaction.atomic():
+                Notification.objects.select_for_update().get(pk=first.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_first_row)
+    holder.start()
+    assert locked.wait(5)
+    try:
+        assert notifications_deliver().sent == 1
+    finally:
+        release.set()
+        holder.join()
+    assert Notification.objects.get(pk=first.pk).status == NotificationStatus.PENDING
+    assert notifications_deliver().sent == 1
