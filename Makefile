@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Serving http://127.0.0.1:$(PORT)/admin/ (Ctrl-C stops)"
+	@echo "Serving http://127.0.0.1:$(PORT)/ (public site) and /admin/ (Ctrl-C stops)"
 	@# Without Redis there is no beat: a sweep loop beside the server sends notices
 	@# (every 5 minutes; the sweeps are idempotent) and stops with it.
 	$(PY) manage.py run_sweeps --every 300 & sweeps=$$!; \
