@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
-from liaison.scopes import stations_visible_to
+from liaison.scopes import stations_visible_to, visits_visible_to
 from stations.models import (
     ChecklistItem,
     DutyAssignment,
@@ -12,6 +12,7 @@ from stations.models import (
     StationChecklist,
     StationMembership,
     StationStaff,
+    Visit,
 )
 
 
@@ -95,3 +96,23 @@ class ReceptionDayAdmin(admin.ModelAdmin):
     list_select_related = ["station"]
     autocomplete_fields = ["station"]
     inlines = [DutyInline]
+
+
+@admin.register(Visit)
+class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: visits are logged through the staff pages and the API."""
+
+    scope_function = visits_visible_to
+    list_display = ["visited_at", "station", "channel", "people_count"]
+    list_filter = ["channel", RegionSubtreeFilter]
+    list_select_related = ["station"]
+    date_hierarchy = "visited_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
