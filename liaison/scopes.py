@@ -17,8 +17,8 @@ from liaison.models import Region
 from liaison.regions import within
 from liaison.roles import Role
 from representatives.models import Representative
-from stations.models import ReceptionDay, Station, StationMembership, StationStaff
-from suggestions.models import HandlingUnit, UnitStaff
+from stations.models import ReceptionDay, Station, StationMembership, StationStaff, Visit
+from suggestions.models import Case, CaseCoUnit, HandlingUnit, UnitStaff
 
 
 @dataclass(frozen=True)
@@ -133,3 +133,39 @@ def memberships_visible_to(user) -> QuerySet[StationMembership]:
 
 def reception_days_visible_to(user) -> QuerySet[ReceptionDay]:
     return ReceptionDay.objects.filter(station__in=stations_visible_to(user))
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    """Visits carry constituents' personal data: staff of the station or the region
+    see them, and representatives the visits they received; handling units do not."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Visit.objects.all()
+    condition = in_regions("region_id", scope.region_bounds) | Q(station_id__in=scope.station_ids)
+    if scope.representative_id is not None:
+        condition |= Q(
+            pk__in=Visit.representatives.through.objects.filter(
+                representative_id=scope.representative_id
+            ).values("visit_id")
+        )
+    return Visit.objects.filter(condition)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Liaisons: their stations' cases; committees: their region's subtree; unit staff:
+    cases their unit leads or co-handles; representatives: cases of visits they received."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Case.objects.all()
+    condition = in_regions("region_id", scope.region_bounds) | Q(station_id__in=scope.station_ids)
+    if scope.unit_ids:
+        condition |= Q(lead_unit_id__in=scope.unit_ids) | Q(
+            pk__in=CaseCoUnit.objects.filter(unit_id__in=scope.unit_ids).values("case_id")
+        )
+    if scope.representative_id is not None:
+        condition |= Q(
+            visit_id__in=Visit.representatives.through.objects.filter(
+                representative_id=scope.representative_id
+            ).values("visit_id")
+        )
+    return Case.objects.filter(condition)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("stations.urls")),
     # Uploaded photos in development; production serves MEDIA_ROOT from the proxy.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+    path("api/", include("liaison.api_urls")),
 ]

@@ -5,7 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from liaison.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
-from liaison.scopes import reception_days_visible_to, stations_visible_to
+from liaison.scopes import reception_days_visible_to, stations_visible_to, visits_visible_to
 from stations.models import (
     ChecklistItem,
     DutyAssignment,
@@ -16,6 +16,7 @@ from stations.models import (
     StationChecklist,
     StationMembership,
     StationStaff,
+    Visit,
 )
 from stations.reception import (
     ReceptionDayError,
@@ -203,4 +204,24 @@ class ReceptionNoticeAdmin(admin.ModelAdmin):
     readonly_fields = ["reception_day", "text", "published_at", "withdrawn_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Visit)
+class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: visits are logged through the staff pages and the API."""
+
+    scope_function = visits_visible_to
+    list_display = ["visited_at", "station", "channel", "people_count"]
+    list_filter = ["channel", RegionSubtreeFilter]
+    list_select_related = ["station"]
+    date_hierarchy = "visited_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

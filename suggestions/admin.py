@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from liaison.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
-from liaison.scopes import units_visible_to
-from suggestions.models import HandlingUnit, UnitStaff
+from liaison.scopes import cases_visible_to, units_visible_to
+from suggestions.deadlines import explain
+from suggestions.models import Case, CaseCategory, CaseEvent, HandlingUnit, UnitStaff
 
 
 class UnitStaffInline(admin.TabularInline):
@@ -20,3 +22,66 @@ class HandlingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
     inlines = [UnitStaffInline]
+
+
+@admin.register(CaseCategory)
+class CaseCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order", "active"]
+    list_editable = ["order", "active"]
+    search_fields = ["name", "code"]
+
+
+class CaseEventInline(admin.TabularInline):
+    """The timeline: append-only, so nothing here can be added, changed or deleted."""
+
+    model = CaseEvent
+    extra = 0
+    fields = ["at", "kind", "from_step", "to_step", "actor", "note", "data"]
+    readonly_fields = fields
+    ordering = ["at", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: cases move only through the flow's services, which keep the history."""
+
+    scope_function = cases_visible_to
+    list_display = [
+        "tracking_code",
+        "title",
+        "step",
+        "station",
+        "category",
+        "lead_unit",
+        "deadline",
+        "escalation_level",
+        "is_key",
+    ]
+    list_filter = ["step", "category", "is_key", "authority", RegionSubtreeFilter]
+    search_fields = ["tracking_code", "title"]
+    list_select_related = ["station", "category", "lead_unit"]
+    date_hierarchy = "received_at"
+    inlines = [CaseEventInline]
+    readonly_fields = ["deadline_text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("how the deadline was computed"))
+    def deadline_text(self, obj):
+        return explain(obj.deadline_explanation)

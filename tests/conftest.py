@@ -39,3 +39,9 @@ def sms_gateway(settings):
     settings.SMS_GATEWAY_TIMEOUT = 1.0
     yield gateway
     gateway.stop()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a user; tests create dozens of users and check no password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from liaison.demo.cases import seed_cases
 from liaison.demo.people import seed_representatives
 from liaison.demo.places import COUNTY, seed_regions, seed_stations, seed_units
 from liaison.demo.reception import seed_reception
@@ -34,6 +35,7 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
     people = seed_representatives(rng, places, stations)
     seed_reception(rng, stations)
     seed_users(password=password, places=places, stations=stations, units=units, people=people)
+    seed_cases(rng, stations=stations, units=units)
     return True, password
 
 

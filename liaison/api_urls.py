@@ -1,0 +1,21 @@
+"""The REST API: /api/v1/ resources, /api/schema/ (OpenAPI 3), /api/docs/ (Swagger UI).
+
+Swagger UI is served from the vendored drf-spectacular-sidecar assets: no CDN.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from stations.api import VisitViewSet
+from suggestions.api import CaseViewSet
+
+router = DefaultRouter()
+router.register("cases", CaseViewSet, basename="case")
+router.register("visits", VisitViewSet, basename="visit")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,625 @@
+"""Every change to a visit or a case: one function per transition of suggestions/flow.py.
+
+Each transition locks the case row, checks the step, the actor's permission and
+the required fields, then writes the change and its CaseEvent in one
+transaction. Refusals are named errors: ``IllegalTransition`` (the step or state
+does not allow it), ``NotAllowed`` (not this user), ``Conflict`` (someone else
+holds the case), or Django's ``ValidationError`` with field errors.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.jurisdiction import settings_for
+from liaison.validators import normalize_phone, validate_plain_text
+from representatives.models import Representative
+from stations.models import ReceptionDay, Station, Visit, VisitChannel
+from suggestions import deadlines
+from suggestions.flow import TRANSITIONS, Transition, may_receive
+from suggestions.models import (
+    Authority,
+    Case,
+    CaseCategory,
+    CaseCoUnit,
+    CaseEvent,
+    Disposition,
+    HandlingUnit,
+    ReplyResult,
+    Satisfaction,
+)
+
+
+class CaseFlowError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class NotAllowed(CaseFlowError):
+    """The actor may not make this move on this case."""
+
+
+class Conflict(CaseFlowError):
+    """The case is not in a state for this move, or someone else is changing it."""
+
+
+class IllegalTransition(Conflict):
+    """The move is not in the table for the case's current step or state."""
+
+
+# Who hears about which move once the notification outbox exists (issue 4).
+AUDIENCE = {
+    "receive": ("committee",),
+    "assign_on_spot": ("lead_unit",),
+    "refer_by_letter": ("lead_unit", "co_units"),
+    "report_to_township": ("lead_unit",),
+    "supervise": ("lead_unit",),
+    "request_extension": ("committee",),
+    "approve_extension": ("lead_unit",),
+    "refuse_extension": ("lead_unit",),
+    "reply": ("liaison", "receivers"),
+    "reopen": ("lead_unit",),
+}
+
+
+def notify_case_changed(*, case_id: int, transition: str) -> tuple[str, ...]:
+    """Runs after commit of every move: the hook the notification outbox plugs into.
+
+    Returns the audience of the move; it sends nothing until the outbox exists,
+    and the move itself is already recorded as a CaseEvent.
+    """
+    return AUDIENCE.get(transition, ())
+
+
+# VISITS AND RECEIVE
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor,
+    station: Station,
+    channel: str,
+    visited_at: dt.datetime,
+    constituent_name: str,
+    constituent_phone: str = "",
+    constituent_address: str = "",
+    constituent_id_number: str = "",
+    people_count: int = 1,
+    reception_day: ReceptionDay | None = None,
+    representatives: Iterable[Representative] = (),
+    cases: Iterable[dict] = (),
+) -> Visit:
+    """Log a visit and the cases it raises (each ``{"title", "description"}``)."""
+    if not may_receive(actor, station):
+        raise NotAllowed(_("You cannot log visits at this station."))
+    if reception_day is not None and reception_day.station_id != station.pk:
+        raise ValidationError({"reception_day": _("This reception day is at another station.")})
+    if reception_day is not None:
+        channel = VisitChannel.RECEPTION_DAY
+    visit = Visit(
+        station=station,
+        region_id=station.region_id,
+        channel=channel,
+        visited_at=visited_at,
+        constituent_name=constituent_name.strip(),
+        constituent_phone=normalize_phone(constituent_phone),
+        constituent_address=constituent_address.strip(),
+        constituent_id_number=constituent_id_number.strip().upper(),
+        people_count=people_count,
+        reception_day=reception_day,
+        recorded_by=actor,
+    )
+    visit.full_clean(exclude=["region"])
+    visit.save()
+    visit.representatives.set(representatives)
+    for raised in cases:
+        case_receive(actor=actor, visit=visit, **raised)
+    return visit
+
+
+@transaction.atomic
+def case_receive(*, actor, visit: Visit, title: str, description: str) -> Case:
+    """接待: a visit raises a case, due to be registered within the jurisdiction's limit."""
+    if not may_receive(actor, visit.station):
+        raise NotAllowed(_("You cannot open cases at this station."))
+    errors: dict = {}
+    title = _text(errors, "title", title, max_length=200)
+    description = _text(errors, "description", description, max_length=5000)
+    _raise(errors)
+    rules = settings_for(visit.region_id)
+    start = timezone.localtime(visit.visited_at).date()
+    if visit.reception_day_id:
+        start = visit.reception_day.date
+    deadline, explanation = deadlines.in_workdays(
+        start=start, workdays=rules.registration_workdays, rule="registration"
+    )
+    for attempt in range(3):
+        case = Case(
+            visit=visit,
+            region_id=visit.region_id,
+            station_id=visit.station_id,
+            title=title,
+            description=description,
+            received_at=visit.visited_at,
+            deadline=deadline,
+            deadline_explanation=explanation,
+            created_by=actor,
+        )
+        try:
+            # A fresh code on the vanishingly rare clash with an existing one.
+            with transaction.atomic():
+                case.save()
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    _event(case, kind="receive", actor=actor, from_step="", data={"deadline": explanation})
+    transaction.on_commit(partial(notify_case_changed, case_id=case.pk, transition="receive"))
+    return case
+
+
+# THE SEVEN STEPS
+
+
+@transaction.atomic
+def case_register(
+    *,
+    case_id: int,
+    actor,
+    category: CaseCategory,
+    authority: str,
+    title: str | None = None,
+    description: str | None = None,
+    is_key: bool | None = None,
+    note: str = "",
+) -> Case:
+    """登记: classify the case; the committee sorts it within the registration limit."""
+    case, transition = _start("register", case_id=case_id, actor=actor)
+    errors: dict = {}
+    if category is None or not category.active:
+        errors["category"] = [_("Choose an active category.")]
+    if authority not in Authority.values:
+        errors["authority"] = [_("Choose who has the authority to handle this.")]
+    if title is not None:
+        case.title = _text(errors, "title", title, max_length=200)
+    if description is not None:
+        case.description = _text(errors, "description", description, max_length=5000)
+    note = _text(errors, "note", note, required=False)
+    _raise(errors)
+    case.category, case.authority = category, authority
+    if is_key is not None:
+        case.is_key = is_key
+    case.registered_at = timezone.now()
+    rules = settings_for(case.region_id)
+    _set_deadline(
+        case,
+        *deadlines.in_workdays(
+            start=timezone.localdate(), workdays=rules.registration_workdays, rule="disposition"
+        ),
+    )
+    changed = ["category", "authority", "title", "description", "is_key", "registered_at"]
+    return _finish(case, transition, actor=actor, changed=changed + _DEADLINE, note=note)
+
+
+def case_assign_on_spot(*, case_id: int, actor, unit: HandlingUnit, **options) -> Case:
+    """现场交办: handed to a township department at the station."""
+    return _assign(
+        "assign_on_spot",
+        Disposition.ON_THE_SPOT,
+        case_id=case_id,
+        actor=actor,
+        unit=unit,
+        **options,
+    )
+
+
+def case_refer_by_letter(
+    *, case_id: int, actor, unit: HandlingUnit, co_units: Iterable[HandlingUnit] = (), **options
+) -> Case:
+    """函件转办: referred by letter to a lead unit and any co-units."""
+    return _assign(
+        "refer_by_letter",
+        Disposition.LETTER,
+        case_id=case_id,
+        actor=actor,
+        unit=unit,
+        co_units=co_units,
+        **options,
+    )
+
+
+def case_report_to_township(*, case_id: int, actor, unit: HandlingUnit, note: str, **options):
+    """报告+清单: a township-wide or major matter reported to the township government."""
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Write the report and the list of matters.")})
+    return _assign(
+        "report_to_township",
+        Disposition.TOWNSHIP_REPORT,
+        case_id=case_id,
+        actor=actor,
+        unit=unit,
+        note=note,
+        **options,
+    )
+
+
+@transaction.atomic
+def _assign(
+    name: str,
+    disposition: str,
+    *,
+    case_id: int,
+    actor,
+    unit: HandlingUnit,
+    co_units: Iterable[HandlingUnit] = (),
+    workdays: int | None = None,
+    note: str = "",
+) -> Case:
+    case, transition = _start(name, case_id=case_id, actor=actor)
+    co_units = [co for co in co_units if co.pk != getattr(unit, "pk", None)]
+    errors: dict = {}
+    if unit is None or not unit.active:
+        errors["unit"] = [_("Choose an active handling unit.")]
+    if any(not co.active for co in co_units):
+        errors["co_units"] = [_("Every co-unit must be active.")]
+    if workdays is not None and not 1 <= workdays <= 250:
+        errors["workdays"] = [_("Give between 1 and 250 working days.")]
+    note = _text(errors, "note", note, required=False)
+    _raise(errors)
+    rules = settings_for(case.region_id)
+    workdays = workdays or rules.reply_workdays
+    _set_deadline(
+        case, *deadlines.in_workdays(start=timezone.localdate(), workdays=workdays, rule="reply")
+    )
+    case.lead_unit, case.disposition = unit, disposition
+    CaseCoUnit.objects.bulk_create(
+        [CaseCoUnit(case=case, unit=co) for co in co_units], ignore_conflicts=True
+    )
+    data = {"unit": unit.pk, "co_units": [co.pk for co in co_units], "workdays": workdays}
+    return _finish(
+        case,
+        transition,
+        actor=actor,
+        changed=["lead_unit", "disposition", *_DEADLINE],
+        note=note,
+        data=data,
+    )
+
+
+@transaction.atomic
+def case_to_suggestion(*, case_id: int, actor, note: str = "") -> Case:
+    """A county-level matter becomes a representative suggestion.
+
+    The suggestions issue links its Suggestion to this case and replies through
+    ``case_reply``; until then the case waits in handling on the suggestion deadline.
+    """
+    case, transition = _start("to_suggestion", case_id=case_id, actor=actor)
+    errors: dict = {}
+    note = _text(errors, "note", note, required=False)
+    _raise(errors)
+    rules = settings_for(case.region_id)
+    _set_deadline(
+        case,
+        *deadlines.in_months(
+            start=timezone.localdate(), months=rules.suggestion_reply_months, rule="suggestion"
+        ),
+    )
+    case.disposition = Disposition.SUGGESTION
+    return _finish(case, transition, actor=actor, changed=["disposition", *_DEADLINE], note=note)
+
+
+@transaction.atomic
+def case_answer_consultation(*, case_id: int, actor, reply: str, note: str = "") -> Case:
+    """咨询类: the liaison asked the department and answers the question."""
+    case, transition = _start("answer_consultation", case_id=case_id, actor=actor)
+    errors: dict = {}
+    case.reply = _text(errors, "reply", reply, max_length=5000)
+    note = _text(errors, "note", note, required=False)
+    _raise(errors)
+    case.disposition, case.result = Disposition.CONSULTATION, ReplyResult.ANSWERED
+    case.replied_at = timezone.now()
+    _set_deadline(case, None, {})
+    changed = ["disposition", "result", "reply", "replied_at", *_DEADLINE]
+    return _finish(case, transition, actor=actor, changed=changed, note=note)
+
+
+@transaction.atomic
+def case_supervise(*, case_id: int, actor, note: str, is_key: bool | None = None) -> Case:
+    """督办: the committee presses the unit (a note, a coordination meeting)."""
+    case, transition = _start("supervise", case_id=case_id, actor=actor)
+    errors: dict = {}
+    note = _text(errors, "note", note)
+    _raise(errors)
+    if is_key is not None:
+        case.is_key = is_key
+    return _finish(case, transition, actor=actor, changed=["is_key"], note=note)
+
+
+@transaction.atomic
+def case_request_extension(*, case_id: int, actor, until: dt.date, reason: str) -> Case:
+    """The lead unit asks for more time, with a reason; the committee decides."""
+    case, transition = _start("request_extension", case_id=case_id, actor=actor)
+    errors: dict = {}
+    reason = _text(errors, "reason", reason, max_length=500)
+    if until is None or (case.deadline and until <= case.deadline):
+        errors["until"] = [_("Ask for a date after the current deadline.")]
+    _raise(errors)
+    case.extension_until, case.extension_reason = until, reason
+    return _finish(
+        case,
+        transition,
+        actor=actor,
+        changed=["extension_until", "extension_reason"],
+        note=reason,
+        data={"until": until.isoformat()},
+    )
+
+
+@transaction.atomic
+def case_approve_extension(*, case_id: int, actor, note: str = "") -> Case:
+    case, transition = _start("approve_extension", case_id=case_id, actor=actor)
+    errors: dict = {}
+    note = _text(errors, "note", note, required=False)
+    _raise(errors)
+    previous = case.deadline
+    _set_deadline(
+        case,
+        *deadlines.extended(
+            start=previous or timezone.localdate(),
+            until=case.extension_until,
+            reason=case.extension_reason,
+        ),
+    )
+    case.extension_until, case.extension_reason = None, ""
+    return _finish(
+        case,
+        transition,
+        actor=actor,
+        changed=["extension_until", "extension_reason", *_DEADLINE],
+        note=note,
+        data={"previous_deadline": previous.isoformat() if previous else None},
+    )
+
+
+@transaction.atomic
+def case_refuse_extension(*, case_id: int, actor, note: str) -> Case:
+    case, transition = _start("refuse_extension", case_id=case_id, actor=actor)
+    errors: dict = {}
+    note = _text(errors, "note", note)
+    _raise(errors)
+    requested = case.extension_until
+    case.extension_until, case.extension_reason = None, ""
+    return _finish(
+        case,
+        transition,
+        actor=actor,
+        changed=["extension_until", "extension_reason"],
+        note=note,
+        data={"requested": requested.isoformat()},
+    )
+
+
+@transaction.atomic
+def case_reply(*, case_id: int, actor, result: str, reply: str) -> Case:
+    """回复: the unit's answer (solved, in progress, or cannot be solved and why)."""
+    case, transition = _start("reply", case_id=case_id, actor=actor)
+    errors: dict = {}
+    if result not in {ReplyResult.SOLVED, ReplyResult.IN_PROGRESS, ReplyResult.CANNOT}:
+        errors["result"] = [_("Say whether it is solved, being solved, or cannot be solved.")]
+    case.reply = _text(errors, "reply", reply, max_length=5000)
+    _raise(errors)
+    case.result, case.replied_at = result, timezone.now()
+    case.extension_until, case.extension_reason = None, ""
+    _set_deadline(case, None, {})
+    changed = ["result", "reply", "replied_at", "extension_until", "extension_reason"]
+    return _finish(
+        case, transition, actor=actor, changed=changed + _DEADLINE, data={"result": result}
+    )
+
+
+@transaction.atomic
+def case_feedback(*, case_id: int, actor, satisfaction: str, note: str) -> Case:
+    """反馈: the result told to the constituent, orally or in writing, and how they took it."""
+    case, transition = _start("feedback", case_id=case_id, actor=actor)
+    errors: dict = {}
+    if satisfaction not in Satisfaction.values:
+        errors["satisfaction"] = [_("Record whether the constituent is satisfied.")]
+    note = _text(errors, "note", note)
+    _raise(errors)
+    case.satisfaction = satisfaction
+    return _finish(
+        case,
+        transition,
+        actor=actor,
+        changed=["satisfaction"],
+        note=note,
+        data={"satisfaction": satisfaction},
+    )
+
+
+@transaction.atomic
+def case_archive(
+    *, case_id: int, actor, public_summary: str = "", published: bool = False, note: str = ""
+) -> Case:
+    """归档 (销号): closed off; the case is read-only from now on."""
+    case, transition = _start("archive", case_id=case_id, actor=actor)
+    errors: dict = {}
+    case.public_summary = _text(
+        errors, "public_summary", public_summary, required=published, max_length=2000
+    )
+    note = _text(errors, "note", note, required=False)
+    _raise(errors)
+    case.published, case.closed_at = published, timezone.now()
+    changed = ["public_summary", "published", "closed_at"]
+    return _finish(case, transition, actor=actor, changed=changed, note=note)
+
+
+@transaction.atomic
+def case_reopen(
+    *,
+    case_id: int,
+    actor,
+    note: str,
+    unit: HandlingUnit | None = None,
+    workdays: int | None = None,
+) -> Case:
+    """Unsatisfied feedback: back to handling with a new deadline (the old reply stays in history)."""
+    case, transition = _start("reopen", case_id=case_id, actor=actor)
+    errors: dict = {}
+    note = _text(errors, "note", note)
+    unit = unit or case.lead_unit
+    if unit is None and case.disposition != Disposition.SUGGESTION:
+        errors["unit"] = [_("Choose the unit that handles the case again.")]
+    _raise(errors)
+    rules = settings_for(case.region_id)
+    _set_deadline(
+        case,
+        *deadlines.in_workdays(
+            start=timezone.localdate(),
+            workdays=workdays or rules.reply_workdays,
+            rule="rehandle",
+        ),
+    )
+    data = {"previous_result": case.result, "previous_reply": case.reply}
+    case.lead_unit = unit
+    case.result, case.reply, case.replied_at, case.satisfaction = "", "", None, ""
+    case.reopen_count += 1
+    changed = ["lead_unit", "result", "reply", "replied_at", "satisfaction", "reopen_count"]
+    return _finish(case, transition, actor=actor, changed=changed + _DEADLINE, note=note, data=data)
+
+
+@transaction.atomic
+def case_merge(*, case_id: int, actor, into_id: int, note: str = "") -> Case:
+    """A duplicate joins another open case and stops here; its history stays."""
+    if into_id == case_id:
+        raise ValidationError({"into": _("A case cannot be merged into itself.")})
+    # Both rows locked in id order, so two opposite merges cannot deadlock.
+    locked = {c.pk: c for c in _lock_many([case_id, into_id])}
+    if into_id not in locked:
+        raise ValidationError({"into": _("No such case.")})
+    target = locked[into_id]
+    case, transition = _start("merge", case_id=case_id, actor=actor, case=locked.get(case_id))
+    if target.is_closed or target.step not in TRANSITIONS["merge"].sources:
+        raise IllegalTransition(_("A case can only be merged into an open case not yet replied."))
+    if not TRANSITIONS["merge"].allowed(actor, target):
+        raise NotAllowed(_("You cannot act on the case to merge into."))
+    errors: dict = {}
+    note = _text(errors, "note", note, required=False)
+    _raise(errors)
+    case.merged_into, case.closed_at = target, timezone.now()
+    _set_deadline(case, None, {})
+    _event(
+        target,
+        kind="absorb",
+        actor=actor,
+        from_step=target.step,
+        data={"merged": case.pk, "tracking_code": case.tracking_code},
+    )
+    changed = ["merged_into", "closed_at", *_DEADLINE]
+    return _finish(
+        case, transition, actor=actor, changed=changed, note=note, data={"into": target.pk}
+    )
+
+
+@transaction.atomic
+def case_withdraw(*, case_id: int, actor, reason: str) -> Case:
+    case, transition = _start("withdraw", case_id=case_id, actor=actor)
+    errors: dict = {}
+    reason = _text(errors, "reason", reason)
+    _raise(errors)
+    case.closed_at = timezone.now()
+    _set_deadline(case, None, {})
+    return _finish(case, transition, actor=actor, changed=["closed_at", *_DEADLINE], note=reason)
+
+
+# MACHINERY
+
+_DEADLINE = ["deadline", "deadline_explanation"]
+# A move waits this long for another's lock, then reports a conflict instead of hanging.
+_LOCK_TIMEOUT = "5s"
+
+
+def _lock_many(ids: list[int]) -> list[Case]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{_LOCK_TIMEOUT}'")
+    try:
+        return list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    except OperationalError as error:
+        raise Conflict(_("Someone else is changing this case; try again in a moment.")) from error
+
+
+def _start(name: str, *, case_id: int, actor, case: Case | None = None) -> tuple[Case, Transition]:
+    if case is None:
+        found = _lock_many([case_id])
+        if not found:
+            raise Case.DoesNotExist(case_id)
+        case = found[0]
+    transition = TRANSITIONS[name]
+    if case.step not in transition.sources:
+        raise IllegalTransition(
+            _("“%(action)s” is not possible while the case is at “%(step)s”.")
+            % {"action": transition.label, "step": case.get_step_display()}
+        )
+    if not transition.allowed(actor, case):
+        raise NotAllowed(_("You may not “%(action)s” this case.") % {"action": transition.label})
+    if not transition.condition(case):
+        raise IllegalTransition(transition.condition_message)
+    return case, transition
+
+
+def _finish(
+    case: Case, transition: Transition, *, actor, changed: list[str], note: str = "", data=None
+) -> Case:
+    from_step = case.step
+    if transition.target is not None:
+        case.step = transition.target
+    case.save(update_fields=[*dict.fromkeys(changed), "step", "updated_at"])
+    _event(case, kind=transition.name, actor=actor, from_step=from_step, note=note, data=data)
+    transaction.on_commit(partial(notify_case_changed, case_id=case.pk, transition=transition.name))
+    return case
+
+
+def _event(case: Case, *, kind: str, actor, from_step: str, note: str = "", data=None):
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        from_step=from_step,
+        to_step=case.step,
+        actor=actor,
+        note=note,
+        data=data or {},
+    )
+
+
+def _set_deadline(case: Case, deadline: dt.date | None, explanation: dict) -> None:
+    case.deadline, case.deadline_explanation = deadline, explanation
+
+
+def _text(errors: dict, field: str, value, *, required: bool = True, max_length: int = 2000):
+    value = (value or "").strip()
+    if required and not value:
+        errors[field] = [_("This field is required.")]
+    elif len(value) > max_length:
+        errors[field] = [
+            _("Keep this under %(n)s characters (it has %(m)s).")
+            % {"n": max_length, "m": len(value)}
+        ]
+    else:
+        try:
+            validate_plain_text(value)
+        except ValidationError as error:
+            errors[field] = error.messages
+    return value
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
