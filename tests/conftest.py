@@ -45,3 +45,14 @@ def sms_gateway(settings):
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a user; tests create dozens of users and check no password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware leaves
+    its language active in the thread, which would leak into the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
