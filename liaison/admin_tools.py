@@ -41,3 +41,16 @@ class ScopedAdminMixin:
             return queryset
         visible = type(self).scope_function(request.user).values("pk")
         return queryset.filter(pk__in=visible)
+
+
+class ReadOnlyAdminMixin:
+    """Records that only services write (visits, cases): the admin shows them, never edits."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -107,14 +107,14 @@ def representatives_visible_to(user) -> QuerySet[Representative]:
     scope = scope_of(user)
     if scope.is_admin:
         return Representative.objects.all()
+    if not (scope.region_bounds or scope.station_ids or scope.representative_id):
+        return Representative.objects.none()
     sitting_in = StationMembership.objects.filter(
         in_regions("station__region_id", scope.region_bounds) | Q(station_id__in=scope.station_ids)
     ).values("representative_id")
     condition = in_regions("region_id", scope.region_bounds) | Q(pk__in=sitting_in)
     if scope.representative_id is not None:
         condition |= Q(pk=scope.representative_id)
-    if not (scope.region_bounds or scope.station_ids or scope.representative_id):
-        return Representative.objects.none()
     return Representative.objects.filter(condition)
 
 
@@ -143,11 +143,7 @@ def visits_visible_to(user) -> QuerySet[Visit]:
         return Visit.objects.all()
     condition = in_regions("region_id", scope.region_bounds) | Q(station_id__in=scope.station_ids)
     if scope.representative_id is not None:
-        condition |= Q(
-            pk__in=Visit.representatives.through.objects.filter(
-                representative_id=scope.representative_id
-            ).values("visit_id")
-        )
+        condition |= Q(pk__in=_visits_received_by(scope.representative_id))
     return Visit.objects.filter(condition)
 
 
@@ -163,9 +159,12 @@ def cases_visible_to(user) -> QuerySet[Case]:
             pk__in=CaseCoUnit.objects.filter(unit_id__in=scope.unit_ids).values("case_id")
         )
     if scope.representative_id is not None:
-        condition |= Q(
-            visit_id__in=Visit.representatives.through.objects.filter(
-                representative_id=scope.representative_id
-            ).values("visit_id")
-        )
+        condition |= Q(visit_id__in=_visits_received_by(scope.representative_id))
     return Case.objects.filter(condition)
+
+
+def _visits_received_by(representative_id: int) -> QuerySet:
+    """Ids of the visits a representative received, as a subquery."""
+    return Visit.representatives.through.objects.filter(representative_id=representative_id).values(
+        "visit_id"
+    )

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from liaison.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
+from liaison.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
 from liaison.scopes import reception_days_visible_to, stations_visible_to, visits_visible_to
 from stations.models import (
     ChecklistItem,
@@ -208,7 +208,7 @@ class ReceptionNoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class VisitAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: visits are logged through the staff pages and the API."""
 
     scope_function = visits_visible_to
@@ -216,12 +216,3 @@ class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["channel", RegionSubtreeFilter]
     list_select_related = ["station"]
     date_hierarchy = "visited_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

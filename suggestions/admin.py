@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from liaison.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
+from liaison.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
 from liaison.scopes import cases_visible_to, units_visible_to
 from suggestions.deadlines import explain
 from suggestions.models import Case, CaseCategory, CaseEvent, HandlingUnit, UnitStaff
@@ -51,7 +51,7 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: cases move only through the flow's services, which keep the history."""
 
     scope_function = cases_visible_to
@@ -72,15 +72,6 @@ class CaseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "received_at"
     inlines = [CaseEventInline]
     readonly_fields = ["deadline_text"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("how the deadline was computed"))
     def deadline_text(self, obj):
