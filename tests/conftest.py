@@ -56,3 +56,81 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+# BROWSER
+# Real Chromium (Debian's package) driven by Playwright against pytest-django's live_server.
+# `page` is a fresh context per test; `login(page, user)` puts a real session cookie in it;
+# `screenshot(page, name)` writes test-artifacts/screenshots/<name>.png for a person to look at.
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(os.path.exists(CHROMIUM), f"needs Chromium at {CHROMIUM}: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        require(False, "needs the playwright package (pip install -e '.[dev]')")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between browser actions are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """Log ``user`` in for ``page``: a real session, set as the browser's cookie."""
+    from django.test import Client
+
+    def log_in(page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+        return page
+
+    return log_in
+
+
+@pytest.fixture
+def screenshot():
+    def take(page, name: str, *, full_page: bool = True):
+        folder = ARTIFACTS / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
