@@ -18,7 +18,7 @@ from liaison.regions import within
 from liaison.roles import Role
 from representatives.models import Representative
 from stations.models import ReceptionDay, Station, StationMembership, StationStaff, Visit
-from suggestions.models import Case, CaseCoUnit, HandlingUnit, UnitStaff
+from suggestions.models import Case, HandlingUnit, UnitStaff, case_ids_handled_by
 
 
 @dataclass(frozen=True)
@@ -155,9 +155,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
         return Case.objects.all()
     condition = in_regions("region_id", scope.region_bounds) | Q(station_id__in=scope.station_ids)
     if scope.unit_ids:
-        condition |= Q(lead_unit_id__in=scope.unit_ids) | Q(
-            pk__in=CaseCoUnit.objects.filter(unit_id__in=scope.unit_ids).values("case_id")
-        )
+        condition |= Q(pk__in=case_ids_handled_by(scope.unit_ids))
     if scope.representative_id is not None:
         condition |= Q(visit_id__in=_visits_received_by(scope.representative_id))
     return Case.objects.filter(condition)

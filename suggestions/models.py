@@ -278,6 +278,8 @@ class Case(models.Model):
             models.Index(fields=["step", "received_at"], name="case_step_received_idx"),
             models.Index(fields=["lead_unit", "step"], name="case_lead_unit_step_idx"),
             models.Index(fields=["received_at"], name="case_received_idx"),
+            # Deadline windows over all cases (only cases not yet replied carry one).
+            models.Index(fields=["deadline"], name="case_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -361,6 +363,17 @@ class CaseCoUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.tracking_code} · {self.unit}"
+
+
+def case_ids_handled_by(unit_ids) -> models.QuerySet:
+    """Ids of the cases the units lead or co-handle, as one subquery.
+
+    A UNION of two index scans: ``lead_unit IN (…) OR id IN (co-units)`` cannot use an
+    index for the OR, and PostgreSQL walks the whole case table instead.
+    """
+    led = Case.objects.filter(lead_unit_id__in=unit_ids).order_by().values("pk")
+    co = CaseCoUnit.objects.filter(unit_id__in=unit_ids).order_by().values("case_id")
+    return led.union(co)
 
 
 class ImmutableEvent(Exception):

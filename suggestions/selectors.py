@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from liaison.calendar import WorkdayCalendar
 from liaison.scopes import cases_visible_to
-from suggestions.models import Case, CaseCoUnit, CaseEvent
+from suggestions.models import Case, CaseEvent, case_ids_handled_by
 
 
 def case_list(*, user) -> QuerySet[Case]:
@@ -39,7 +39,4 @@ def due_soon(
 
 def handled_by(queryset: QuerySet[Case], *, unit_id: int) -> QuerySet[Case]:
     """Cases a unit leads or co-handles."""
-    return queryset.filter(
-        Q(lead_unit_id=unit_id)
-        | Q(pk__in=CaseCoUnit.objects.filter(unit_id=unit_id).values("case_id"))
-    )
+    return queryset.filter(pk__in=case_ids_handled_by([unit_id]))
