@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.models import Region
 from liaison.regions import RegionLevel, within
 from representatives.models import CongressLevel, Representative
-from stations.models import Station, StationMembership
+from stations.models import ReceptionDay, Station, StationMembership
 
 
 def _region_choices():
@@ -67,3 +67,18 @@ class PublicStationFilter(django_filters.FilterSet):
     class Meta:
         model = Station
         fields = ["region", "name"]
+
+
+class PublicReceptionDayFilter(django_filters.FilterSet):
+    """Coming reception days by region (home page, public API)."""
+
+    region = RegionSubtreeFilter(label=_("region"), lookup="station__region")
+    station = django_filters.ModelChoiceFilter(
+        label=_("station"), queryset=Station.objects.active()
+    )
+    start = django_filters.DateFilter(label=_("from"), field_name="date", lookup_expr="gte")
+    end = django_filters.DateFilter(label=_("until"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = ReceptionDay
+        fields = ["region", "station", "start", "end"]

@@ -278,6 +278,17 @@ class Case(models.Model):
             models.Index(fields=["step", "received_at"], name="case_step_received_idx"),
             models.Index(fields=["lead_unit", "step"], name="case_lead_unit_step_idx"),
             models.Index(fields=["received_at"], name="case_received_idx"),
+            # Published outcomes on the public site, newest first, everywhere or by region.
+            models.Index(
+                fields=["closed_at", "id"],
+                condition=models.Q(published=True),
+                name="case_published_closed_idx",
+            ),
+            models.Index(
+                fields=["region", "closed_at"],
+                condition=models.Q(published=True),
+                name="case_published_region_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
