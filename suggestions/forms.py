@@ -105,5 +105,6 @@ class StatusForm(forms.Form):
     check = forms.CharField(
         label=_("Last 4 digits of the phone you gave"),
         max_length=8,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        # Not echoed back into the page after a wrong guess.
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
