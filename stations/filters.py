@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from liaison.models import Region
 from liaison.regions import RegionLevel, within
@@ -13,6 +15,7 @@ def _region_choices():
     return [(r.code, r.name) for r in Region.objects.filter(level__in=levels).only("code", "name")]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class RegionSubtreeFilter(django_filters.ChoiceFilter):
     """A county or township and everything below it: a range on the division code."""
 
@@ -29,11 +32,16 @@ class RegionSubtreeFilter(django_filters.ChoiceFilter):
         return queryset.filter(within(self.lookup, region.bounds))
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class StationFilter(django_filters.ModelChoiceFilter):
+    """A station by id (typed for the OpenAPI schema, which cannot guess it)."""
+
+
 class PublicRepresentativeFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("Name or work unit"), method="filter_name")
     level = django_filters.ChoiceFilter(label=_("congress level"), choices=CongressLevel.choices)
     region = RegionSubtreeFilter(label=_("region"), lookup="station_memberships__station__region")
-    station = django_filters.ModelChoiceFilter(
+    station = StationFilter(
         label=_("station"), queryset=Station.objects.active(), method="filter_station"
     )
 
