@@ -90,3 +90,16 @@ def test_the_form_explains_the_use_of_personal_data_in_both_languages(client):
     en = client.get("/cases/submit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "个人信息" in zh
     assert "never published" in en
+
+
+def test_the_console_sms_log_never_holds_the_constituents_phone(client, settings, caplog):
+    from liaison.notifications.services import notifications_deliver
+
+    settings.SMS_BACKEND = "console"
+    settings.SMS_FILE_PATH = ""
+    client.post("/cases/submit/", opinion(StationFactory()))
+    with caplog.at_level("INFO"):
+        notifications_deliver()
+    assert "138********" in caplog.text
+    assert "13812345678" not in caplog.text
+    assert "王小明" not in caplog.text
