@@ -8,13 +8,26 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from stations.api import VisitViewSet
+from stations.public_api import (
+    PublicReceptionDayViewSet,
+    PublicRepresentativeViewSet,
+    PublicStationViewSet,
+)
 from suggestions.api import CaseViewSet
+from suggestions.public_api import PublicCaseStatusView
 
 router = DefaultRouter()
 router.register("cases", CaseViewSet, basename="case")
 router.register("visits", VisitViewSet, basename="visit")
+# The public read-only API: anonymous, throttled, published fields only.
+router.register(
+    "public/representatives", PublicRepresentativeViewSet, basename="public-representative"
+)
+router.register("public/stations", PublicStationViewSet, basename="public-station")
+router.register("public/reception-days", PublicReceptionDayViewSet, basename="public-reception-day")
 
 urlpatterns = [
+    path("v1/public/case-status/", PublicCaseStatusView.as_view(), name="public-case-status"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -206,6 +206,16 @@ NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "8"))
 NOTIFY_RETRY_BASE_SECONDS = int(env("NOTIFY_RETRY_BASE_SECONDS", "60"))
 NOTIFY_RETRY_MAX_SECONDS = int(env("NOTIFY_RETRY_MAX_SECONDS", str(6 * 60 * 60)))
 
+# PUBLIC SITE
+# Behind a proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP);
+# empty trusts REMOTE_ADDR. Rate limits count per client address, phone and tracking code.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
+SUBMIT_LIMIT_PER_IP_HOUR = int(env("SUBMIT_LIMIT_PER_IP_HOUR", "10"))
+SUBMIT_LIMIT_PER_PHONE_DAY = int(env("SUBMIT_LIMIT_PER_PHONE_DAY", "3"))
+STATUS_LIMIT_PER_IP_10MIN = int(env("STATUS_LIMIT_PER_IP_10MIN", "30"))
+STATUS_WRONG_CHECKS_PER_CODE_HOUR = int(env("STATUS_WRONG_CHECKS_PER_CODE_HOUR", "5"))
+PUBLIC_FIGURES_CACHE_SECONDS = int(env("PUBLIC_FIGURES_CACHE_SECONDS", "600"))
+
 # REST FRAMEWORK
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
@@ -219,6 +229,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "liaison.api_errors.exception_handler",
+    # The public read-only API (anonymous, per client address).
+    "DEFAULT_THROTTLE_RATES": {"public": "120/min", "public_case_status": "60/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Liaison station API",

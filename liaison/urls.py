@@ -3,15 +3,17 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from liaison import health
+from liaison import health, home
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", home.home, name="home"),
     # The public site is served by stations/, which owns memberships and reception days
     # (representatives/ must not import stations/).
     path("", include("stations.urls")),
+    path("", include("suggestions.urls")),
     # Uploaded photos in development; production serves MEDIA_ROOT from the proxy.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("api/", include("liaison.api_urls")),

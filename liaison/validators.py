@@ -61,3 +61,23 @@ def validate_plain_text(value: str) -> None:
             raise ValidationError(
                 _("Remove the invisible control characters from this text."), code="control_chars"
             )
+
+
+# Letters of any script (𠮷 and other rare characters included), combining marks, and
+# the separators names use: the middle dot of minority and foreign names (·, •, ・), spaces.
+_NAME_SEPARATORS = set(" ·•・．.-'")
+_MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+
+
+def validate_person_name(value: str) -> None:
+    for char in value or "":
+        if char not in _NAME_SEPARATORS and unicodedata.category(char)[0] not in "LM":
+            raise ValidationError(
+                _("A name has letters only, with · between parts if needed."), code="name"
+            )
+
+
+def validate_no_markup(value: str) -> None:
+    """Refuses HTML-like tags: what a form takes is shown as plain text, never as markup."""
+    if _MARKUP_RE.search(value or ""):
+        raise ValidationError(_("Write plain text, without HTML tags."), code="markup")

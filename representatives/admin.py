@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
 from liaison.scopes import representatives_visible_to
 from representatives.models import Representative, RepresentativeGroup
+from representatives.photos import photo_thumbnails_make
 from stations.models import Station, StationMembership
 
 
@@ -56,6 +57,11 @@ class RepresentativeAdmin(ScopedAdminMixin, admin.ModelAdmin):
         (_("Work"), {"fields": ["work_unit", "position"]}),
         (_("Contact"), {"fields": ["public_phone", "private_phone", "email", "user"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "photo" in form.changed_data:
+            photo_thumbnails_make(obj.photo)
 
 
 @admin.register(RepresentativeGroup)

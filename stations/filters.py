@@ -1,11 +1,13 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from liaison.models import Region
 from liaison.regions import RegionLevel, within
 from representatives.models import CongressLevel, Representative
-from stations.models import Station, StationMembership
+from stations.models import ReceptionDay, Station, StationMembership
 
 
 def _region_choices():
@@ -13,6 +15,7 @@ def _region_choices():
     return [(r.code, r.name) for r in Region.objects.filter(level__in=levels).only("code", "name")]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class RegionSubtreeFilter(django_filters.ChoiceFilter):
     """A county or township and everything below it: a range on the division code."""
 
@@ -29,11 +32,16 @@ class RegionSubtreeFilter(django_filters.ChoiceFilter):
         return queryset.filter(within(self.lookup, region.bounds))
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class StationFilter(django_filters.ModelChoiceFilter):
+    """A station by id (typed for the OpenAPI schema, which cannot guess it)."""
+
+
 class PublicRepresentativeFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("Name or work unit"), method="filter_name")
     level = django_filters.ChoiceFilter(label=_("congress level"), choices=CongressLevel.choices)
     region = RegionSubtreeFilter(label=_("region"), lookup="station_memberships__station__region")
-    station = django_filters.ModelChoiceFilter(
+    station = StationFilter(
         label=_("station"), queryset=Station.objects.active(), method="filter_station"
     )
 
@@ -67,3 +75,18 @@ class PublicStationFilter(django_filters.FilterSet):
     class Meta:
         model = Station
         fields = ["region", "name"]
+
+
+class PublicReceptionDayFilter(django_filters.FilterSet):
+    """Coming reception days by region (home page, public API)."""
+
+    region = RegionSubtreeFilter(label=_("region"), lookup="station__region")
+    station = django_filters.ModelChoiceFilter(
+        label=_("station"), queryset=Station.objects.active()
+    )
+    start = django_filters.DateFilter(label=_("from"), field_name="date", lookup_expr="gte")
+    end = django_filters.DateFilter(label=_("until"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = ReceptionDay
+        fields = ["region", "station", "start", "end"]

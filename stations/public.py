@@ -1,24 +1,20 @@
 """The public directory: representatives and stations, only what is published."""
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from stations import selectors
 from stations.filters import PublicRepresentativeFilter, PublicStationFilter
+from stations.qrcodes import qr_svg
 
 PAGE_SIZE = 30
 
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def home(request):
-    return render(
-        request,
-        "public/home.html",
-        {"reception_days": selectors.public_reception_days()[:12]},
-    )
 
 
 def representative_list(request):
@@ -60,5 +56,34 @@ def station_detail(request, pk: int):
             "station": station,
             "representatives": selectors.station_representatives(station),
             "reception_days": selectors.public_reception_days().filter(station=station)[:12],
+            "notice": selectors.next_public_notice(station),
+            "form_url": _form_url(station),
+        },
+    )
+
+
+def _form_url(station) -> str:
+    return f"{reverse('case-submit')}?{urlencode({'station': station.pk})}"
+
+
+def station_qr(request, pk: int):
+    """The QR code of the station's online form, with the station preselected."""
+    station = get_object_or_404(selectors.public_stations(), pk=pk)
+    svg = qr_svg(request.build_absolute_uri(_form_url(station)))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def station_poster(request, pk: int):
+    """A printable A4 sheet for the notice board: the station, its next days, the QR code."""
+    station = get_object_or_404(selectors.public_stations(), pk=pk)
+    return render(
+        request,
+        "public/station_poster.html",
+        {
+            "station": station,
+            "reception_days": selectors.public_reception_days().filter(station=station)[:3],
+            "form_url": request.build_absolute_uri(_form_url(station)),
         },
     )

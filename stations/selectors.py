@@ -9,6 +9,7 @@ from representatives.models import Representative
 from stations.models import (
     DutyAssignment,
     ReceptionDay,
+    ReceptionNotice,
     ReceptionStatus,
     Station,
     StationMembership,
@@ -69,4 +70,20 @@ def station_representatives(station: Station, *, today: dt.date | None = None):
         )
         .select_related("region")
         .order_by("level", "name")
+    )
+
+
+def next_public_notice(station: Station, *, today: dt.date | None = None):
+    """The public notice (通知公告) of the station's next announced reception day, if sent."""
+    today = today or timezone.localdate()
+    return (
+        ReceptionNotice.objects.filter(
+            reception_day__station=station,
+            reception_day__status__in=PUBLIC_STATUSES,
+            reception_day__date__gte=today,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("reception_day")
+        .order_by("reception_day__date")
+        .first()
     )

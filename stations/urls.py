@@ -3,7 +3,6 @@ from django.urls import path
 from stations import feeds, public
 
 urlpatterns = [
-    path("", public.home, name="home"),
     path("representatives/", public.representative_list, name="representative-list"),
     path("representatives/<int:pk>/", public.representative_detail, name="representative-detail"),
     path(
@@ -13,5 +12,7 @@ urlpatterns = [
     ),
     path("stations/", public.station_list, name="station-list"),
     path("stations/<int:pk>/", public.station_detail, name="station-detail"),
+    path("stations/<int:pk>/qr.svg", public.station_qr, name="station-qr"),
+    path("stations/<int:pk>/poster/", public.station_poster, name="station-poster"),
     path("stations/<int:pk>/calendar.ics", feeds.station_calendar, name="station-calendar"),
 ]

@@ -280,6 +280,17 @@ class Case(models.Model):
             models.Index(fields=["received_at"], name="case_received_idx"),
             # Deadline windows over all cases (only cases not yet replied carry one).
             models.Index(fields=["deadline"], name="case_deadline_idx"),
+            # Published outcomes on the public site, newest first, everywhere or by region.
+            models.Index(
+                fields=["closed_at", "id"],
+                condition=models.Q(published=True),
+                name="case_published_closed_idx",
+            ),
+            models.Index(
+                fields=["region", "closed_at"],
+                condition=models.Q(published=True),
+                name="case_published_region_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,12 +2,33 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from liaison.calendar import WorkdayCalendar
+from liaison.models import Region
+from liaison.regions import within
 from liaison.scopes import cases_visible_to
-from suggestions.models import Case, CaseEvent, case_ids_handled_by
+from stations.models import Visit
+from suggestions.models import (
+    Case,
+    CaseEvent,
+    Disposition,
+    Satisfaction,
+    Step,
+    case_ids_handled_by,
+)
+
+# "Assigned or transferred" (交办或转办): handed to a unit, the township, or a suggestion.
+ASSIGNED = [
+    Disposition.ON_THE_SPOT,
+    Disposition.LETTER,
+    Disposition.TOWNSHIP_REPORT,
+    Disposition.SUGGESTION,
+]
 
 
 def case_list(*, user) -> QuerySet[Case]:
@@ -40,3 +61,83 @@ def due_soon(
 def handled_by(queryset: QuerySet[Case], *, unit_id: int) -> QuerySet[Case]:
     """Cases a unit leads or co-handles."""
     return queryset.filter(pk__in=case_ids_handled_by([unit_id]))
+
+
+# THE PUBLIC SIDE: only what a case publishes, never the visit behind it.
+
+# Moves a constituent sees on the status page: the seven steps and how a case ended.
+PUBLIC_MOVES = {
+    "receive",
+    "register",
+    "assign_on_spot",
+    "refer_by_letter",
+    "report_to_township",
+    "to_suggestion",
+    "answer_consultation",
+    "supervise",
+    "reply",
+    "feedback",
+    "archive",
+    "reopen",
+    "merge",
+    "withdraw",
+}
+
+
+def public_case_status(case_id: int) -> Case:
+    """A case for its own constituent: public fields, the unit, the steps with dates.
+    Events carry no notes here (staff notes may name people)."""
+    events = CaseEvent.objects.filter(kind__in=PUBLIC_MOVES).only(
+        "case_id", "kind", "to_step", "at"
+    )
+    return (
+        Case.objects.select_related("station", "lead_unit", "category", "merged_into")
+        .prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
+        .get(pk=case_id)
+    )
+
+
+def published_outcomes() -> QuerySet[Case]:
+    """Archived cases whose summary the committee chose to publish (partial index)."""
+    return (
+        Case.objects.filter(published=True, step=Step.ARCHIVED)
+        .select_related("category", "station", "region")
+        .only(
+            "pk",
+            "public_summary",
+            "result",
+            "received_at",
+            "closed_at",
+            "category__name",
+            "station__name",
+            "region__name",
+        )
+        .order_by("-closed_at", "-id")
+    )
+
+
+def public_figures(*, region: Region | None = None) -> dict:
+    """The published figures of a region (or everywhere): two aggregate queries over the
+    region's index range, cached for ``PUBLIC_FIGURES_CACHE_SECONDS``."""
+    key = f"public-figures:{region.code if region else 'all'}"
+    figures = cache.get(key)
+    if figures is not None:
+        return figures
+    cases, visits = Case.objects.exclude(step=Step.MERGED), Visit.objects.all()
+    if region is not None:
+        cases = cases.filter(within("region", region.bounds))
+        visits = visits.filter(within("region", region.bounds))
+    figures = cases.aggregate(
+        collected=Count("pk"),
+        assigned=Count("pk", filter=Q(disposition__in=ASSIGNED)),
+        completed=Count("pk", filter=Q(replied_at__isnull=False)),
+        rated=Count("pk", filter=~Q(satisfaction="")),
+        satisfied=Count(
+            "pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])
+        ),
+    )
+    figures["people"] = visits.aggregate(people=Coalesce(Sum("people_count"), 0))["people"]
+    rated = figures["rated"]
+    figures["satisfaction"] = round(100 * figures["satisfied"] / rated, 1) if rated else None
+    cache.set(key, figures, settings.PUBLIC_FIGURES_CACHE_SECONDS)
+    return figures

@@ -129,6 +129,13 @@ def case_receive(*, actor, visit: Visit, title: str, description: str) -> Case:
     """接待: a visit raises a case, due to be registered within the jurisdiction's limit."""
     if not may_receive(actor, visit.station):
         raise NotAllowed(_("You cannot open cases at this station."))
+    return case_receive_unchecked(actor=actor, visit=visit, title=title, description=description)
+
+
+def case_receive_unchecked(
+    *, actor, visit: Visit, title: str, description: str, category: CaseCategory | None = None
+) -> Case:
+    """The receive move itself; callers decide who may receive (staff, or the public online)."""
     errors: dict = {}
     title = _text(errors, "title", title, max_length=200)
     description = _text(errors, "description", description, max_length=5000)
@@ -147,6 +154,7 @@ def case_receive(*, actor, visit: Visit, title: str, description: str) -> Case:
             station_id=visit.station_id,
             title=title,
             description=description,
+            category=category,
             received_at=visit.visited_at,
             deadline=deadline,
             deadline_explanation=explanation,

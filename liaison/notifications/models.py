@@ -15,6 +15,7 @@ class Channel(models.TextChoices):
 class NotificationKind(models.TextChoices):
     RECEPTION_NOTICE = "reception_notice", _("Reception-day notice to an on-duty representative")
     RECEPTION_CANCELLED = "reception_cancelled", _("Reception day cancelled")
+    CASE_SUBMITTED = "case_submitted", _("Online opinion received (to the constituent)")
 
 
 class NotificationStatus(models.TextChoices):

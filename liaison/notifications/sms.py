@@ -41,8 +41,13 @@ class ConsoleSmsBackend(SmsBackend):
             with Path(path).open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(message.__dict__, ensure_ascii=False) + "\n")
             return
-        # The text goes to representatives about their own duty; it holds no constituent data.
-        logger.info("SMS to %s: %s", message.to, message.text)
+        # Recipients include constituents (their own confirmation): the log never holds a
+        # full phone number, and never its last four digits, which are the status check.
+        logger.info("SMS to %s: %s", masked(message.to), message.text)
+
+
+def masked(phone: str) -> str:
+    return phone[:3] + "*" * max(len(phone) - 3, 0)
 
 
 class HttpGatewaySmsBackend(SmsBackend):

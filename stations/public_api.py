@@ -1,0 +1,142 @@
+"""The public read-only API: published representatives, active stations, announced
+reception days. Anonymous, throttled per client address, keyset-paginated; only the
+fields the public pages show (never a private phone, never a constituent)."""
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.throttling import ScopedRateThrottle
+
+from representatives.photos import photo_thumbnail
+from stations import selectors
+from stations.filters import (
+    PublicReceptionDayFilter,
+    PublicRepresentativeFilter,
+    PublicStationFilter,
+)
+
+
+class ById(CursorPagination):
+    ordering = "id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class PublicMixin:
+    """Anonymous and read-only, whoever asks: the same answer logged in or not."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public"
+    pagination_class = ById
+
+
+class StationRef(serializers.Serializer):
+    id = serializers.IntegerField(source="station.pk")
+    name = serializers.CharField(source="station.name")
+
+
+class PublicRepresentativeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    level_label = serializers.CharField(source="get_level_display")
+    term = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    electoral_district = serializers.CharField()
+    work_unit = serializers.CharField()
+    position = serializers.CharField()
+    public_phone = serializers.CharField()
+    photo = serializers.SerializerMethodField()
+    stations = StationRef(source="current_memberships", many=True)
+    url = serializers.CharField(source="get_absolute_url")
+
+    def get_photo(self, representative) -> str | None:
+        url = photo_thumbnail(representative.photo, "profile")
+        return self.context["request"].build_absolute_uri(url) if url else None
+
+
+class PublicStationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    region = serializers.CharField(source="region_id")
+    region_name = serializers.CharField(source="region.name")
+    address = serializers.CharField()
+    in_service_centre = serializers.BooleanField()
+    opening_notes = serializers.CharField()
+    url = serializers.CharField(source="get_absolute_url")
+    calendar_url = serializers.SerializerMethodField()
+    form_url = serializers.SerializerMethodField()
+
+    def get_calendar_url(self, station) -> str:
+        return reverse("station-calendar", args=[station.pk])
+
+    def get_form_url(self, station) -> str:
+        return f"{reverse('case-submit')}?{urlencode({'station': station.pk})}"
+
+
+class OnDutySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="representative.pk")
+    name = serializers.CharField(source="representative.name")
+    level = serializers.CharField(source="representative.level")
+    kind = serializers.CharField()
+    work_unit = serializers.CharField(source="representative.work_unit")
+    position = serializers.CharField(source="representative.position")
+    public_phone = serializers.CharField(source="representative.public_phone")
+
+
+class PublicReceptionDaySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    station = serializers.IntegerField(source="station_id")
+    station_name = serializers.CharField(source="station.name")
+    region_name = serializers.CharField(source="station.region.name")
+    date = serializers.DateField()
+    start_time = serializers.TimeField(format="%H:%M")
+    end_time = serializers.TimeField(format="%H:%M")
+    place = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    on_duty = OnDutySerializer(source="public_duties", many=True)
+
+    def get_place(self, day) -> str:
+        return day.place or day.station.address
+
+
+@extend_schema(tags=["public"])
+class PublicRepresentativeViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
+    """Published representatives: filter by name or work unit, level, region, station."""
+
+    serializer_class = PublicRepresentativeSerializer
+    filterset_class = PublicRepresentativeFilter
+
+    def get_queryset(self):
+        return selectors.public_representatives()
+
+
+@extend_schema(tags=["public"])
+class PublicStationViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
+    """Active stations: filter by region (division code, county or township) and name."""
+
+    serializer_class = PublicStationSerializer
+    filterset_class = PublicStationFilter
+
+    def get_queryset(self):
+        return selectors.public_stations()
+
+
+@extend_schema(tags=["public"])
+class PublicReceptionDayViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
+    """Announced reception days from today on, with who is on duty: by region, station, dates."""
+
+    serializer_class = PublicReceptionDaySerializer
+    filterset_class = PublicReceptionDayFilter
+
+    def get_queryset(self):
+        return selectors.public_reception_days()
