@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("liaison.staff.urls")),
     # The public site is served by stations/, which owns memberships and reception days
     # (representatives/ must not import stations/).
     path("", include("stations.urls")),

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +144,10 @@ class CaseFilter(django_filters.FilterSet):
     step = django_filters.MultipleChoiceFilter(choices=Step.choices)
     category = django_filters.NumberFilter(field_name="category_id")
     station = django_filters.NumberFilter(field_name="station_id")
-    region = django_filters.CharFilter(method="filter_region", label=_("region and below"))
+    # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
+    region = django_filters.CharFilter(
+        method="filter_region", label=_("region and below"), validators=[regions.validate_code]
+    )
     unit = django_filters.NumberFilter(method="filter_unit", label=_("lead or co-unit"))
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     due_soon = django_filters.BooleanFilter(method="filter_due_soon")
@@ -160,11 +162,7 @@ class CaseFilter(django_filters.FilterSet):
         fields = []
 
     def filter_region(self, queryset, name, value):
-        try:
-            bounds = regions.subtree_bounds(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"region": error.messages}) from error
-        return queryset.filter(regions.within("region_id", bounds))
+        return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
 
     def filter_unit(self, queryset, name, value):
         return selectors.handled_by(queryset, unit_id=value)
@@ -236,6 +234,15 @@ class AnswerInput(NoteInput):
 
 class SuperviseInput(RequiredNoteInput):
     is_key = serializers.BooleanField(required=False, allow_null=True, default=None)
+    meeting = serializers.BooleanField(required=False, default=False)
+    escalation_level = serializers.IntegerField(
+        min_value=0, max_value=services.MAX_ESCALATION_LEVEL, required=False, default=None
+    )
+
+
+class SetPlanInput(serializers.Serializer):
+    handler = serializers.CharField(max_length=50)
+    plan = serializers.CharField(max_length=2000)
 
 
 class ExtensionInput(serializers.Serializer):
@@ -359,6 +366,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "answer_consultation", AnswerInput, services.case_answer_consultation
     )
     supervise = _move("supervise", SuperviseInput, services.case_supervise)
+    set_plan = _move("set_plan", SetPlanInput, services.case_set_plan)
     request_extension = _move("request_extension", ExtensionInput, services.case_request_extension)
     approve_extension = _move("approve_extension", NoteInput, services.case_approve_extension)
     refuse_extension = _move("refuse_extension", RequiredNoteInput, services.case_refuse_extension)
