@@ -25,7 +25,6 @@ from stations.models import (
     ReceptionDay,
     ReceptionStatus,
     StationMembership,
-    Visit,
     VisitChannel,
 )
 from suggestions import services
