@@ -3,6 +3,7 @@
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,26 +137,51 @@ class CaseDetailSerializer(CaseSerializer):
 # FILTERS
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CategorySelect(forms.Select):
+    """The category id as a choice of the active categories, read when rendered."""
+
+    def get_context(self, name, value, attrs):
+        self.choices = [("", "---------")] + [
+            (category.pk, category.name) for category in CaseCategory.objects.filter(active=True)
+        ]
+        return super().get_context(name, value, attrs)
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class CaseFilter(django_filters.FilterSet):
-    step = django_filters.MultipleChoiceFilter(choices=Step.choices)
-    category = django_filters.NumberFilter(field_name="category_id")
-    station = django_filters.NumberFilter(field_name="station_id")
+    # Labels are for the staff pages, which render this same filterset as a form.
+    step = django_filters.MultipleChoiceFilter(label=_("step"), choices=Step.choices)
+    category = django_filters.NumberFilter(
+        field_name="category_id", label=_("category"), widget=CategorySelect
+    )
+    station = django_filters.NumberFilter(field_name="station_id", label=_("station id"))
     # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
     region = django_filters.CharFilter(
         method="filter_region", label=_("region and below"), validators=[regions.validate_code]
     )
     unit = django_filters.NumberFilter(method="filter_unit", label=_("lead or co-unit"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
-    due_soon = django_filters.BooleanFilter(method="filter_due_soon")
-    is_key = django_filters.BooleanFilter()
-    received_after = django_filters.DateFilter(method="filter_received_after")
-    received_before = django_filters.DateFilter(method="filter_received_before")
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label=_("due soon"))
+    is_key = django_filters.BooleanFilter(label=_("key case"))
+    received_after = django_filters.DateFilter(
+        method="filter_received_after", label=_("received from"), widget=DateInput
+    )
+    received_before = django_filters.DateFilter(
+        method="filter_received_before", label=_("received until"), widget=DateInput
+    )
+    deadline_after = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="gte", label=_("deadline from"), widget=DateInput
+    )
+    deadline_before = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="lte", label=_("deadline until"), widget=DateInput
+    )
 
     class Meta:
         model = Case

@@ -289,7 +289,9 @@ class VisitForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=VisitChannel.choices)
     visited_at = forms.DateTimeField(
-        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("When"),
+        # The browser's datetime-local input only reads the ISO form with a "T".
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
     def __init__(self, *args, representatives, **kwargs):
