@@ -26,6 +26,11 @@ def _today_with_duty(world):
     return day
 
 
+def _open(page, move):
+    """Unfold a move's form (the first one is unfolded already)."""
+    page.locator(f"#move-{move}").evaluate("details => { details.open = true; }")
+
+
 def _log_visit(page, *, phone, name, issues):
     """Keyboard only: the phone has the focus, Tab moves on, Enter saves."""
     page.goto("/staff/reception/")
@@ -71,7 +76,7 @@ def test_whole_path_from_the_reception_desk_to_the_archive(page, login, screensh
     page.select_option("#id_register-authority", "township")
     page.locator("#move-register button[type=submit]").click()
     page.wait_for_load_state()
-    page.locator("#move-refer_by_letter summary").click()
+    _open(page, "refer_by_letter")
     page.select_option("#id_refer_by_letter-unit", str(world.unit.pk))
     page.locator("#move-refer_by_letter button[type=submit]").click()
     page.wait_for_load_state()
@@ -82,7 +87,7 @@ def test_whole_path_from_the_reception_desk_to_the_archive(page, login, screensh
     login(page, users["lead_unit"])
     page.goto("/staff/unit/")
     page.get_by_role("link", name=case.tracking_code).click()
-    page.locator("#move-reply summary").click()
+    _open(page, "reply")
     page.locator("#move-reply input[value=solved]").check()
     page.fill("#id_reply-reply", "已更换路灯。")
     page.locator("#move-reply button[type=submit]").click()
@@ -170,7 +175,7 @@ def test_unit_sees_only_its_own_items(page, login, screenshot):
     assert page.get_by_role("link", name=other.tracking_code).count() == 0
     assert page.goto(f"/staff/cases/{other.pk}/").status == 404
     page.goto(f"/staff/cases/{own.pk}/")
-    page.locator("#move-set_plan summary").click()
+    _open(page, "set_plan")
     page.fill("#id_set_plan-handler", "王科长")
     page.fill("#id_set_plan-plan", "两周内完成维修。")
     page.locator("#move-set_plan button[type=submit]").click()
