@@ -20,7 +20,7 @@ INSERT INTO suggestions_case (
     tracking_code, visit_id, region_id, station_id, title, description, category_id,
     authority, disposition, step, deadline, deadline_explanation, escalation_level,
     lead_unit_id, extension_reason, result, reply, satisfaction, public_summary, is_key,
-    published, reopen_count, received_at, registered_at, replied_at, updated_at
+    published, reopen_count, received_at, registered_at, replied_at, updated_at, handler, plan
 )
 SELECT
     substr(c, 1, 4) || '-' || substr(c, 5, 4) || '-' || substr(c, 9, 2),
@@ -31,7 +31,7 @@ SELECT
            'received','registered','handling','supervising','replied','feedback'])[1 + i %% 13],
     current_date + (i %% 90 - 45), '{}', 0, (%(units)s::bigint[])[1 + i %% 8], '', 'solved',
     'ok', 'satisfied', '', false, false, 0,
-    now() - (i %% 730) * interval '1 day', now(), now(), now()
+    now() - (i %% 730) * interval '1 day', now(), now(), now(), '', ''
 FROM (
     SELECT i, translate(upper(substr(md5(i::text), 1, 10)), '01', 'XY') AS c
     FROM generate_series(1, %(rows)s) AS i
