@@ -101,6 +101,17 @@ def stations_visible_to(user) -> QuerySet[Station]:
     return Station.objects.filter(condition)
 
 
+def stations_managed_by(user) -> QuerySet[Station]:
+    """Stations whose visits and reception days the user runs: their own as a liaison,
+    their region's as a committee (representatives see stations but do not run them)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Station.objects.all()
+    return Station.objects.filter(
+        in_regions("region_id", scope.region_bounds) | Q(pk__in=scope.station_ids)
+    )
+
+
 def representatives_visible_to(user) -> QuerySet[Representative]:
     """Staff see the representatives of their region, and every representative
     sitting in one of their stations (national ones included)."""
@@ -143,7 +154,7 @@ def visits_visible_to(user) -> QuerySet[Visit]:
         return Visit.objects.all()
     condition = in_regions("region_id", scope.region_bounds) | Q(station_id__in=scope.station_ids)
     if scope.representative_id is not None:
-        condition |= Q(pk__in=_visits_received_by(scope.representative_id))
+        condition |= Q(pk__in=visits_received_by(scope.representative_id))
     return Visit.objects.filter(condition)
 
 
@@ -157,11 +168,11 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if scope.unit_ids:
         condition |= Q(pk__in=case_ids_handled_by(scope.unit_ids))
     if scope.representative_id is not None:
-        condition |= Q(visit_id__in=_visits_received_by(scope.representative_id))
+        condition |= Q(visit_id__in=visits_received_by(scope.representative_id))
     return Case.objects.filter(condition)
 
 
-def _visits_received_by(representative_id: int) -> QuerySet:
+def visits_received_by(representative_id: int) -> QuerySet:
     """Ids of the visits a representative received, as a subquery."""
     return Visit.representatives.through.objects.filter(representative_id=representative_id).values(
         "visit_id"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", home.home, name="home"),
+    path("staff/", include("liaison.staff.urls")),
     # The public site is served by stations/, which owns memberships and reception days
     # (representatives/ must not import stations/).
     path("", include("stations.urls")),

@@ -1,6 +1,7 @@
 """Visits over REST: staff in scope only, since a visit holds the constituent's personal data."""
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
@@ -79,24 +80,34 @@ class VisitInput(serializers.Serializer):
     cases = RaisedCase(many=True, required=False, default=list)
 
 
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
 class VisitFilter(django_filters.FilterSet):
-    station = django_filters.NumberFilter(field_name="station_id")
-    reception_day = django_filters.NumberFilter(field_name="reception_day_id")
-    channel = django_filters.ChoiceFilter(choices=VisitChannel.choices)
-    region = django_filters.CharFilter(method="filter_region", label=_("region and below"))
-    visited_after = django_filters.DateTimeFilter(field_name="visited_at", lookup_expr="gte")
-    visited_before = django_filters.DateTimeFilter(field_name="visited_at", lookup_expr="lt")
+    # Labels are for the staff pages, which render this same filterset as a form.
+    station = django_filters.NumberFilter(field_name="station_id", label=_("station id"))
+    reception_day = django_filters.NumberFilter(
+        field_name="reception_day_id", label=_("reception day id")
+    )
+    channel = django_filters.ChoiceFilter(label=_("channel"), choices=VisitChannel.choices)
+    # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
+    region = django_filters.CharFilter(
+        method="filter_region", label=_("region and below"), validators=[regions.validate_code]
+    )
+    visited_after = django_filters.DateTimeFilter(
+        field_name="visited_at", lookup_expr="gte", label=_("visited from"), widget=DateTimeInput
+    )
+    visited_before = django_filters.DateTimeFilter(
+        field_name="visited_at", lookup_expr="lt", label=_("visited before"), widget=DateTimeInput
+    )
 
     class Meta:
         model = Visit
         fields = []
 
     def filter_region(self, queryset, name, value):
-        try:
-            bounds = regions.subtree_bounds(value)
-        except Exception as error:
-            raise serializers.ValidationError({"region": [_("Unknown division code.")]}) from error
-        return queryset.filter(regions.within("region_id", bounds))
+        return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
 
 
 class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -442,6 +442,8 @@ class Visit(models.Model):
             models.Index(fields=["station", "visited_at"], name="visit_station_when_idx"),
             models.Index(fields=["region", "visited_at"], name="visit_region_when_idx"),
             models.Index(fields=["visited_at"], name="visit_when_idx"),
+            # A returning constituent recognised by phone at the reception desk.
+            models.Index(fields=["station", "constituent_phone"], name="visit_station_phone_idx"),
         ]
         constraints = [
             models.CheckConstraint(

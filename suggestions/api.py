@@ -3,7 +3,7 @@
 import datetime as dt
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -137,34 +137,58 @@ class CaseDetailSerializer(CaseSerializer):
 # FILTERS
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CategorySelect(forms.Select):
+    """The category id as a choice of the active categories, read when rendered."""
+
+    def get_context(self, name, value, attrs):
+        self.choices = [("", "---------")] + [
+            (category.pk, category.name) for category in CaseCategory.objects.filter(active=True)
+        ]
+        return super().get_context(name, value, attrs)
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class CaseFilter(django_filters.FilterSet):
-    step = django_filters.MultipleChoiceFilter(choices=Step.choices)
-    category = django_filters.NumberFilter(field_name="category_id")
-    station = django_filters.NumberFilter(field_name="station_id")
-    region = django_filters.CharFilter(method="filter_region", label=_("region and below"))
+    # Labels are for the staff pages, which render this same filterset as a form.
+    step = django_filters.MultipleChoiceFilter(label=_("step"), choices=Step.choices)
+    category = django_filters.NumberFilter(
+        field_name="category_id", label=_("category"), widget=CategorySelect
+    )
+    station = django_filters.NumberFilter(field_name="station_id", label=_("station id"))
+    # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
+    region = django_filters.CharFilter(
+        method="filter_region", label=_("region and below"), validators=[regions.validate_code]
+    )
     unit = django_filters.NumberFilter(method="filter_unit", label=_("lead or co-unit"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
-    due_soon = django_filters.BooleanFilter(method="filter_due_soon")
-    is_key = django_filters.BooleanFilter()
-    received_after = django_filters.DateFilter(method="filter_received_after")
-    received_before = django_filters.DateFilter(method="filter_received_before")
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label=_("due soon"))
+    is_key = django_filters.BooleanFilter(label=_("key case"))
+    received_after = django_filters.DateFilter(
+        method="filter_received_after", label=_("received from"), widget=DateInput
+    )
+    received_before = django_filters.DateFilter(
+        method="filter_received_before", label=_("received until"), widget=DateInput
+    )
+    deadline_after = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="gte", label=_("deadline from"), widget=DateInput
+    )
+    deadline_before = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="lte", label=_("deadline until"), widget=DateInput
+    )
 
     class Meta:
         model = Case
         fields = []
 
     def filter_region(self, queryset, name, value):
-        try:
-            bounds = regions.subtree_bounds(value)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"region": error.messages}) from error
-        return queryset.filter(regions.within("region_id", bounds))
+        return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
 
     def filter_unit(self, queryset, name, value):
         return selectors.handled_by(queryset, unit_id=value)
@@ -236,6 +260,15 @@ class AnswerInput(NoteInput):
 
 class SuperviseInput(RequiredNoteInput):
     is_key = serializers.BooleanField(required=False, allow_null=True, default=None)
+    meeting = serializers.BooleanField(required=False, default=False)
+    escalation_level = serializers.IntegerField(
+        min_value=0, max_value=services.MAX_ESCALATION_LEVEL, required=False, default=None
+    )
+
+
+class SetPlanInput(serializers.Serializer):
+    handler = serializers.CharField(max_length=50)
+    plan = serializers.CharField(max_length=2000)
 
 
 class ExtensionInput(serializers.Serializer):
@@ -359,6 +392,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "answer_consultation", AnswerInput, services.case_answer_consultation
     )
     supervise = _move("supervise", SuperviseInput, services.case_supervise)
+    set_plan = _move("set_plan", SetPlanInput, services.case_set_plan)
     request_extension = _move("request_extension", ExtensionInput, services.case_request_extension)
     approve_extension = _move("approve_extension", NoteInput, services.case_approve_extension)
     refuse_extension = _move("refuse_extension", RequiredNoteInput, services.case_refuse_extension)

@@ -119,6 +119,8 @@ TRANSITIONS: dict[str, Transition] = {
             _("Answer the question"),
         ),
         Transition("supervise", WITH_UNIT, Step.SUPERVISING, committee, _("Supervise")),
+        # 三定: the lead unit names its handler and plan; the step stays.
+        Transition("set_plan", WITH_UNIT, None, lead_unit, _("Set handler and plan")),
         Transition(
             "request_extension",
             WITH_UNIT,

@@ -214,6 +214,13 @@ class Case(models.Model):
         related_name="co_cases",
         blank=True,
     )
+    # 三定: the lead unit names who handles the case and how, before it replies.
+    handler = models.CharField(
+        _("handler"), max_length=50, blank=True, validators=[validate_plain_text]
+    )
+    plan = models.TextField(
+        _("handling plan"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
     extension_until = models.DateField(_("extension requested until"), null=True, blank=True)
     extension_reason = models.CharField(
         _("reason for the extension"), max_length=500, blank=True, validators=[validate_plain_text]
@@ -291,6 +298,8 @@ class Case(models.Model):
                 condition=models.Q(published=True),
                 name="case_published_region_idx",
             ),
+            # "Recently changed" on the staff work area: newest changes first, LIMIT n.
+            models.Index(fields=["updated_at"], name="case_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -11,9 +11,10 @@ from django.utils import timezone
 from liaison.calendar import WorkdayCalendar
 from liaison.models import Region
 from liaison.regions import within
-from liaison.scopes import cases_visible_to
+from liaison.scopes import cases_visible_to, in_regions, scope_of, visits_received_by
 from stations.models import Visit
 from suggestions.models import (
+    IN_HANDS_OF_UNIT,
     Case,
     CaseEvent,
     Disposition,
@@ -141,3 +142,48 @@ def public_figures(*, region: Region | None = None) -> dict:
     figures["satisfaction"] = round(100 * figures["satisfied"] / rated, 1) if rated else None
     cache.set(key, figures, settings.PUBLIC_FIGURES_CACHE_SECONDS)
     return figures
+
+
+def waiting_for(user) -> QuerySet[Case]:
+    """Open cases whose next move is this user's, by role: a liaison registers, disposes
+    and feeds back; a committee assigns, decides extensions and archives; a lead unit
+    replies; a representative feeds back on the visits they received."""
+    scope = scope_of(user)
+    condition = Q(pk__in=[])
+    if scope.station_ids:
+        condition |= Q(
+            station_id__in=scope.station_ids,
+            step__in=[Step.RECEIVED, Step.REGISTERED, Step.REPLIED],
+        )
+    if scope.region_bounds or scope.is_admin:
+        region = Q() if scope.is_admin else in_regions("region_id", scope.region_bounds)
+        condition |= region & (
+            Q(step__in=[Step.REGISTERED, Step.FEEDBACK])
+            | Q(step__in=IN_HANDS_OF_UNIT, extension_until__isnull=False)
+        )
+    if scope.unit_ids:
+        condition |= Q(lead_unit_id__in=scope.unit_ids, step__in=IN_HANDS_OF_UNIT)
+    if scope.representative_id is not None:
+        condition |= Q(visit_id__in=visits_received_by(scope.representative_id), step=Step.REPLIED)
+    return case_list(user=user).filter(condition)
+
+
+def recently_changed(user) -> QuerySet[Case]:
+    return case_list(user=user).order_by("-updated_at", "-id")
+
+
+def due_on(queryset: QuerySet[Case], day: dt.date) -> QuerySet[Case]:
+    return queryset.open().filter(deadline=day)
+
+
+def received_by(user) -> QuerySet[Case]:
+    """Cases raised at visits the user received as a representative."""
+    representative_id = scope_of(user).representative_id
+    if representative_id is None:
+        return Case.objects.none()
+    return case_list(user=user).filter(visit_id__in=visits_received_by(representative_id))
+
+
+def handled_by_units(user, unit_ids) -> QuerySet[Case]:
+    """Cases the user's units lead or co-handle, whatever else the user may see."""
+    return case_list(user=user).filter(pk__in=case_ids_handled_by(unit_ids))

@@ -339,15 +339,55 @@ def case_answer_consultation(*, case_id: int, actor, reply: str, note: str = "")
 
 
 @transaction.atomic
-def case_supervise(*, case_id: int, actor, note: str, is_key: bool | None = None) -> Case:
-    """督办: the committee presses the unit (a note, a coordination meeting)."""
+def case_supervise(
+    *,
+    case_id: int,
+    actor,
+    note: str,
+    is_key: bool | None = None,
+    meeting: bool = False,
+    escalation_level: int | None = None,
+) -> Case:
+    """督办: the committee presses the unit: a note, or a coordination meeting it called;
+    it may also raise the escalation level (never lower it: the sweeps count on it)."""
     case, transition = _start("supervise", case_id=case_id, actor=actor)
     errors: dict = {}
     note = _text(errors, "note", note)
+    if escalation_level is not None and not (
+        case.escalation_level <= escalation_level <= MAX_ESCALATION_LEVEL
+    ):
+        errors["escalation_level"] = [
+            _("Choose a level from %(low)s to %(high)s.")
+            % {"low": case.escalation_level, "high": MAX_ESCALATION_LEVEL}
+        ]
     _raise(errors)
     if is_key is not None:
         case.is_key = is_key
-    return _finish(case, transition, actor=actor, changed=["is_key"], note=note)
+    data = {"meeting": bool(meeting)}
+    if escalation_level is not None and escalation_level != case.escalation_level:
+        data["escalation_level"] = {"from": case.escalation_level, "to": escalation_level}
+        case.escalation_level = escalation_level
+    return _finish(
+        case, transition, actor=actor, changed=["is_key", "escalation_level"], note=note, data=data
+    )
+
+
+@transaction.atomic
+def case_set_plan(*, case_id: int, actor, handler: str, plan: str) -> Case:
+    """三定: the lead unit names who handles the case and how; the step stays."""
+    case, transition = _start("set_plan", case_id=case_id, actor=actor)
+    errors: dict = {}
+    case.handler = _text(errors, "handler", handler, max_length=50)
+    case.plan = _text(errors, "plan", plan, max_length=2000)
+    _raise(errors)
+    return _finish(
+        case,
+        transition,
+        actor=actor,
+        changed=["handler", "plan"],
+        note=case.plan,
+        data={"handler": case.handler},
+    )
 
 
 @transaction.atomic
@@ -549,6 +589,8 @@ def case_withdraw(*, case_id: int, actor, reason: str) -> Case:
 
 # MACHINERY
 
+# The committee's own scale of pressure on a unit (督办 → 约谈 → 专题询问 and so on).
+MAX_ESCALATION_LEVEL = 5
 _DEADLINE = ["deadline", "deadline_explanation"]
 # A move waits this long for another's lock, then reports a conflict instead of hanging.
 _LOCK_TIMEOUT = "5s"

@@ -65,6 +65,12 @@ MATRIX = {
         services.case_supervise,
         lambda w, c: {"note": "召开协调会"},
     ),
+    "set_plan": (
+        Step.HANDLING,
+        {"lead_unit"},
+        services.case_set_plan,
+        lambda w, c: {"handler": "王科长", "plan": "两周内完成维修"},
+    ),
     "request_extension": (
         Step.HANDLING,
         {"lead_unit"},

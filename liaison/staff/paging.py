@@ -1,0 +1,45 @@
+"""Staff lists: filter with the API's filterset, sort from a whitelist, page with a bounded count."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+PAGE_SIZE = 50
+# A list never counts past this many rows: "10000+" is all a person needs to know.
+COUNT_LIMIT = 10_000
+
+
+class BoundedPaginator(Paginator):
+    """COUNT(*) over at most ``COUNT_LIMIT`` rows (a LIMIT inside the count), never the table."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_LIMIT + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+
+@dataclass
+class ListPage:
+    filter: object
+    page: object
+    sort: str
+    sorts: dict
+
+
+def list_page(request, queryset, *, filterset_class=None, sorts: dict, default: str) -> ListPage:
+    """Filtered (an invalid filter shows its error and filters nothing), sorted, one page."""
+    filterset = None
+    if filterset_class is not None:
+        filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+        if filterset.is_bound and filterset.is_valid():
+            queryset = filterset.qs
+    sort = request.GET.get("sort", default)
+    if sort not in sorts:
+        sort = default
+    queryset = queryset.order_by(*sorts[sort][1])
+    page = BoundedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return ListPage(filter=filterset, page=page, sort=sort, sorts=sorts)

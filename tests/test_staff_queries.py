@@ -1,0 +1,78 @@
+"""Every staff list page answers from the same number of queries at 1 row and at 50."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from stations.models import ReceptionDay
+from stations.reception import reception_day_set_duty
+from suggestions.models import Step
+from tests.case_world import case_at, make_world, received
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2031
+
+
+def _plan_day(world, n):
+    if n == 0:
+        MembershipFactory(station=world.station, representative=world.representative)
+    day = ReceptionDay.objects.create(
+        station=world.station, date=dt.date(YEAR, 1, 1) + dt.timedelta(days=n)
+    )
+    reception_day_set_duty(day=day, representatives=[world.representative])
+
+
+# page: (role, url, how to add the n-th row, rows the page shows at most, when to look)
+PAGES = {
+    "cases": ("committee", "/staff/cases/", lambda w, n: received(w), None),
+    "inbox": ("committee", "/staff/inbox/", lambda w, n: received(w), None),
+    "overdue": ("committee", "/staff/overdue/", lambda w, n: case_at(w, Step.HANDLING), 400),
+    "unit": ("lead_unit", "/staff/unit/", lambda w, n: case_at(w, Step.HANDLING), None),
+    "representative": ("receiver", "/staff/representative/", lambda w, n: received(w), None),
+    "visits": ("liaison", "/staff/visits/", lambda w, n: received(w), None),
+    "plan": ("liaison", f"/staff/reception/plan/?year={YEAR}", _plan_day, None),
+    "my-work": ("committee", "/staff/", lambda w, n: case_at(w, Step.REGISTERED), None),
+}
+
+
+def _count(user, url, days_later):
+    travel = (
+        time_machine.travel(timezone.now() + dt.timedelta(days=days_later), tick=False)
+        if days_later
+        else None
+    )
+    if travel:
+        travel.start()
+    try:
+        client = Client()
+        client.force_login(user)
+        client.get(url)  # warm: the session and the user's scope
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+    finally:
+        if travel:
+            travel.stop()
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_list_page_queries_are_constant_from_1_to_50_rows(page):
+    role, url, add_row, days_later = PAGES[page]
+    world = make_world()
+    add_row(world, 0)
+    one, response = _count(world.users[role], url, days_later)
+    for n in range(1, 50):
+        add_row(world, n)
+    fifty, response = _count(world.users[role], url, days_later)
+    listing = response.context.get("listing")
+    if listing is not None:
+        assert len(listing.page.object_list) == 50
+    assert one == fifty <= 12, (one, fifty)
