@@ -65,6 +65,8 @@ MATRIX = {
         services.case_supervise,
         lambda w, c: {"note": "召开协调会"},
     ),
+    # The system's move (the escalation sweep): no person may make it.
+    "escalate": (Step.HANDLING, set(), services.case_escalate, lambda w, c: {}),
     "request_extension": (
         Step.HANDLING,
         {"lead_unit"},
