@@ -9,7 +9,6 @@ holds the case), or Django's ``ValidationError`` with field errors.
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -592,11 +591,14 @@ def _schedule_sweeps(case: Case, rules) -> list[str]:
 
 
 def _notify_after_commit(case: Case, transition: str, event: CaseEvent) -> None:
+    case_id, event_id = case.pk, event.pk
+
+    # A named function, not a partial: Django logs a robust callback's failure by __qualname__.
+    def notify_case_changed_after_commit():
+        notify_case_changed(case_id=case_id, transition=transition, event_id=event_id)
+
     # robust: the move is committed whatever happens to its notices (the error is logged).
-    transaction.on_commit(
-        partial(notify_case_changed, case_id=case.pk, transition=transition, event_id=event.pk),
-        robust=True,
-    )
+    transaction.on_commit(notify_case_changed_after_commit, robust=True)
 
 
 def _event(case: Case, *, kind: str, actor, from_step: str, note: str = "", data=None):

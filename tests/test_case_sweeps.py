@@ -2,11 +2,13 @@
 escalation (level 1, level 2), each once per deadline, and catch-up after a stopped scheduler."""
 
 import datetime as dt
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connections
 
 from liaison.notifications.models import Channel, Notification, NotificationKind
 from liaison.notifications.services import notifications_deliver
@@ -346,3 +348,29 @@ def test_county_of_another_county_hears_nothing(world):
         cases_escalate()
     others = {world.users[name].pk for name in ("other_committee", "other_unit", "other_liaison")}
     assert not Notification.objects.filter(user_id__in=others).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_escalate_each_case_once(postgres, world):
+    """SKIP LOCKED: two escalation sweeps running together share the due cases; every case
+    gets one level-1 event and one set of notices."""
+    cases = [assigned_case(world) for _ in range(12)]
+    results, errors = [], []
+
+    def sweep():
+        try:
+            results.append(cases_escalate(today=LEVEL_ONE, batch_size=2))
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors and sum(results) == len(cases)
+    events = CaseEvent.objects.filter(kind="escalate", case__in=cases)
+    assert events.count() == len(cases)
+    assert notices(NotificationKind.CASE_ESCALATED).count() == len(cases) * 4
