@@ -60,5 +60,6 @@ def station_detail(request, pk: int):
             "station": station,
             "representatives": selectors.station_representatives(station),
             "reception_days": selectors.public_reception_days().filter(station=station)[:12],
+            "past_days": selectors.attach_figures(selectors.past_reception_days(station)[:6]),
         },
     )
