@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -200,7 +201,7 @@ def notify_case_changed(*, case_id: int, transition: str, event_id: int) -> int:
     recipients = [
         r for r in _audience(case, audience) if r.user_id is None or r.user_id != actor_id
     ]
-    with translation.override(None):  # the site's language, not the actor's
+    with translation.override(settings.LANGUAGE_CODE):  # the site's language, not the actor's
         title = _("Case %(code)s: %(move)s") % {
             "code": case.tracking_code,
             "move": _move_label(transition),

@@ -28,7 +28,9 @@ every level it is owed, in order, in one go.
 """
 
 import datetime as dt
+from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -53,7 +55,7 @@ from suggestions.notices import (
 
 BATCH_SIZE = 500
 TOP_LEVEL = 2
-_SAVED = ["step", "escalation_level", "escalated_deadline", "next_sweep_on", "updated_at"]
+_SAVED = ["step", "escalation_level", "escalated_deadline", "next_sweep_on"]
 
 
 # DATES
@@ -102,7 +104,7 @@ def cases_escalate(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE
 def _sweep(batch, today: dt.date | None, batch_size: int) -> int:
     today = today or timezone.localdate()
     total = 0
-    with translation.override(None):  # the site's default language
+    with translation.override(settings.LANGUAGE_CODE):  # the site's default language
         while count := batch(today, batch_size):
             total += count
     return total
@@ -208,9 +210,13 @@ def escalate(*, cases: list[Case], today: dt.date) -> None:
     counties = {case.pk: ancestor_code(case.region_id, RegionLevel.COUNTY) for case in cases}
     cities = {case.pk: ancestor_code(case.region_id, RegionLevel.CITY) for case in cases}
     committees = committees_of([*counties.values(), *cities.values()])
-    rows, events = [], []
+    rows, events, level_two_dates = [], [], {}
     for case in cases:
-        level_two = level_two_on(case.deadline, rules[case.region_id], calendar)
+        # Cases share deadlines and rules: each date is counted on the calendar once.
+        key = (case.deadline, rules[case.region_id].escalation_interval_workdays)
+        if key not in level_two_dates:
+            level_two_dates[key] = level_two_on(case.deadline, rules[case.region_id], calendar)
+        level_two = level_two_dates[key]
         owed = TOP_LEVEL if today >= level_two else 1
         for level in range(case.escalation_level + 1, owed + 1):
             from_step = case.step
@@ -259,9 +265,15 @@ def _event(case: Case, kind: str, from_step: str, note: str, data: dict) -> Case
 
 
 def _write(cases: list[Case], events: list[CaseEvent], rows: list) -> None:
-    now = timezone.now()
+    # One UPDATE per distinct new state (a few dozen per batch: cases share deadlines
+    # and levels), which PostgreSQL runs far faster than bulk_update's CASE per row.
+    groups = defaultdict(list)
     for case in cases:
-        case.updated_at = now
-    Case.objects.bulk_update(cases, _SAVED, batch_size=BATCH_SIZE)
+        groups[tuple(getattr(case, field) for field in _SAVED)].append(case.pk)
+    now = timezone.now()
+    for values, ids in groups.items():
+        Case.objects.filter(pk__in=ids).update(
+            **dict(zip(_SAVED, values, strict=True)), updated_at=now
+        )
     CaseEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     notifications_enqueue(notifications=rows)

@@ -137,3 +137,16 @@ def test_moves_without_an_audience_write_nothing(world, django_capture_on_commit
             authority="township",
         )
     assert not Notification.objects.filter(subject_id=case.pk).exists()
+
+
+def test_notices_are_in_the_sites_language_whatever_the_actors(
+    world, django_capture_on_commit_callbacks
+):
+    """A committee member working in English still sends the unit a Chinese notice."""
+    from django.utils import translation
+
+    case = case_at(world, Step.HANDLING)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.case_supervise(case_id=case.pk, actor=world.users["committee"], note="督办")
+    notice = Notification.objects.get(user=world.users["lead_unit"], channel=Channel.IN_APP)
+    assert "督办" in notice.title and "联络站" in notice.body

@@ -337,8 +337,9 @@ def test_sweep_notices_carry_no_constituent_data(world, reception_case):
     for title, body in texts:
         for private in ("张三", "13812345678", "李四", "13900001111"):
             assert private not in title + body
-    body = notices(NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP).first().body
-    assert world.station.name in body and "2026-11-09" in body
+    escalated = notices(NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP).first()
+    assert world.station.name in escalated.body and "2026-11-09" in escalated.body
+    assert "逾期" in escalated.title  # the site's language (zh-hans), not the msgid
 
 
 def test_county_of_another_county_hears_nothing(world):
