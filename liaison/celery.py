@@ -22,6 +22,20 @@ SWEEPS = {
         "task": "stations.tasks.send_reception_notices",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The case sweeps, once the notices are out and before offices open; each reads only
+    # the cases due that day (or missed while the scheduler was down).
+    "cases-unregistered": {
+        "task": "suggestions.tasks.flag_unregistered_cases",
+        "schedule": crontab(hour=7, minute=40),
+    },
+    "cases-due-soon": {
+        "task": "suggestions.tasks.remind_cases_due_soon",
+        "schedule": crontab(hour=7, minute=50),
+    },
+    "cases-escalation": {
+        "task": "suggestions.tasks.escalate_overdue_cases",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
         "task": "liaison.tasks.deliver_notifications",

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
@@ -26,6 +27,7 @@ from stations.reception import (
     reception_day_unpublish,
     reception_day_update,
 )
+from stations.selectors import DayFigures, attach_figures
 
 
 class StaffInline(admin.TabularInline):
@@ -129,6 +131,20 @@ class StationRegionFilter(RegionSubtreeFilter):
     field = "station__region_id"
 
 
+class FiguresChangeList(ChangeList):
+    """Each page's reception days get their figures in two queries, not three per row."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        attach_figures(self.result_list)  # fills the page queryset's cache, then annotates it
+
+
+def _figures(day: ReceptionDay) -> DayFigures:
+    if not hasattr(day, "figures"):  # the change form shows one day
+        attach_figures([day])
+    return day.figures
+
+
 @admin.register(ReceptionDay)
 class ReceptionDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_function = reception_days_visible_to
@@ -140,6 +156,9 @@ class ReceptionDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "status",
         "notice_date",
         "noticed_at",
+        "people_received",
+        "visit_count",
+        "case_count",
     ]
     list_filter = ["status", "date", StationRegionFilter]
     date_hierarchy = "date"
@@ -150,10 +169,25 @@ class ReceptionDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [DutyInline]
     actions = ["publish", "unpublish", "hold"]
 
+    def get_changelist(self, request, **kwargs):
+        return FiguresChangeList
+
+    @admin.display(description=_("people received"))
+    def people_received(self, day):
+        return _figures(day).people
+
+    @admin.display(description=_("visits"))
+    def visit_count(self, day):
+        return _figures(day).visits
+
+    @admin.display(description=_("cases raised"))
+    def case_count(self, day):
+        return _figures(day).cases
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
         if obj is not None:
-            fields.append("station")
+            fields += ["station", "people_received", "visit_count", "case_count"]
             if obj.status != ReceptionStatus.PLANNED:
                 fields += ["date", "start_time", "end_time", "place", "notice_lead_workdays"]
         return fields

@@ -10,6 +10,7 @@ twice, or two sweeps at once, send nothing twice.
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
@@ -38,7 +39,9 @@ def reception_notices_send(*, today: dt.date | None = None, batch_size: int = BA
     """Run the sweep; returns the number of reception days noticed."""
     today = today or timezone.localdate()
     total = 0
-    with translation.override(None):  # the site's default language, not a request's
+    with translation.override(
+        settings.LANGUAGE_CODE
+    ):  # the site's default language, not a request's
         while count := _notice_batch(today, batch_size):
             total += count
     return total

@@ -57,6 +57,7 @@ def station_detail(request, pk: int):
             "representatives": selectors.station_representatives(station),
             "reception_days": selectors.public_reception_days().filter(station=station)[:12],
             "notice": selectors.next_public_notice(station),
+            "past_days": selectors.attach_figures(selectors.past_reception_days(station)[:6]),
             "form_url": _form_url(station),
         },
     )

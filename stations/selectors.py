@@ -1,8 +1,10 @@
 """Reads for the public site: only what is published, fetched in a constant number of queries."""
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from representatives.models import Representative
@@ -13,6 +15,7 @@ from stations.models import (
     ReceptionStatus,
     Station,
     StationMembership,
+    Visit,
 )
 
 # What the public sees of the plan: announced days and days already held.
@@ -87,3 +90,42 @@ def next_public_notice(station: Station, *, today: dt.date | None = None):
         .order_by("reception_day__date")
         .first()
     )
+def past_reception_days(station: Station, *, today: dt.date | None = None):
+    """The station's days already held, newest first (their figures: ``attach_figures``)."""
+    today = today or timezone.localdate()
+    return (
+        ReceptionDay.objects.filter(station=station, status=ReceptionStatus.HELD, date__lte=today)
+        .select_related("station")
+        .order_by("-date")
+    )
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """A reception day's figures, derived from the visits logged on it."""
+
+    people: int = 0  # people received: the sum of each visit's number of people
+    visits: int = 0
+    cases: int = 0  # cases those visits raised
+
+
+def attach_figures(days: Iterable[ReceptionDay]) -> list[ReceptionDay]:
+    """Set ``day.figures`` on every day with two grouped queries, whatever their number.
+
+    Two queries rather than one annotation: joining visits and their cases in one
+    GROUP BY would count a visit's people once per case it raised.
+    """
+    days = list(days)
+    ids = [day.pk for day in days]
+    by_day = Visit.objects.filter(reception_day_id__in=ids).values("reception_day_id").order_by()
+    visits = {
+        row["reception_day_id"]: row
+        for row in by_day.annotate(visits=Count("id"), people=Sum("people_count"))
+    }
+    cases = dict(by_day.annotate(cases=Count("cases")).values_list("reception_day_id", "cases"))
+    for day in days:
+        row = visits.get(day.pk, {})
+        day.figures = DayFigures(
+            people=row.get("people") or 0, visits=row.get("visits", 0), cases=cases.get(day.pk, 0)
+        )
+    return days

@@ -71,7 +71,7 @@ class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["station", "category", "lead_unit"]
     date_hierarchy = "received_at"
     inlines = [CaseEventInline]
-    readonly_fields = ["deadline_text"]
+    readonly_fields = ["deadline_text", "next_sweep_on"]
 
     @admin.display(description=_("how the deadline was computed"))
     def deadline_text(self, obj):

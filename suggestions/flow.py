@@ -8,7 +8,8 @@ check the same table before they write.
 Who is who, read from ``liaison.scopes.scope_of``: the *liaison* of the case's
 station; the *committee* whose region contains the case's region (an
 administrator acts as a committee); the staff of the case's *lead unit*; the
-*receiver*, a representative who received the visit.
+*receiver*, a representative who received the visit; the *system* is the
+scheduled sweeps, acting with no user.
 """
 
 from collections.abc import Callable
@@ -42,6 +43,11 @@ def receiver(user, case: Case) -> bool:
         visit_id=case.visit_id, representative_id=representative_id
     )
     return received.exists()
+
+
+def system(user, case: Case) -> bool:
+    """The scheduled sweeps, which act with no user; no person is ever offered the move."""
+    return user is None
 
 
 def any_of(*predicates: Callable) -> Callable:
@@ -121,6 +127,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("supervise", WITH_UNIT, Step.SUPERVISING, committee, _("Supervise")),
         # 三定: the lead unit names its handler and plan; the step stays.
         Transition("set_plan", WITH_UNIT, None, lead_unit, _("Set handler and plan")),
+        # The escalation sweep puts an overdue case under supervision (suggestions/sweeps.py).
+        Transition("escalate", WITH_UNIT, Step.SUPERVISING, system, _("Escalate (overdue)")),
         Transition(
             "request_extension",
             WITH_UNIT,

@@ -199,6 +199,18 @@ class Case(models.Model):
         blank=True,
         help_text=_("The deadline for which the last escalation fired."),
     )
+    # Kept by the services whenever the deadline changes, and by the sweeps after each
+    # action, so that each sweep is one range scan of the partial index below.
+    next_sweep_on = models.DateField(
+        _("next reminder or escalation"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the daily sweeps next act on this case: the due-soon reminder, the "
+            "unregistered flag or the next escalation level; empty when nothing is due."
+        ),
+    )
     lead_unit = models.ForeignKey(
         HandlingUnit,
         verbose_name=_("lead unit"),
@@ -279,6 +291,12 @@ class Case(models.Model):
             ),
             # Overdue and due-soon lists across regions.
             models.Index(fields=["deadline"], condition=_open_q(), name="case_open_deadline_idx"),
+            # The sweeps' claim: only cases the sweeps still have something to do for.
+            models.Index(
+                fields=["next_sweep_on", "id"],
+                condition=models.Q(next_sweep_on__isnull=False),
+                name="case_next_sweep_idx",
+            ),
             models.Index(fields=["region", "received_at"], name="case_region_received_idx"),
             models.Index(fields=["station", "received_at"], name="case_station_received_idx"),
             models.Index(fields=["category", "received_at"], name="case_category_received_idx"),

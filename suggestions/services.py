@@ -9,7 +9,6 @@ holds the case), or Django's ``ValidationError`` with field errors.
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -20,7 +19,7 @@ from liaison.jurisdiction import settings_for
 from liaison.validators import normalize_phone, validate_plain_text
 from representatives.models import Representative
 from stations.models import ReceptionDay, Station, Visit, VisitChannel
-from suggestions import deadlines
+from suggestions import deadlines, sweeps
 from suggestions.flow import TRANSITIONS, Transition, may_receive
 from suggestions.models import (
     Authority,
@@ -33,6 +32,7 @@ from suggestions.models import (
     ReplyResult,
     Satisfaction,
 )
+from suggestions.notices import notify_case_changed
 
 
 class CaseFlowError(Exception):
@@ -51,30 +51,6 @@ class Conflict(CaseFlowError):
 
 class IllegalTransition(Conflict):
     """The move is not in the table for the case's current step or state."""
-
-
-# Who hears about which move once the notification outbox exists (issue 4).
-AUDIENCE = {
-    "receive": ("committee",),
-    "assign_on_spot": ("lead_unit",),
-    "refer_by_letter": ("lead_unit", "co_units"),
-    "report_to_township": ("lead_unit",),
-    "supervise": ("lead_unit",),
-    "request_extension": ("committee",),
-    "approve_extension": ("lead_unit",),
-    "refuse_extension": ("lead_unit",),
-    "reply": ("liaison", "receivers"),
-    "reopen": ("lead_unit",),
-}
-
-
-def notify_case_changed(*, case_id: int, transition: str) -> tuple[str, ...]:
-    """Runs after commit of every move: the hook the notification outbox plugs into.
-
-    Returns the audience of the move; it sends nothing until the outbox exists,
-    and the move itself is already recorded as a CaseEvent.
-    """
-    return AUDIENCE.get(transition, ())
 
 
 # VISITS AND RECEIVE
@@ -160,6 +136,7 @@ def case_receive_unchecked(
             deadline_explanation=explanation,
             created_by=actor,
         )
+        _schedule_sweeps(case, rules)
         try:
             # A fresh code on the vanishingly rare clash with an existing one.
             with transaction.atomic():
@@ -168,8 +145,8 @@ def case_receive_unchecked(
         except IntegrityError:
             if attempt == 2:
                 raise
-    _event(case, kind="receive", actor=actor, from_step="", data={"deadline": explanation})
-    transaction.on_commit(partial(notify_case_changed, case_id=case.pk, transition="receive"))
+    event = _event(case, kind="receive", actor=actor, from_step="", data={"deadline": explanation})
+    _notify_after_commit(case, "receive", event)
     return case
 
 
@@ -388,6 +365,20 @@ def case_set_plan(*, case_id: int, actor, handler: str, plan: str) -> Case:
         note=case.plan,
         data={"handler": case.handler},
     )
+
+
+@transaction.atomic
+def case_escalate(*, case_id: int, actor=None, today: dt.date | None = None) -> Case:
+    """督办 by the system: an overdue case raised to the level it is owed today.
+
+    The escalation sweep (``sweeps.cases_escalate``) does this for batches of due
+    cases; this is the same move for one case. Only the system (no user) may make it.
+    """
+    case, _transition = _start("escalate", case_id=case_id, actor=actor)
+    today = today or timezone.localdate()
+    if case.deadline and case.deadline < today:
+        sweeps.escalate(cases=[case], today=today)
+    return case
 
 
 @transaction.atomic
@@ -631,10 +622,33 @@ def _finish(
     from_step = case.step
     if transition.target is not None:
         case.step = transition.target
+    if "deadline" in changed:
+        changed = [*changed, *_schedule_sweeps(case, settings_for(case.region_id))]
     case.save(update_fields=[*dict.fromkeys(changed), "step", "updated_at"])
-    _event(case, kind=transition.name, actor=actor, from_step=from_step, note=note, data=data)
-    transaction.on_commit(partial(notify_case_changed, case_id=case.pk, transition=transition.name))
+    event = _event(
+        case, kind=transition.name, actor=actor, from_step=from_step, note=note, data=data
+    )
+    _notify_after_commit(case, transition.name, event)
     return case
+
+
+def _schedule_sweeps(case: Case, rules) -> list[str]:
+    """A new deadline (or none) starts the reminders and escalation over: each level
+    fires once per deadline, so an approved extension or a reopening begins at level 0."""
+    case.escalation_level = 0
+    case.next_sweep_on = sweeps.first_sweep_on(case, rules=rules)
+    return ["escalation_level", "next_sweep_on"]
+
+
+def _notify_after_commit(case: Case, transition: str, event: CaseEvent) -> None:
+    case_id, event_id = case.pk, event.pk
+
+    # A named function, not a partial: Django logs a robust callback's failure by __qualname__.
+    def notify_case_changed_after_commit():
+        notify_case_changed(case_id=case_id, transition=transition, event_id=event_id)
+
+    # robust: the move is committed whatever happens to its notices (the error is logged).
+    transaction.on_commit(notify_case_changed_after_commit, robust=True)
 
 
 def _event(case: Case, *, kind: str, actor, from_step: str, note: str = "", data=None):

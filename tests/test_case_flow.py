@@ -71,6 +71,8 @@ MATRIX = {
         services.case_set_plan,
         lambda w, c: {"handler": "王科长", "plan": "两周内完成维修"},
     ),
+    # The system's move (the escalation sweep): no person may make it.
+    "escalate": (Step.HANDLING, set(), services.case_escalate, lambda w, c: {}),
     "request_extension": (
         Step.HANDLING,
         {"lead_unit"},

@@ -19,3 +19,34 @@ def test_demo_county_has_cases_in_every_step():
     users = get_user_model().objects
     for login in ("liaison", "committee"):
         assert cases_visible_to(users.get(username=login)).count() == Case.objects.count()
+
+
+def test_demo_shows_overdue_cases_escalated_by_the_first_sweep():
+    """The demo's first sweep leaves cases at escalation levels 1 and 2, a due-soon
+    reminder and flagged unregistered cases, and the unit, county and city logins have
+    them in their in-app messages."""
+    from django.contrib.auth import get_user_model
+
+    from liaison.notifications.models import Channel, Notification, NotificationKind
+
+    demo.seed(password="demo-password-for-tests")
+    levels = set(
+        Case.objects.filter(step=Step.SUPERVISING).values_list("escalation_level", flat=True)
+    )
+    assert {1, 2} <= levels
+    escalations = Case.objects.filter(events__kind="escalate", events__actor=None)
+    assert escalations.exists()
+    assert Case.objects.filter(events__kind="remind_due_soon").count() == 1
+    assert Case.objects.filter(events__kind="flag_unregistered", step=Step.RECEIVED).exists()
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["unit", "committee", "city", "liaison"]
+        )
+    }
+    inbox = Notification.objects.filter(channel=Channel.IN_APP)
+    assert inbox.filter(user=users["unit"], kind=NotificationKind.CASE_ESCALATED).exists()
+    assert inbox.filter(user=users["unit"], kind=NotificationKind.CASE_DUE_SOON).exists()
+    assert inbox.filter(user=users["committee"], kind=NotificationKind.CASE_ESCALATED).exists()
+    assert inbox.filter(user=users["city"], kind=NotificationKind.CASE_ESCALATED).exists()
+    assert inbox.filter(user=users["liaison"], kind=NotificationKind.CASE_UNREGISTERED).exists()

@@ -6,10 +6,12 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from liaison.calendar import WorkdayCalendar
 from liaison.demo import names
+from liaison.jurisdiction import settings_for
 from stations.models import VisitChannel
-from suggestions import services
-from suggestions.models import CaseCategory, Satisfaction, Step
+from suggestions import deadlines, services, sweeps
+from suggestions.models import Case, CaseCategory, Satisfaction, Step
 
 # (title, description, category code) as constituents raise them at 长沙县 stations.
 OPINIONS = [
@@ -38,6 +40,10 @@ PLAN = [
     Step.WITHDRAWN,
 ] * 3
 
+# Cases a unit let run late, as (working days since assignment, working days to reply):
+# 10 working days overdue (escalation levels 1 and 2), 2 overdue (level 1), due in 2 (due soon).
+LATE = [(25, 15), (25, 15), (17, 15), (17, 15), (13, 15)]
+
 
 def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
     users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
@@ -65,7 +71,46 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
         _advance(case, step, categories[category], committee, liaison, unit_clerk, lead, survivor)
         if step == Step.HANDLING and survivor is None:
             survivor = case
-    return len(PLAN)
+    for index, (ago, workdays) in enumerate(LATE):
+        title, description, category = OPINIONS[(index + 3) % len(OPINIONS)]
+        visit = services.visit_record(
+            actor=liaison,
+            station=station,
+            channel=VisitChannel.PHONE,
+            visited_at=now - dt.timedelta(days=ago * 7 // 5 + 2),
+            constituent_name=names.person(rng),
+            constituent_phone=names.mobile(rng),
+            representatives=representatives,
+            cases=[{"title": title, "description": description}],
+        )
+        case = visit.cases.get()
+        _advance(
+            case, Step.HANDLING, categories[category], committee, liaison, unit_clerk, lead, None
+        )
+        _assigned_earlier(Case.objects.get(pk=case.pk), ago=ago, workdays=workdays)
+    # The first morning's sweeps, as beat (or ``make run``'s loop) runs them: unregistered
+    # cases flagged, the unit reminded, overdue cases escalated, each with its notices.
+    sweeps.cases_unregistered_flag()
+    sweeps.cases_due_soon_remind()
+    sweeps.cases_escalate()
+    return len(PLAN) + len(LATE)
+
+
+def _assigned_earlier(case, *, ago: int, workdays: int) -> None:
+    """Demo history: the case was assigned ``ago`` working days back, so its deadline (and
+    the sweeps' next date) are recomputed from then by the real deadline rules. Its events
+    keep the seeding time: history is append-only."""
+    today = timezone.localdate()
+    start = WorkdayCalendar(today).shift(today, -ago).date
+    case.deadline, case.deadline_explanation = deadlines.in_workdays(
+        start=start, workdays=workdays, rule="reply"
+    )
+    case.next_sweep_on = sweeps.first_sweep_on(case, rules=settings_for(case.region_id))
+    Case.objects.filter(pk=case.pk).update(
+        deadline=case.deadline,
+        deadline_explanation=case.deadline_explanation,
+        next_sweep_on=case.next_sweep_on,
+    )
 
 
 def _advance(case, step, category, committee, liaison, clerk, lead, survivor) -> None:

@@ -25,6 +25,7 @@ def seed_users(*, password: str, places: dict, stations: list, units: list, peop
         ("admin", "系统管理员", "", None),
         ("committee", "县人大常委会联工委", "", county),
         ("township", f"{first_township.name}人大工委", "", first_township),
+        ("city", "市人大常委会联工委", "", places["city"]),
         ("liaison", f"{first_station.name}联络员", "", None),
         ("unit", f"{units[0].name}经办人", "", None),
         ("representative", representative.name, "", None),
@@ -58,6 +59,8 @@ def seed_users(*, password: str, places: dict, stations: list, units: list, peop
             CommitteeMembership(
                 user=saved["township"], region=first_township, title="人大工委主任"
             ),
+            # Level 2 of the escalation lands here (the committee one region up).
+            CommitteeMembership(user=saved["city"], region=places["city"], title="联工委干部"),
         ]
     )
     StationStaff.objects.bulk_create(
@@ -76,4 +79,4 @@ def seed_users(*, password: str, places: dict, stations: list, units: list, peop
     return [(username, first_name) for username, first_name, _last, _region in logins]
 
 
-DEMO_LOGINS = ["admin", "committee", "township", "liaison", "unit", "representative"]
+DEMO_LOGINS = ["admin", "committee", "township", "city", "liaison", "unit", "representative"]

@@ -16,6 +16,10 @@ class NotificationKind(models.TextChoices):
     RECEPTION_NOTICE = "reception_notice", _("Reception-day notice to an on-duty representative")
     RECEPTION_CANCELLED = "reception_cancelled", _("Reception day cancelled")
     CASE_SUBMITTED = "case_submitted", _("Online opinion received (to the constituent)")
+    CASE_CHANGED = "case_changed", _("A case moved")
+    CASE_UNREGISTERED = "case_unregistered", _("A case is still unregistered")
+    CASE_DUE_SOON = "case_due_soon", _("A case is due soon")
+    CASE_ESCALATED = "case_escalated", _("A case is overdue and escalated")
 
 
 class NotificationStatus(models.TextChoices):
