@@ -15,6 +15,14 @@ class Channel(models.TextChoices):
 class NotificationKind(models.TextChoices):
     RECEPTION_NOTICE = "reception_notice", _("Reception-day notice to an on-duty representative")
     RECEPTION_CANCELLED = "reception_cancelled", _("Reception day cancelled")
+    # Representative suggestions (suggestions/proposals/).
+    SUGGESTION_ASSIGNED = "suggestion_assigned", _("Suggestion assigned to a unit")
+    SUGGESTION_STARTED = "suggestion_started", _("Suggestion handling started")
+    SUGGESTION_EXTENSION = "suggestion_extension", _("Suggestion reply extension requested")
+    SUGGESTION_REPLIED = "suggestion_replied", _("Suggestion replied")
+    SUGGESTION_DUE_SOON = "suggestion_due_soon", _("Suggestion due soon")
+    SUGGESTION_OVERDUE = "suggestion_overdue", _("Suggestion overdue")
+    SUGGESTION_COUNIT_DUE = "suggestion_counit_due", _("Co-unit opinion overdue")
 
 
 class NotificationStatus(models.TextChoices):
