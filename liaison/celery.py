@@ -15,12 +15,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
 app = Celery("liaison")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["suggestions.proposals"])
 
 SWEEPS = {
     # Notices go out in the morning of their notice date, before offices open.
     "reception-notices": {
         "task": "stations.tasks.send_reception_notices",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Suggestion reminders and escalation, before offices open.
+    "suggestion-deadlines": {
+        "task": "suggestions.proposals.tasks.sweep_suggestion_deadlines",
+        "schedule": crontab(hour=7, minute=45),
     },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
