@@ -9,10 +9,12 @@ from rest_framework.routers import DefaultRouter
 
 from stations.api import VisitViewSet
 from suggestions.api import CaseViewSet
+from suggestions.proposals.api import SuggestionViewSet
 
 router = DefaultRouter()
 router.register("cases", CaseViewSet, basename="case")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

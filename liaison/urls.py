@@ -12,6 +12,7 @@ urlpatterns = [
     # The public site is served by stations/, which owns memberships and reception days
     # (representatives/ must not import stations/).
     path("", include("stations.urls")),
+    path("suggestions/", include("suggestions.proposals.urls")),
     # Uploaded photos in development; production serves MEDIA_ROOT from the proxy.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("api/", include("liaison.api_urls")),

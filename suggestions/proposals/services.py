@@ -860,6 +860,7 @@ def suggestions_select_excellent(
     year_rows.filter(excellent=True).exclude(pk__in=ids).update(excellent=False)
     year_rows.filter(pk__in=ids).update(excellent=True)
     for suggestion in chosen:
+        suggestion.excellent = True
         if suggestion.pk not in previous:
             _event(suggestion, kind="excellent", actor=actor, from_step=suggestion.step)
     return chosen
