@@ -101,7 +101,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
         )
 
 
-class EventSerializer(serializers.ModelSerializer):
+class SuggestionEventSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -122,7 +122,7 @@ class SuggestionDetailSerializer(SuggestionSerializer):
     contacts = serializers.SerializerMethodField()
     deadline_text = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()
-    timeline = EventSerializer(source="events", many=True, read_only=True)
+    timeline = SuggestionEventSerializer(source="events", many=True, read_only=True)
 
     class Meta(SuggestionSerializer.Meta):
         fields = [
@@ -249,7 +249,7 @@ def _units():
     return HandlingUnit.objects.filter(active=True)
 
 
-class FileInput(serializers.Serializer):
+class SuggestionFileInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField(max_length=10000)
     session = serializers.ChoiceField(choices=Session.choices)
@@ -261,15 +261,19 @@ class FileInput(serializers.Serializer):
     source_case = serializers.IntegerField(required=False, default=None)
 
 
-class NoteInput(serializers.Serializer):
+class SuggestionEmptyInput(serializers.Serializer):
+    """A move with nothing to say (publish)."""
+
+
+class SuggestionNoteInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class RequiredNoteInput(serializers.Serializer):
+class SuggestionRequiredNoteInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
 
 
-class KeyInput(NoteInput):
+class SuggestionKeyInput(SuggestionNoteInput):
     is_key = serializers.BooleanField(required=False, allow_null=True, default=None)
     key_leader = serializers.ChoiceField(
         choices=KeyLeader.choices, required=False, allow_blank=True, default=""
@@ -279,32 +283,32 @@ class KeyInput(NoteInput):
     )
 
 
-class AcceptInput(KeyInput):
+class SuggestionAcceptInput(SuggestionKeyInput):
     category = serializers.PrimaryKeyRelatedField(
         queryset=CaseCategory.objects.filter(active=True), required=False, default=None
     )
 
 
-class ReturnInput(RequiredNoteInput):
+class SuggestionReturnInput(SuggestionRequiredNoteInput):
     reason = serializers.ChoiceField(choices=ReturnReason.choices)
 
 
-class MergeInput(NoteInput):
+class SuggestionMergeInput(SuggestionNoteInput):
     into = serializers.IntegerField()
 
 
-class AssignInput(KeyInput):
+class SuggestionAssignInput(SuggestionKeyInput):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=_units())
     co_units = serializers.PrimaryKeyRelatedField(
         queryset=_units(), many=True, required=False, default=list
     )
 
 
-class ReasonInput(serializers.Serializer):
+class SuggestionReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class StartInput(serializers.Serializer):
+class SuggestionStartInput(serializers.Serializer):
     handler_name = serializers.CharField(max_length=50)
     handler_phone = serializers.CharField(
         max_length=20, required=False, allow_blank=True, default=""
@@ -313,19 +317,19 @@ class StartInput(serializers.Serializer):
     planned_reply_date = serializers.DateField()
 
 
-class ContactInput(serializers.Serializer):
+class SuggestionContactInput(serializers.Serializer):
     stage = serializers.ChoiceField(choices=ContactStage.choices)
     way = serializers.ChoiceField(choices=ContactWay.choices)
     on = serializers.DateField()
     note = serializers.CharField(max_length=2000)
 
 
-class OpinionInput(serializers.Serializer):
+class SuggestionOpinionInput(serializers.Serializer):
     opinion = serializers.CharField(max_length=5000)
     unit = serializers.PrimaryKeyRelatedField(queryset=_units(), required=False, default=None)
 
 
-class ReplyInput(serializers.Serializer):
+class SuggestionReplyInput(serializers.Serializer):
     category = serializers.ChoiceField(choices=ReplyCategory.choices)
     text = serializers.CharField(max_length=10000)
     per_signer = serializers.DictField(
@@ -334,12 +338,12 @@ class ReplyInput(serializers.Serializer):
     expected_by = serializers.DateField(required=False, default=None)
 
 
-class RateInput(NoteInput):
+class SuggestionRateInput(SuggestionNoteInput):
     rating = serializers.ChoiceField(choices=Rating.choices)
     representative = serializers.IntegerField(required=False, default=None)
 
 
-class ExcellentInput(serializers.Serializer):
+class SuggestionExcellentInput(serializers.Serializer):
     region = serializers.CharField(max_length=12)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     suggestions = serializers.ListField(child=serializers.IntegerField(), max_length=100)
@@ -425,15 +429,17 @@ class SuggestionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if (self.action or "").rstrip("_") in TRANSITIONS:
             return super().get_serializer_class()
         if self.action == "create":
-            return FileInput
+            return SuggestionFileInput
         if self.action == "retrieve":
             return SuggestionDetailSerializer
         return SuggestionSerializer
 
-    @extend_schema(request=FileInput, responses={201: SuggestionDetailSerializer, **ERRORS})
+    @extend_schema(
+        request=SuggestionFileInput, responses={201: SuggestionDetailSerializer, **ERRORS}
+    )
     def create(self, request):
         """File a suggestion: as yourself, or (committee) for a representative."""
-        data = FileInput(data=request.data)
+        data = SuggestionFileInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         lead_id = values.get("lead_representative") or scope_of(request.user).representative_id
@@ -460,34 +466,44 @@ class SuggestionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body = SuggestionDetailSerializer(fresh, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    accept = _move("accept", AcceptInput, services.suggestion_accept)
-    return_ = _move("return", ReturnInput, services.suggestion_return)
-    merge = _move("merge", MergeInput, services.suggestion_merge, prepare=_merge_target)
-    assign = _move("assign", AssignInput, services.suggestion_assign)
-    send_back = _move("send_back", ReasonInput, services.suggestion_send_back)
-    start = _move("start", StartInput, services.suggestion_start)
-    record_contact = _move("record_contact", ContactInput, services.suggestion_record_contact)
-    counit_opinion = _move("counit_opinion", OpinionInput, services.suggestion_counit_opinion)
+    accept = _move("accept", SuggestionAcceptInput, services.suggestion_accept)
+    return_ = _move("return", SuggestionReturnInput, services.suggestion_return)
+    merge = _move("merge", SuggestionMergeInput, services.suggestion_merge, prepare=_merge_target)
+    assign = _move("assign", SuggestionAssignInput, services.suggestion_assign)
+    send_back = _move("send_back", SuggestionReasonInput, services.suggestion_send_back)
+    start = _move("start", SuggestionStartInput, services.suggestion_start)
+    record_contact = _move(
+        "record_contact", SuggestionContactInput, services.suggestion_record_contact
+    )
+    counit_opinion = _move(
+        "counit_opinion", SuggestionOpinionInput, services.suggestion_counit_opinion
+    )
     request_extension = _move(
-        "request_extension", ReasonInput, services.suggestion_request_extension
+        "request_extension", SuggestionReasonInput, services.suggestion_request_extension
     )
-    approve_extension = _move("approve_extension", NoteInput, services.suggestion_approve_extension)
+    approve_extension = _move(
+        "approve_extension", SuggestionNoteInput, services.suggestion_approve_extension
+    )
     refuse_extension = _move(
-        "refuse_extension", RequiredNoteInput, services.suggestion_refuse_extension
+        "refuse_extension", SuggestionRequiredNoteInput, services.suggestion_refuse_extension
     )
-    reply = _move("reply", ReplyInput, services.suggestion_reply, prepare=_signer_keys)
-    rate = _move("rate", RateInput, services.suggestion_rate, prepare=_rated_representative)
-    rehandle = _move("rehandle", RequiredNoteInput, services.suggestion_rehandle)
-    follow_up = _move("follow_up", NoteInput, services.suggestion_follow_up)
-    close = _move("close", NoteInput, services.suggestion_close)
-    publish = _move("publish", serializers.Serializer, services.suggestion_publish)
-    unpublish = _move("unpublish", RequiredNoteInput, services.suggestion_unpublish)
+    reply = _move("reply", SuggestionReplyInput, services.suggestion_reply, prepare=_signer_keys)
+    rate = _move(
+        "rate", SuggestionRateInput, services.suggestion_rate, prepare=_rated_representative
+    )
+    rehandle = _move("rehandle", SuggestionRequiredNoteInput, services.suggestion_rehandle)
+    follow_up = _move("follow_up", SuggestionNoteInput, services.suggestion_follow_up)
+    close = _move("close", SuggestionNoteInput, services.suggestion_close)
+    publish = _move("publish", SuggestionEmptyInput, services.suggestion_publish)
+    unpublish = _move("unpublish", SuggestionRequiredNoteInput, services.suggestion_unpublish)
 
-    @extend_schema(request=ExcellentInput, responses={200: SuggestionSerializer(many=True)})
+    @extend_schema(
+        request=SuggestionExcellentInput, responses={200: SuggestionSerializer(many=True)}
+    )
     @action(detail=False, methods=["post"], url_path="select-excellent")
     def select_excellent(self, request):
         """The year's excellent suggestions of a congress (at most ten)."""
-        data = ExcellentInput(data=request.data)
+        data = SuggestionExcellentInput(data=request.data)
         data.is_valid(raise_exception=True)
         chosen = services.suggestions_select_excellent(
             actor=request.user,
