@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -681,15 +681,9 @@ def suggestion_reply(
 def _answer_cases(suggestion: Suggestion, *, actor, category: str, text: str) -> None:
     """The station's case (and those of suggestions merged into this one) gets the
     answer through the case flow, so the constituent hears it."""
-    case_ids = list(
-        Suggestion.objects.filter(pk=suggestion.pk, source_case__isnull=False)
-        .values_list("source_case_id", flat=True)
-        .union(
-            Suggestion.objects.filter(
-                merged_into=suggestion, source_case__isnull=False
-            ).values_list("source_case_id", flat=True)
-        )
-    )
+    case_ids = Suggestion.objects.filter(
+        Q(pk=suggestion.pk) | Q(merged_into=suggestion), source_case__isnull=False
+    ).values("source_case_id")
     waiting = Case.objects.filter(pk__in=case_ids, step__in=IN_HANDS_OF_UNIT)
     for case_id in waiting.values_list("pk", flat=True):
         case_services.case_reply(
