@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from liaison import regions
@@ -177,7 +176,3 @@ def label(suggestion: Suggestion) -> str:
         "number": suggestion.number,
         "title": suggestion.title,
     }
-
-
-def signer_prefetch() -> Prefetch:
-    return Prefetch("signings", queryset=SuggestionSigner.objects.select_related("representative"))

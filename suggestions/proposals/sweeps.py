@@ -88,7 +88,13 @@ def _not_done_for(field: str) -> Q:
 def _due_soon_q(today: dt.date) -> Q:
     """Each congress's own window, as one condition (there are few congresses)."""
     calendar = WorkdayCalendar(today)
-    regions = set(_open().filter(deadline__gte=today).values_list("region_id", flat=True))
+    regions = (
+        _open()
+        .filter(deadline__gte=today)
+        .order_by()
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
     windows = {}
     for region_id in regions:
         workdays = settings_for(region_id).due_soon_workdays
