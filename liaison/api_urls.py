@@ -14,6 +14,7 @@ from stations.public_api import (
     PublicStationViewSet,
 )
 from suggestions.api import CaseViewSet
+from suggestions.proposals.api import SuggestionViewSet
 from suggestions.public_api import PublicCaseStatusView
 
 router = DefaultRouter()
@@ -25,6 +26,7 @@ router.register(
 )
 router.register("public/stations", PublicStationViewSet, basename="public-station")
 router.register("public/reception-days", PublicReceptionDayViewSet, basename="public-reception-day")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
 
 urlpatterns = [
     path("v1/public/case-status/", PublicCaseStatusView.as_view(), name="public-case-status"),

@@ -15,6 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
 app = Celery("liaison")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["suggestions.proposals"])
 
 SWEEPS = {
     # Notices go out in the morning of their notice date, before offices open.
@@ -35,6 +36,11 @@ SWEEPS = {
     "cases-escalation": {
         "task": "suggestions.tasks.escalate_overdue_cases",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Suggestion reminders and escalation, before offices open.
+    "suggestion-deadlines": {
+        "task": "suggestions.proposals.tasks.sweep_suggestion_deadlines",
+        "schedule": crontab(hour=7, minute=45),
     },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {

@@ -18,7 +18,15 @@ from liaison.regions import within
 from liaison.roles import Role
 from representatives.models import Representative
 from stations.models import ReceptionDay, Station, StationMembership, StationStaff, Visit
-from suggestions.models import Case, HandlingUnit, UnitStaff, case_ids_handled_by
+from suggestions.models import (
+    Case,
+    HandlingUnit,
+    Suggestion,
+    SuggestionCoUnit,
+    SuggestionSigner,
+    UnitStaff,
+    case_ids_handled_by,
+)
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,31 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if scope.representative_id is not None:
         condition |= Q(visit_id__in=visits_received_by(scope.representative_id))
     return Case.objects.filter(condition)
+
+
+def suggestions_visible_to(user) -> QuerySet[Suggestion]:
+    """Committees: suggestions to their region's congresses; unit staff: those their
+    unit leads or co-handles; representatives: those they signed; liaisons: those
+    raised from their stations' cases."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Suggestion.objects.all()
+    condition = in_regions("region_id", scope.region_bounds)
+    if scope.station_ids:
+        condition |= Q(source_case__station_id__in=scope.station_ids)
+    if scope.unit_ids:
+        condition |= Q(lead_unit_id__in=scope.unit_ids) | Q(
+            pk__in=SuggestionCoUnit.objects.filter(unit_id__in=scope.unit_ids).values(
+                "suggestion_id"
+            )
+        )
+    if scope.representative_id is not None:
+        condition |= Q(
+            pk__in=SuggestionSigner.objects.filter(
+                representative_id=scope.representative_id
+            ).values("suggestion_id")
+        )
+    return Suggestion.objects.filter(condition)
 
 
 def visits_received_by(representative_id: int) -> QuerySet:

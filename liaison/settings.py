@@ -242,7 +242,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"StepEnum": "suggestions.models.Step.choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "StepEnum": "suggestions.models.Step.choices",
+        "SuggestionStepEnum": "suggestions.proposals.models.SuggestionStep.choices",
+        "SatisfactionEnum": "suggestions.models.Satisfaction.choices",
+        "ReturnReasonEnum": "suggestions.proposals.models.ReturnReason.choices",
+        "ReplyCategoryEnum": "suggestions.proposals.models.ReplyCategory.choices",
+    },
 }
 
 # EMAIL

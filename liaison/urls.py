@@ -15,6 +15,7 @@ urlpatterns = [
     # (representatives/ must not import stations/).
     path("", include("stations.urls")),
     path("", include("suggestions.urls")),
+    path("suggestions/", include("suggestions.proposals.urls")),
     # Uploaded photos in development; production serves MEDIA_ROOT from the proxy.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("api/", include("liaison.api_urls")),

@@ -76,3 +76,7 @@ class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("how the deadline was computed"))
     def deadline_text(self, obj):
         return explain(obj.deadline_explanation)
+
+
+# Representative suggestions register their own admin.
+from suggestions.proposals import admin as suggestion_admin  # noqa: E402, F401

@@ -19,6 +19,15 @@ RULES = {
     "rehandle": _("re-handled within %(n)s working days of the unsatisfied feedback"),
     "suggestion": _("a suggestion is answered within %(n)s months of filing"),
     "extension": _("extended by the committee on request"),
+    # Representative suggestions (suggestions/proposals/).
+    "suggestion_assign": _(
+        "a suggestion filed between sessions is assigned within %(n)s working days of receipt"
+    ),
+    "suggestion_reply": _("the lead unit replies within %(n)s months of assignment"),
+    "suggestion_extended": _("extended: the lead unit replies within %(n)s months of assignment"),
+    "suggestion_counit": _("a co-unit sends its opinion within %(n)s months of assignment"),
+    "suggestion_rehandle": _("re-handled and answered again within %(n)s months of the order"),
+    "suggestion_follow_up": _("followed up until solved, by the date the unit gave"),
 }
 
 

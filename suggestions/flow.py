@@ -15,11 +15,19 @@ scheduled sweeps, acting with no user.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.scopes import scope_of
 from stations.models import Visit
-from suggestions.models import IN_HANDS_OF_UNIT, Case, Satisfaction, Step
+from suggestions.models import (
+    IN_HANDS_OF_UNIT,
+    Case,
+    Disposition,
+    Satisfaction,
+    Step,
+    Suggestion,
+)
 
 
 def liaison(user, case: Case) -> bool:
@@ -32,7 +40,17 @@ def committee(user, case: Case) -> bool:
 
 
 def lead_unit(user, case: Case) -> bool:
-    return case.lead_unit_id is not None and case.lead_unit_id in scope_of(user).unit_ids
+    units = scope_of(user).unit_ids
+    if case.lead_unit_id is not None or not units:
+        return case.lead_unit_id in units
+    # A case turned into a suggestion is answered by that suggestion's lead unit.
+    return (
+        case.disposition == Disposition.SUGGESTION
+        and Suggestion.objects.filter(
+            Q(lead_unit_id__in=units) | Q(merged_into__lead_unit_id__in=units),
+            source_case_id=case.pk,
+        ).exists()
+    )
 
 
 def receiver(user, case: Case) -> bool:

@@ -471,3 +471,16 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableEvent("Case events are never deleted.")
+
+
+# Representative suggestions live in their own package; importing them here
+# registers them with this app and its migrations.
+from suggestions.proposals.models import (  # noqa: E402, F401
+    Suggestion,
+    SuggestionContact,
+    SuggestionCoUnit,
+    SuggestionEvent,
+    SuggestionRating,
+    SuggestionReply,
+    SuggestionSigner,
+)

@@ -48,3 +48,16 @@ def test_compiled_catalogue_is_current(path):
     for msgid, strs in entries(path, with_context=False):
         if msgid and "\\" not in msgid and len(strs) == 1:
             assert compiled.gettext(msgid) == strs[0].replace('\\"', '"'), msgid
+
+
+def test_a_string_shared_by_catalogues_has_one_translation():
+    """Django merges every catalogue into one (the project's wins, then the first app's),
+    so a msgid translated two ways shows one app the other app's words. A string that
+    needs different words in different places gets a different msgid."""
+    seen: dict[str, dict[str, str]] = {}
+    for path in CATALOGUES:
+        for msgid, strs in entries(path, with_context=False):
+            if msgid and strs and strs[0] and not msgid.startswith("fuzzy: "):
+                seen.setdefault(msgid, {})[str(path.relative_to(ROOT).parts[0])] = strs[0]
+    clashes = {msgid: by for msgid, by in seen.items() if len(set(by.values())) > 1}
+    assert not clashes, clashes

@@ -10,6 +10,7 @@ from liaison.demo.cases import seed_cases
 from liaison.demo.people import seed_representatives
 from liaison.demo.places import COUNTY, seed_regions, seed_stations, seed_units
 from liaison.demo.reception import seed_reception
+from liaison.demo.suggestions import seed_suggestions
 from liaison.demo.users import DEMO_LOGINS, seed_users
 from liaison.models import Region
 
@@ -26,6 +27,8 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
     if already_seeded():
         if password:
             _reset_passwords(password)
+        # A county seeded before suggestions existed gets them once.
+        seed_suggestions(random.Random(SEED))
         return False, password
     password = password or secrets.token_urlsafe(9)
     rng = random.Random(SEED)
@@ -36,6 +39,7 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
     seed_reception(rng, stations)
     seed_users(password=password, places=places, stations=stations, units=units, people=people)
     seed_cases(rng, stations=stations, units=units)
+    seed_suggestions(rng)
     return True, password
 
 

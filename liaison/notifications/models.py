@@ -20,6 +20,14 @@ class NotificationKind(models.TextChoices):
     CASE_UNREGISTERED = "case_unregistered", _("A case is still unregistered")
     CASE_DUE_SOON = "case_due_soon", _("A case is due soon")
     CASE_ESCALATED = "case_escalated", _("A case is overdue and escalated")
+    # Representative suggestions (suggestions/proposals/).
+    SUGGESTION_ASSIGNED = "suggestion_assigned", _("Suggestion assigned to a unit")
+    SUGGESTION_STARTED = "suggestion_started", _("Suggestion handling started")
+    SUGGESTION_EXTENSION = "suggestion_extension", _("Suggestion reply extension requested")
+    SUGGESTION_REPLIED = "suggestion_replied", _("Suggestion replied")
+    SUGGESTION_DUE_SOON = "suggestion_due_soon", _("Suggestion due soon")
+    SUGGESTION_OVERDUE = "suggestion_overdue", _("Suggestion overdue")
+    SUGGESTION_COUNIT_DUE = "suggestion_counit_due", _("Co-unit opinion overdue")
 
 
 class NotificationStatus(models.TextChoices):

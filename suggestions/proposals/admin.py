@@ -1,0 +1,96 @@
+"""Suggestions in the admin: read-only, with the timeline; they move only through
+the services, which keep the history."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from liaison.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
+from liaison.scopes import suggestions_visible_to
+from suggestions.deadlines import explain
+from suggestions.proposals.models import (
+    Suggestion,
+    SuggestionCoUnit,
+    SuggestionEvent,
+    SuggestionRating,
+    SuggestionReply,
+    SuggestionSigner,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SignerInline(ReadOnlyInline):
+    model = SuggestionSigner
+    fk_name = "suggestion"
+    fields = readonly_fields = ["representative", "is_lead", "merged_from"]
+
+
+class CoUnitInline(ReadOnlyInline):
+    model = SuggestionCoUnit
+    fields = readonly_fields = ["unit", "due", "opinion", "opinion_at"]
+
+
+class ReplyInline(ReadOnlyInline):
+    model = SuggestionReply
+    fields = readonly_fields = ["round", "representative", "category", "text", "replied_at"]
+
+
+class RatingInline(ReadOnlyInline):
+    model = SuggestionRating
+    fields = readonly_fields = ["round", "representative", "rating", "note", "recorded_by"]
+
+
+class EventInline(ReadOnlyInline):
+    """The timeline: append-only."""
+
+    model = SuggestionEvent
+    fields = readonly_fields = ["at", "kind", "from_step", "to_step", "actor", "note", "data"]
+    ordering = ["at", "id"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    scope_function = suggestions_visible_to
+    list_display = [
+        "number",
+        "title",
+        "step",
+        "lead_representative",
+        "lead_unit",
+        "deadline",
+        "reply_category",
+        "satisfaction",
+        "is_key",
+        "published",
+    ]
+    list_filter = [
+        "step",
+        "year",
+        "session",
+        "is_key",
+        "reply_category",
+        "satisfaction",
+        "published",
+        "excellent",
+        RegionSubtreeFilter,
+    ]
+    search_fields = ["number", "title"]
+    list_select_related = ["lead_representative", "lead_unit"]
+    date_hierarchy = "filed_at"
+    readonly_fields = ["deadline_text"]
+    inlines = [SignerInline, CoUnitInline, ReplyInline, RatingInline, EventInline]
+
+    @admin.display(description=_("how the deadline was computed"))
+    def deadline_text(self, obj):
+        return explain(obj.deadline_explanation)
