@@ -90,6 +90,8 @@ def next_public_notice(station: Station, *, today: dt.date | None = None):
         .order_by("reception_day__date")
         .first()
     )
+
+
 def past_reception_days(station: Station, *, today: dt.date | None = None):
     """The station's days already held, newest first (their figures: ``attach_figures``)."""
     today = today or timezone.localdate()
