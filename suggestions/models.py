@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison import regions
+from liaison.history import Event
 from liaison.models import Region
 from liaison.validators import validate_phone, validate_plain_text
 from suggestions.tracking import CODE_REGEX, new_tracking_code
@@ -414,63 +415,19 @@ def case_ids_handled_by(unit_ids) -> models.QuerySet:
     return led.union(co)
 
 
-class ImmutableEvent(Exception):
-    """Case history is append-only."""
-
-
-class CaseEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableEvent("Case events are never updated.")
-
-    def delete(self):
-        raise ImmutableEvent("Case events are never deleted.")
-
-
-class CaseEvent(models.Model):
-    """One entry of a case's history: who, when, from which step to which, and why.
-
-    Append-only in code (save of an existing row, update and delete raise) and,
-    on PostgreSQL, in the database (a trigger refuses UPDATE and DELETE).
-    """
+class CaseEvent(Event):
+    """One entry of a case's history: who, when, from which step to which, and why."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events"
     )
-    kind = models.CharField(_("kind"), max_length=30)
     from_step = models.CharField(_("from"), max_length=12, choices=Step.choices, blank=True)
     to_step = models.CharField(_("to"), max_length=12, choices=Step.choices, blank=True)
-    # PROTECT: a user who left history behind is deactivated, not deleted.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Empty for the system (scheduled sweeps)."),
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
 
-    objects = CaseEventQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="case_event_case_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableEvent("Case events are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableEvent("Case events are never deleted.")
 
 
 # Representative suggestions live in their own package; importing them here

@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from liaison.history import ImmutableEvent
 from suggestions.models import Case, Step, Suggestion, SuggestionEvent
 from suggestions.proposals import services
 from suggestions.proposals.flow import TRANSITIONS, available_transitions
 from suggestions.proposals.models import (
-    ImmutableSuggestionEvent,
     Rating,
     SuggestionCoUnit,
     SuggestionRating,
@@ -234,11 +234,11 @@ def test_events_are_append_only():
     w = make_suggestion_world()
     event = filed(w).events.get()
     event.note = "改写"
-    with pytest.raises(ImmutableSuggestionEvent):
+    with pytest.raises(ImmutableEvent):
         event.save()
-    with pytest.raises(ImmutableSuggestionEvent):
+    with pytest.raises(ImmutableEvent):
         SuggestionEvent.objects.filter(pk=event.pk).update(note="x")
-    with pytest.raises(ImmutableSuggestionEvent):
+    with pytest.raises(ImmutableEvent):
         event.delete()
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.history import Event
 from liaison.models import Region
 from liaison.validators import validate_phone, validate_plain_text
 
@@ -534,58 +535,18 @@ class SuggestionRating(models.Model):
         return f"{self.suggestion.number} #{self.round} {self.get_rating_display()}"
 
 
-class ImmutableSuggestionEvent(Exception):
-    """Suggestion history is append-only."""
-
-
-class SuggestionEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableSuggestionEvent("Suggestion events are never updated.")
-
-    def delete(self):
-        raise ImmutableSuggestionEvent("Suggestion events are never deleted.")
-
-
-class SuggestionEvent(models.Model):
-    """One entry of a suggestion's history; append-only in code and, on PostgreSQL,
-    in the database (a trigger refuses UPDATE and DELETE)."""
+class SuggestionEvent(Event):
+    """One entry of a suggestion's history (see liaison/history.py)."""
 
     suggestion = models.ForeignKey(
         Suggestion, verbose_name=_("suggestion"), on_delete=models.PROTECT, related_name="events"
     )
-    kind = models.CharField(_("kind"), max_length=30)
     from_step = models.CharField(
         _("from"), max_length=12, choices=SuggestionStep.choices, blank=True
     )
     to_step = models.CharField(_("to"), max_length=12, choices=SuggestionStep.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Empty for the system (scheduled sweeps)."),
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
 
-    objects = SuggestionEventQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("suggestion event")
         verbose_name_plural = _("suggestion events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["suggestion", "at"], name="sugg_event_sugg_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableSuggestionEvent("Suggestion events are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableSuggestionEvent("Suggestion events are never deleted.")
