@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from liaison import regions
+from liaison.api_moves import move_endpoint
 from liaison.jurisdiction import settings_for
 from liaison.models import JurisdictionSettings
 from liaison.scopes import cases_visible_to, visits_visible_to
@@ -318,26 +318,15 @@ ERRORS = {
 
 
 def _move(name: str, input_class, service, prepare=None):
-    """One POST endpoint for one transition: scoped fetch (404), then the service."""
-
-    def move(self, request, pk=None):
-        case = self.get_object()
-        data = input_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        kwargs = dict(data.validated_data)
-        if prepare:
-            kwargs = prepare(request, kwargs)
-        service(case_id=case.pk, actor=request.user, **kwargs)
-        fresh = selectors.case_detail(user=request.user).get(pk=case.pk)
-        return Response(CaseDetailSerializer(fresh, context={"request": request}).data)
-
-    move.__name__ = name
-    move.__doc__ = (service.__doc__ or "").strip().splitlines()[0] if service.__doc__ else name
-    routed = action(
-        detail=True, methods=["post"], url_path=name.replace("_", "-"), serializer_class=input_class
-    )(move)
-    return extend_schema(request=input_class, responses={200: CaseDetailSerializer, **ERRORS})(
-        routed
+    return move_endpoint(
+        name,
+        input_class,
+        service,
+        id_argument="case_id",
+        detail=selectors.case_detail,
+        serializer_class=CaseDetailSerializer,
+        errors=ERRORS,
+        prepare=prepare,
     )
 
 

@@ -1,8 +1,6 @@
 """Suggestions over REST, in the style of the case API: scoped lists with filters,
 detail with the timeline, one POST per move, reports and the Excel ledger."""
 
-import keyword
-
 import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
@@ -13,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from liaison.api_moves import move_endpoint
 from liaison.scopes import representatives_visible_to, scope_of
 from representatives.models import Representative
 from suggestions.deadlines import explain
@@ -358,28 +357,16 @@ ERRORS = {
 
 
 def _move(name: str, input_class, service, prepare=None):
-    """One POST endpoint for one transition: scoped fetch (404), then the service."""
-
-    def move(self, request, pk=None):
-        suggestion = self.get_object()
-        data = input_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        kwargs = dict(data.validated_data)
-        if prepare:
-            kwargs = prepare(request, kwargs)
-        service(suggestion_id=suggestion.pk, actor=request.user, **kwargs)
-        fresh = selectors.suggestion_detail(user=request.user).get(pk=suggestion.pk)
-        return Response(SuggestionDetailSerializer(fresh, context={"request": request}).data)
-
-    # "return" is a Python keyword: the method is return_, the URL stays /return/.
-    move.__name__ = f"{name}_" if keyword.iskeyword(name) else name
-    move.__doc__ = (service.__doc__ or name).strip().splitlines()[0]
-    routed = action(
-        detail=True, methods=["post"], url_path=name.replace("_", "-"), serializer_class=input_class
-    )(move)
-    return extend_schema(
-        request=input_class, responses={200: SuggestionDetailSerializer, **ERRORS}
-    )(routed)
+    return move_endpoint(
+        name,
+        input_class,
+        service,
+        id_argument="suggestion_id",
+        detail=selectors.suggestion_detail,
+        serializer_class=SuggestionDetailSerializer,
+        errors=ERRORS,
+        prepare=prepare,
+    )
 
 
 def _merge_target(request, kwargs):
