@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast
 
-from liaison.models import Region
+from liaison.models import CommitteeMembership, Region
 from liaison.regions import within
 from liaison.roles import Role
 from representatives.models import Representative
@@ -49,15 +50,13 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_liaison_scope", None)
     if cached is not None:
         return cached
-    regions = Region.objects.filter(committee_staff__user=user).values_list("code", "level")
-    bounds = tuple(Region(code=code, level=level).bounds for code, level in regions)
-    stations = frozenset(
-        StationStaff.objects.filter(user=user).values_list("station_id", flat=True)
+    held = _roles_held(user)
+    bounds = tuple(
+        Region(code=code, level=level).bounds for kind, code, level in held if kind == "committee"
     )
-    units = frozenset(UnitStaff.objects.filter(user=user).values_list("unit_id", flat=True))
-    representative_id = (
-        Representative.objects.filter(user=user).values_list("id", flat=True).first()
-    )
+    stations = frozenset(int(value) for kind, value, _ in held if kind == "station")
+    units = frozenset(int(value) for kind, value, _ in held if kind == "unit")
+    representative_id = next((int(value) for kind, value, _ in held if kind == "rep"), None)
     roles = {
         role
         for role, held in (
@@ -79,6 +78,29 @@ def scope_of(user) -> Scope:
     )
     user._liaison_scope = scope
     return scope
+
+
+def _roles_held(user) -> list[tuple[str, str, str]]:
+    """Every role row of the user in one query (a UNION ALL of the four role tables):
+    (kind, region code or id, region level). Scope is read on every staff request."""
+    text = CharField()
+    committees = CommitteeMembership.objects.filter(user=user).values_list(
+        Value("committee", output_field=text), "region_id", "region__level"
+    )
+    stations = StationStaff.objects.filter(user=user).values_list(
+        Value("station", output_field=text), Cast("station_id", text), Value("", output_field=text)
+    )
+    units = UnitStaff.objects.filter(user=user).values_list(
+        Value("unit", output_field=text), Cast("unit_id", text), Value("", output_field=text)
+    )
+    representative = Representative.objects.filter(user=user).values_list(
+        Value("rep", output_field=text), Cast("id", text), Value("", output_field=text)
+    )
+    return list(
+        committees.order_by().union(
+            stations.order_by(), units.order_by(), representative.order_by(), all=True
+        )
+    )
 
 
 def in_regions(lookup: str, bounds: tuple[tuple[str, str], ...]) -> Q:

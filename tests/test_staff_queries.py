@@ -75,4 +75,4 @@ def test_list_page_queries_are_constant_from_1_to_50_rows(page):
     listing = response.context.get("listing")
     if listing is not None:
         assert len(listing.page.object_list) == 50
-    assert one == fifty <= 12, (one, fifty)
+    assert one == fifty <= 10, (one, fifty)
