@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.scopes import units_visible_to
 from suggestions.models import CaseCategory
-from suggestions.proposals import services
+from suggestions.proposals import selectors, services
+from suggestions.proposals.flow import committee, signer
 from suggestions.proposals.models import (
     ContactStage,
     ContactWay,
@@ -48,6 +49,34 @@ class FileForm(MoveForm):
     )
 
 
+class FilingForm(FileForm):
+    """Filing on the staff pages: as the representative, with co-signers of the same
+    congress the user may see."""
+
+    co_signers = forms.ModelMultipleChoiceField(
+        label=_("Co-signers"),
+        queryset=None,
+        required=False,
+        help_text=_("Representatives of the same congress who sign it with you."),
+    )
+
+    def __init__(self, *args, lead=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+        self.fields["co_signers"].queryset = selectors.co_signer_choices(user=self.user, lead=lead)
+
+    def file(self):
+        """The service, or False with its field errors next to the fields."""
+        try:
+            return services.suggestion_file(
+                actor=self.user, lead_representative=self.lead, **self.cleaned_data
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+            return False
+
+
 class KeyFields(forms.Form):
     is_key = forms.BooleanField(label=_("Key suggestion"), required=False)
     key_leader = forms.ChoiceField(
@@ -64,6 +93,28 @@ class AcceptForm(KeyFields, NoteForm):
 
 class ReturnForm(RequiredNoteForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=ReturnReason.choices)
+
+
+class MergeForm(NoteForm):
+    into = forms.CharField(
+        label=_("Merge into suggestion number"),
+        max_length=12,
+        help_text=_("The number of the identical suggestion, e.g. 2026-0012."),
+    )
+
+    def clean_into(self):
+        found = (
+            selectors.suggestion_list(user=self.user)
+            .filter(region_id=self.suggestion.region_id, number=self.cleaned_data["into"].strip())
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if found is None:
+            raise ValidationError(_("No suggestion of this congress has that number."))
+        return found
+
+    def service_kwargs(self) -> dict:
+        return {"into_id": self.cleaned_data["into"], "note": self.cleaned_data["note"]}
 
 
 class AssignForm(KeyFields, NoteForm):
@@ -100,13 +151,50 @@ class OpinionForm(MoveForm):
 
 
 class ReplyForm(MoveForm):
-    category = forms.ChoiceField(label=_("Reply category"), choices=ReplyCategory.choices)
+    """A joint suggestion is answered to each signer: the common text, or one's own."""
+
+    category = forms.ChoiceField(
+        label=_("Reply category"), choices=ReplyCategory.choices, widget=forms.RadioSelect
+    )
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea)
     expected_by = forms.DateField(label=_("Expected to be solved by"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        signings = list(self.suggestion.signings.all()) if self.suggestion else []
+        if len(signings) > 1:
+            for signing in signings:
+                self.fields[f"to_{signing.representative_id}"] = forms.CharField(
+                    label=_("Reply to %(name)s, if different")
+                    % {"name": signing.representative.name},
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    required=False,
+                )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        per_signer = {
+            int(name[3:]): data.pop(name) for name in list(data) if name.startswith("to_")
+        }
+        data["per_signer"] = {rep: text for rep, text in per_signer.items() if text.strip()}
+        return data
+
 
 class RateForm(NoteForm):
+    """背靠背: a signer rates their own reply; the committee enters a signer's paper form."""
+
     rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.suggestion is not None and committee(self.user, self.suggestion):
+            own = signer(self.user, self.suggestion)
+            self.fields["representative"] = forms.ModelChoiceField(
+                label=_("Rating of (paper form)"),
+                queryset=selectors.signers_yet_to_rate(self.suggestion),
+                required=not own,
+                empty_label=_("— myself, as a signer —") if own else "—",
+            )
 
 
 @dataclass(frozen=True)
@@ -117,6 +205,7 @@ class Move:
 
 MOVES = {
     "accept": Move(AcceptForm, services.suggestion_accept),
+    "merge": Move(MergeForm, services.suggestion_merge),
     "return": Move(ReturnForm, services.suggestion_return),
     "assign": Move(AssignForm, services.suggestion_assign),
     "send_back": Move(ReasonForm, services.suggestion_send_back),

@@ -264,6 +264,12 @@ class Suggestion(models.Model):
             models.Index(fields=["region", "year", "category"], name="sugg_region_year_cat_idx"),
             models.Index(fields=["lead_representative", "year"], name="sugg_lead_rep_year_idx"),
             models.Index(fields=["step", "year"], name="sugg_step_year_idx"),
+            # The committee's inbox: extensions waiting for a decision.
+            models.Index(
+                fields=["region"],
+                condition=models.Q(extension="requested"),
+                name="sugg_extension_requested_idx",
+            ),
             models.Index(
                 fields=["year", "excellent"],
                 condition=models.Q(published=True),

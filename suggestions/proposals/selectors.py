@@ -3,11 +3,13 @@ constant number of queries whatever the page size."""
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from liaison.scopes import suggestions_visible_to
+from liaison.scopes import representatives_visible_to, suggestions_visible_to
+from representatives.models import Representative
 from suggestions.proposals.models import (
+    Extension,
     Rating,
     Suggestion,
     SuggestionCoUnit,
@@ -52,9 +54,68 @@ def _events() -> Prefetch:
 
 def handled_by(queryset: QuerySet[Suggestion], *, unit_id: int) -> QuerySet[Suggestion]:
     """Suggestions a unit leads or co-handles."""
+    return handled_by_any(queryset, unit_ids=[unit_id])
+
+
+def handled_by_any(queryset: QuerySet[Suggestion], *, unit_ids) -> QuerySet[Suggestion]:
     return queryset.filter(
-        Q(lead_unit_id=unit_id)
-        | Q(pk__in=SuggestionCoUnit.objects.filter(unit_id=unit_id).values("suggestion_id"))
+        Q(lead_unit_id__in=unit_ids)
+        | Q(pk__in=SuggestionCoUnit.objects.filter(unit_id__in=unit_ids).values("suggestion_id"))
+    )
+
+
+def for_units(*, user, unit_ids) -> QuerySet[Suggestion]:
+    """A unit's work list: what it leads or co-handles, with its own co-unit rows
+    (opinion due, sent) fetched in bulk."""
+    own_rows = SuggestionCoUnit.objects.filter(unit_id__in=unit_ids).select_related("unit")
+    return handled_by_any(suggestion_list(user=user), unit_ids=unit_ids).prefetch_related(
+        Prefetch("co_unit_rows", queryset=own_rows, to_attr="own_co_unit_rows")
+    )
+
+
+# The committee's inbox: to accept, return, merge or assign; to decide after the
+# ratings; and extensions waiting for a decision.
+INBOX_STEPS = (SuggestionStep.FILED, SuggestionStep.ACCEPTED, SuggestionStep.RATED)
+
+
+def committee_inbox(*, user) -> QuerySet[Suggestion]:
+    return suggestion_list(user=user).filter(
+        Q(step__in=INBOX_STEPS) | Q(extension=Extension.REQUESTED)
+    )
+
+
+def to_rate(*, user, representative_id: int) -> QuerySet[Suggestion]:
+    """Replies waiting for this representative's rating (this round, not yet rated)."""
+    rated = SuggestionRating.objects.filter(
+        representative_id=representative_id, suggestion_id=OuterRef("pk"), round=OuterRef("round")
+    )
+    return signed_by(
+        suggestion_list(user=user).filter(step=SuggestionStep.REPLIED),
+        representative_id=representative_id,
+    ).exclude(Exists(rated))
+
+
+def co_signer_choices(*, user, lead) -> QuerySet[Representative]:
+    """Who may sign with ``lead``: representatives of the same congress that the
+    user may see (in scope, or published), not ``lead``."""
+    if lead is None:
+        return Representative.objects.none()
+    same_congress = Representative.objects.filter(
+        region_id=lead.region_id, level=lead.level
+    ).exclude(pk=lead.pk)
+    return same_congress.filter(
+        Q(published=True) | Q(pk__in=representatives_visible_to(user).values("pk"))
+    ).order_by("name", "id")
+
+
+def signers_yet_to_rate(suggestion: Suggestion) -> QuerySet[Representative]:
+    rated = SuggestionRating.objects.filter(suggestion=suggestion, round=suggestion.round)
+    return (
+        Representative.objects.filter(
+            suggestion_signings__suggestion=suggestion,
+        )
+        .exclude(pk__in=rated.values("representative_id"))
+        .order_by("name", "id")
     )
 
 
