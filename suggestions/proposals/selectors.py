@@ -5,10 +5,12 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from liaison.scopes import representatives_visible_to, suggestions_visible_to
+from liaison.scopes import representatives_visible_to, scope_of, suggestions_visible_to
 from representatives.models import Representative
 from suggestions.proposals.models import (
+    WITH_UNIT,
     Extension,
     Rating,
     Suggestion,
@@ -162,3 +164,33 @@ def excellent_candidates(*, region_code: str, year: int, limit: int = 10):
         )
         .order_by("-satisfied", "reply_category", "sequence")[:limit]
     )
+
+
+# "MY WORK": what waits for this user, as counts bounded like the lists'.
+
+WORK_COUNT_LIMIT = 1000
+
+
+def work_for(*, user) -> list[tuple[str, int, str]]:
+    """(what, how many, the page's URL name) for each of the user's roles with
+    suggestions waiting: one bounded count each."""
+    scope = scope_of(user)
+    counts = []
+    if scope.is_admin or scope.region_bounds:
+        counts.append(
+            (_("Suggestions waiting for the committee"), committee_inbox(user=user), "inbox")
+        )
+    if scope.unit_ids:
+        own = SuggestionCoUnit.objects.filter(unit_id__in=scope.unit_ids, opinion_at__isnull=True)
+        units = suggestion_list(user=user).filter(
+            Q(lead_unit_id__in=scope.unit_ids) | Q(pk__in=own.values("suggestion_id")),
+            step__in=WITH_UNIT,
+        )
+        counts.append((_("Suggestions my unit owes a reply or opinion"), units, "unit"))
+    if scope.representative_id is not None:
+        waiting = to_rate(user=user, representative_id=scope.representative_id)
+        counts.append((_("Replies to my suggestions waiting for my rating"), waiting, "mine"))
+    return [
+        (label, queryset.order_by()[: WORK_COUNT_LIMIT + 1].count(), f"staff:suggestion-{page}")
+        for label, queryset, page in counts
+    ]
