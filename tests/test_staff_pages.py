@@ -66,7 +66,12 @@ def test_navigation_follows_the_roles():
         "/staff/suggestions/unit/",
         "/staff/suggestions/reports/",
     }
-    assert labels["receiver"] == {"/staff/", "/staff/cases/", "/staff/representative/"}
+    assert labels["receiver"] == {
+        "/staff/",
+        "/staff/cases/",
+        "/staff/representative/",
+        "/staff/suggestions/mine/",
+    }
 
 
 def test_my_work_shows_what_waits_for_each_role():
