@@ -40,7 +40,7 @@ def reports(request):
     filterset, queryset = _filtered(request)
     return render(
         request,
-        "staff/suggestions/reports.html",
+        "staff/proposals/reports.html",
         {
             "filter": filterset,
             "totals": report_module.totals(queryset),
@@ -110,7 +110,7 @@ def excellent(request):
     )
     return render(
         request,
-        "staff/suggestions/excellent.html",
+        "staff/proposals/excellent.html",
         {
             "congresses": congresses,
             "region": codes.get(code),

@@ -34,7 +34,7 @@ OTHER_EVENTS = {
 }
 
 
-def _listing(request, queryset, *, title, template="staff/suggestions/list.html", **extra):
+def _listing(request, queryset, *, title, template="staff/proposals/list.html", **extra):
     listing = list_page(
         request, queryset, filterset_class=SuggestionFilter, sorts=SORTS, default="-filed"
     )
@@ -60,7 +60,7 @@ def mine(request):
             selectors.suggestion_list(user=request.user), representative_id=representative_id
         ),
         title=_("My suggestions"),
-        template="staff/suggestions/mine.html",
+        template="staff/proposals/mine.html",
         to_rate=list(to_rate.order_by("-replied_at", "-id")[:20]),
     )
 
@@ -92,7 +92,7 @@ def unit(request):
     )
     return render(
         request,
-        "staff/suggestions/unit.html",
+        "staff/proposals/unit.html",
         {
             "listing": listing,
             "title": _("Suggestions for my unit"),
@@ -117,7 +117,7 @@ def file(request):
             )
             return redirect("staff:suggestion-detail", pk=suggestion.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "staff/suggestions/file.html", {"form": form}, status=status)
+    return render(request, "staff/proposals/file.html", {"form": form}, status=status)
 
 
 @login_required
@@ -148,7 +148,7 @@ def _render_detail(request, suggestion, bound=None, status=200):
     ]
     return render(
         request,
-        "staff/suggestions/detail.html",
+        "staff/proposals/detail.html",
         {
             "suggestion": suggestion,
             "deadline_text": explain(suggestion.deadline_explanation),
