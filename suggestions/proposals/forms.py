@@ -32,17 +32,21 @@ class MoveForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+def _textarea(rows: int = 3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
 class NoteForm(MoveForm):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
+    note = forms.CharField(label=_("Note"), widget=_textarea(2), required=False)
 
 
 class RequiredNoteForm(MoveForm):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea)
+    note = forms.CharField(label=_("Note"), widget=_textarea())
 
 
 class FileForm(MoveForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    content = forms.CharField(label=_("Content"), widget=forms.Textarea, max_length=10000)
+    content = forms.CharField(label=_("Content"), widget=_textarea(8), max_length=10000)
     session = forms.ChoiceField(label=_("Filed"), choices=Session.choices)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=CaseCategory.objects.filter(active=True), required=False
@@ -86,16 +90,19 @@ class KeyFields(forms.Form):
 
 
 class AcceptForm(KeyFields, NoteForm):
+    field_order = ["category", "is_key", "key_leader", "key_leader_name", "note"]
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=CaseCategory.objects.filter(active=True), required=False
     )
 
 
 class ReturnForm(RequiredNoteForm):
+    field_order = ["reason", "note"]
     reason = forms.ChoiceField(label=_("Reason"), choices=ReturnReason.choices)
 
 
 class MergeForm(NoteForm):
+    field_order = ["into", "note"]
     into = forms.CharField(
         label=_("Merge into suggestion number"),
         max_length=12,
@@ -118,6 +125,7 @@ class MergeForm(NoteForm):
 
 
 class AssignForm(KeyFields, NoteForm):
+    field_order = ["lead_unit", "co_units", "is_key", "key_leader", "key_leader_name", "note"]
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
     co_units = forms.ModelMultipleChoiceField(label=_("Co-units"), queryset=None, required=False)
 
@@ -129,13 +137,13 @@ class AssignForm(KeyFields, NoteForm):
 
 
 class ReasonForm(MoveForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=500)
+    reason = forms.CharField(label=_("Reason"), widget=_textarea(), max_length=500)
 
 
 class StartForm(MoveForm):
     handler_name = forms.CharField(label=_("Handler"), max_length=50)
     handler_phone = forms.CharField(label=_("Handler's phone"), max_length=20, required=False)
-    plan = forms.CharField(label=_("Handling plan"), widget=forms.Textarea)
+    plan = forms.CharField(label=_("Handling plan"), widget=_textarea())
     planned_reply_date = forms.DateField(label=_("Planned reply date"))
 
 
@@ -143,11 +151,11 @@ class ContactForm(MoveForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=ContactStage.choices)
     way = forms.ChoiceField(label=_("Way"), choices=ContactWay.choices)
     on = forms.DateField(label=_("Date"))
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea)
+    note = forms.CharField(label=_("Note"), widget=_textarea())
 
 
 class OpinionForm(MoveForm):
-    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea)
+    opinion = forms.CharField(label=_("Opinion"), widget=_textarea())
 
 
 class ReplyForm(MoveForm):
@@ -156,7 +164,7 @@ class ReplyForm(MoveForm):
     category = forms.ChoiceField(
         label=_("Reply category"), choices=ReplyCategory.choices, widget=forms.RadioSelect
     )
-    text = forms.CharField(label=_("Reply"), widget=forms.Textarea)
+    text = forms.CharField(label=_("Reply"), widget=_textarea(5))
     expected_by = forms.DateField(label=_("Expected to be solved by"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -167,7 +175,7 @@ class ReplyForm(MoveForm):
                 self.fields[f"to_{signing.representative_id}"] = forms.CharField(
                     label=_("Reply to %(name)s, if different")
                     % {"name": signing.representative.name},
-                    widget=forms.Textarea(attrs={"rows": 2}),
+                    widget=_textarea(2),
                     required=False,
                 )
 
@@ -182,6 +190,8 @@ class ReplyForm(MoveForm):
 
 class RateForm(NoteForm):
     """背靠背: a signer rates their own reply; the committee enters a signer's paper form."""
+
+    field_order = ["representative", "rating", "note"]
 
     rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices, widget=forms.RadioSelect)
 

@@ -27,7 +27,7 @@ SORTS = {
 }
 # Timeline entries that are not moves of the table.
 OTHER_EVENTS = {
-    "file": gettext_lazy("Filed"),
+    "file": gettext_lazy("Filed the suggestion"),
     "absorb": gettext_lazy("Took in a merged suggestion"),
     "excellent": gettext_lazy("Chosen as an excellent suggestion"),
     "escalate": gettext_lazy("Escalated"),
