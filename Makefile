@@ -41,6 +41,8 @@ format: install
 
 # Needs GNU gettext (Debian: apt-get install gettext); compiled catalogues are committed.
 # locale/ holds the project's own strings (liaison/ and templates/); each app has its own.
+# makemessages' -i matches a folder's name anywhere in the tree: no template folder may be
+# called representatives, stations or suggestions (hence templates/staff/proposals/).
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i representatives -i stations \
 		-i suggestions -i tests -i static -i docs

@@ -58,8 +58,20 @@ def test_navigation_follows_the_roles():
     }
     assert "/staff/reception/" in labels["liaison"] and "/staff/inbox/" not in labels["liaison"]
     assert {"/staff/inbox/", "/staff/overdue/"} <= labels["committee"]
-    assert labels["lead_unit"] == {"/staff/", "/staff/cases/", "/staff/unit/"}
-    assert labels["receiver"] == {"/staff/", "/staff/cases/", "/staff/representative/"}
+    assert labels["lead_unit"] == {
+        "/staff/",
+        "/staff/cases/",
+        "/staff/unit/",
+        "/staff/suggestions/",
+        "/staff/suggestions/unit/",
+        "/staff/suggestions/reports/",
+    }
+    assert labels["receiver"] == {
+        "/staff/",
+        "/staff/cases/",
+        "/staff/representative/",
+        "/staff/suggestions/mine/",
+    }
 
 
 def test_my_work_shows_what_waits_for_each_role():

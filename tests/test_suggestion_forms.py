@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_transition_has_a_form():
     """The staff pages get one form per move of the table."""
-    assert set(MOVES) == set(TRANSITIONS) - {"merge"}
+    assert set(MOVES) == set(TRANSITIONS)
 
 
 def test_assign_form_offers_only_units_in_scope_and_runs_the_service():

@@ -14,6 +14,9 @@ from liaison.scopes import scope_of
 EVERY_ROLE = frozenset(Role.values)
 RUNS_STATIONS = frozenset({Role.LIAISON, Role.COMMITTEE, Role.ADMIN})
 COMMITTEE = frozenset({Role.COMMITTEE, Role.ADMIN})
+UNIT = frozenset({Role.UNIT})
+REPRESENTATIVE = frozenset({Role.REPRESENTATIVE})
+FIGURES = frozenset({Role.COMMITTEE, Role.ADMIN, Role.UNIT})
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,14 @@ SECTIONS: list[Section] = [
     Section(_("Inbox"), "staff:inbox", COMMITTEE),
     Section(_("Cases"), "staff:case-list", EVERY_ROLE),
     Section(_("Overdue"), "staff:overdue", COMMITTEE),
-    Section(_("My unit"), "staff:unit", frozenset({Role.UNIT})),
-    Section(_("My duty days"), "staff:representative", frozenset({Role.REPRESENTATIVE})),
+    Section(_("My unit"), "staff:unit", UNIT),
+    Section(_("My duty days"), "staff:representative", REPRESENTATIVE),
+    Section(_("Suggestion inbox"), "staff:suggestion-inbox", COMMITTEE),
+    Section(_("Suggestions for my unit"), "staff:suggestion-unit", UNIT),
+    Section(_("My suggestions"), "staff:suggestion-mine", REPRESENTATIVE),
+    Section(_("Suggestions"), "staff:suggestion-list", RUNS_STATIONS | UNIT),
+    Section(_("Suggestion figures"), "staff:suggestion-reports", FIGURES),
+    Section(_("Excellent suggestions"), "staff:suggestion-excellent", COMMITTEE),
 ]
 
 

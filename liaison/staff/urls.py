@@ -13,4 +13,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="staff:login"), name="logout"),
     path("", include("stations.staff.urls")),
     path("", include("suggestions.staff.urls")),
+    path("", include("suggestions.proposals.staff.urls")),
 ]

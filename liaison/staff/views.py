@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from liaison.scopes import scope_of
 from suggestions import selectors
+from suggestions.proposals import selectors as suggestion_selectors
 
 ROWS = 10
 
@@ -32,6 +33,7 @@ def home(request):
         {
             "today": today,
             "roles": scope_of(user).roles,
+            "suggestion_work": suggestion_selectors.work_for(user=user),
             **{name: list(queryset[:ROWS]) for name, queryset in sections},
         },
     )

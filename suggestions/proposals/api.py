@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from liaison.api_moves import move_endpoint
 from liaison.scopes import representatives_visible_to, scope_of
 from representatives.models import Representative
+from suggestions.api import CategorySelect
 from suggestions.deadlines import explain
 from suggestions.models import CaseCategory, HandlingUnit
 from suggestions.proposals import ledger, reports, selectors, services
@@ -212,17 +213,23 @@ class SuggestionDetailSerializer(SuggestionSerializer):
 
 
 class SuggestionFilter(django_filters.FilterSet):
-    step = django_filters.MultipleChoiceFilter(choices=SuggestionStep.choices)
-    year = django_filters.NumberFilter()
-    session = django_filters.ChoiceFilter(choices=Session.choices)
-    category = django_filters.NumberFilter(field_name="category_id")
+    """The API's filters, also the staff lists' (hence the labels)."""
+
+    step = django_filters.MultipleChoiceFilter(label=_("step"), choices=SuggestionStep.choices)
+    year = django_filters.NumberFilter(label=_("year"))
+    session = django_filters.ChoiceFilter(label=_("filed"), choices=Session.choices)
+    category = django_filters.NumberFilter(
+        field_name="category_id", label=_("category"), widget=CategorySelect
+    )
     unit = django_filters.NumberFilter(method="filter_unit", label=_("lead or co-unit"))
-    representative = django_filters.NumberFilter(method="filter_representative")
-    is_key = django_filters.BooleanFilter()
-    published = django_filters.BooleanFilter()
-    excellent = django_filters.BooleanFilter()
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
-    number = django_filters.CharFilter()
+    representative = django_filters.NumberFilter(
+        method="filter_representative", label=_("signed by (representative id)")
+    )
+    is_key = django_filters.BooleanFilter(label=_("key suggestion"))
+    published = django_filters.BooleanFilter(label=_("published"))
+    excellent = django_filters.BooleanFilter(label=_("excellent suggestion of the year"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    number = django_filters.CharFilter(label=_("number"))
 
     class Meta:
         model = Suggestion

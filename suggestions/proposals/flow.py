@@ -24,6 +24,7 @@ from suggestions.proposals.models import (
     ReplyCategory,
     Suggestion,
     SuggestionCoUnit,
+    SuggestionRating,
     SuggestionSigner,
 )
 from suggestions.proposals.models import SuggestionStep as S
@@ -70,6 +71,35 @@ def always(suggestion: Suggestion) -> bool:
     return True
 
 
+def anyone(user, suggestion: Suggestion) -> bool:
+    return True
+
+
+def rating_owed(user, suggestion: Suggestion) -> bool:
+    """A signer who has not yet rated this round's reply, or a committee while any
+    signer has not (the paper form)."""
+    rated = SuggestionRating.objects.filter(suggestion=suggestion, round=suggestion.round)
+    own = scope_of(user).representative_id
+    if (
+        own is not None
+        and signer(user, suggestion)
+        and not rated.filter(representative_id=own).exists()
+    ):
+        return True
+    return committee(user, suggestion) and (
+        SuggestionSigner.objects.filter(suggestion=suggestion)
+        .exclude(representative_id__in=rated.values("representative_id"))
+        .exists()
+    )
+
+
+def opinion_owed(user, suggestion: Suggestion) -> bool:
+    """A co-unit that has not yet sent its opinion."""
+    return SuggestionCoUnit.objects.filter(
+        suggestion=suggestion, unit_id__in=scope_of(user).unit_ids, opinion_at__isnull=True
+    ).exists()
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -80,6 +110,9 @@ class Transition:
     label: str
     condition: Callable[[Suggestion], bool] = always
     condition_message: str = ""
+    # Offered to a user only while they have something left to do by it (a rating
+    # not yet given); the service refuses a second one with IllegalTransition.
+    owed: Callable[..., bool] = anyone
 
 
 BEFORE_HANDLING = frozenset({S.FILED, S.ACCEPTED, S.ASSIGNED})
@@ -122,7 +155,12 @@ TRANSITIONS: dict[str, Transition] = {
             _("Record a contact with the representative (三访)"),
         ),
         Transition(
-            "counit_opinion", UNIT_OWES_REPLY, None, co_unit, _("Send the co-unit's opinion")
+            "counit_opinion",
+            UNIT_OWES_REPLY,
+            None,
+            co_unit,
+            _("Send the co-unit's opinion"),
+            owed=opinion_owed,
         ),
         Transition(
             "request_extension",
@@ -159,7 +197,14 @@ TRANSITIONS: dict[str, Transition] = {
             _("Reply"),
         ),
         # Moves to RATED once every signer has rated; the rating is the worst given.
-        Transition("rate", frozenset({S.REPLIED}), S.RATED, any_of(signer, committee), _("Rate")),
+        Transition(
+            "rate",
+            frozenset({S.REPLIED}),
+            S.RATED,
+            any_of(signer, committee),
+            _("Rate"),
+            owed=rating_owed,
+        ),
         Transition(
             "rehandle",
             frozenset({S.RATED}),
@@ -236,4 +281,5 @@ def available_transitions(user, suggestion: Suggestion) -> list[Transition]:
         if suggestion.step in transition.sources
         and transition.condition(suggestion)
         and transition.allowed(user, suggestion)
+        and transition.owed(user, suggestion)
     ]

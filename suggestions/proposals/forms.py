@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.scopes import units_visible_to
 from suggestions.models import CaseCategory
-from suggestions.proposals import services
+from suggestions.proposals import selectors, services
+from suggestions.proposals.flow import committee, signer
 from suggestions.proposals.models import (
     ContactStage,
     ContactWay,
@@ -31,21 +32,53 @@ class MoveForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+def _textarea(rows: int = 3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
 class NoteForm(MoveForm):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
+    note = forms.CharField(label=_("Note"), widget=_textarea(2), required=False)
 
 
 class RequiredNoteForm(MoveForm):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea)
+    note = forms.CharField(label=_("Note"), widget=_textarea())
 
 
 class FileForm(MoveForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    content = forms.CharField(label=_("Content"), widget=forms.Textarea, max_length=10000)
+    content = forms.CharField(label=_("Content"), widget=_textarea(8), max_length=10000)
     session = forms.ChoiceField(label=_("Filed"), choices=Session.choices)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=CaseCategory.objects.filter(active=True), required=False
     )
+
+
+class FilingForm(FileForm):
+    """Filing on the staff pages: as the representative, with co-signers of the same
+    congress the user may see."""
+
+    co_signers = forms.ModelMultipleChoiceField(
+        label=_("Co-signers"),
+        queryset=None,
+        required=False,
+        help_text=_("Representatives of the same congress who sign it with you."),
+    )
+
+    def __init__(self, *args, lead=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+        self.fields["co_signers"].queryset = selectors.co_signer_choices(user=self.user, lead=lead)
+
+    def file(self):
+        """The service, or False with its field errors next to the fields."""
+        try:
+            return services.suggestion_file(
+                actor=self.user, lead_representative=self.lead, **self.cleaned_data
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+            return False
 
 
 class KeyFields(forms.Form):
@@ -57,16 +90,42 @@ class KeyFields(forms.Form):
 
 
 class AcceptForm(KeyFields, NoteForm):
+    field_order = ["category", "is_key", "key_leader", "key_leader_name", "note"]
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=CaseCategory.objects.filter(active=True), required=False
     )
 
 
 class ReturnForm(RequiredNoteForm):
+    field_order = ["reason", "note"]
     reason = forms.ChoiceField(label=_("Reason"), choices=ReturnReason.choices)
 
 
+class MergeForm(NoteForm):
+    field_order = ["into", "note"]
+    into = forms.CharField(
+        label=_("Merge into suggestion number"),
+        max_length=12,
+        help_text=_("The number of the identical suggestion, e.g. 2026-0012."),
+    )
+
+    def clean_into(self):
+        found = (
+            selectors.suggestion_list(user=self.user)
+            .filter(region_id=self.suggestion.region_id, number=self.cleaned_data["into"].strip())
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if found is None:
+            raise ValidationError(_("No suggestion of this congress has that number."))
+        return found
+
+    def service_kwargs(self) -> dict:
+        return {"into_id": self.cleaned_data["into"], "note": self.cleaned_data["note"]}
+
+
 class AssignForm(KeyFields, NoteForm):
+    field_order = ["lead_unit", "co_units", "is_key", "key_leader", "key_leader_name", "note"]
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
     co_units = forms.ModelMultipleChoiceField(label=_("Co-units"), queryset=None, required=False)
 
@@ -78,13 +137,13 @@ class AssignForm(KeyFields, NoteForm):
 
 
 class ReasonForm(MoveForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=500)
+    reason = forms.CharField(label=_("Reason"), widget=_textarea(), max_length=500)
 
 
 class StartForm(MoveForm):
     handler_name = forms.CharField(label=_("Handler"), max_length=50)
     handler_phone = forms.CharField(label=_("Handler's phone"), max_length=20, required=False)
-    plan = forms.CharField(label=_("Handling plan"), widget=forms.Textarea)
+    plan = forms.CharField(label=_("Handling plan"), widget=_textarea())
     planned_reply_date = forms.DateField(label=_("Planned reply date"))
 
 
@@ -92,21 +151,60 @@ class ContactForm(MoveForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=ContactStage.choices)
     way = forms.ChoiceField(label=_("Way"), choices=ContactWay.choices)
     on = forms.DateField(label=_("Date"))
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea)
+    note = forms.CharField(label=_("Note"), widget=_textarea())
 
 
 class OpinionForm(MoveForm):
-    opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea)
+    opinion = forms.CharField(label=_("Opinion"), widget=_textarea())
 
 
 class ReplyForm(MoveForm):
-    category = forms.ChoiceField(label=_("Reply category"), choices=ReplyCategory.choices)
-    text = forms.CharField(label=_("Reply"), widget=forms.Textarea)
+    """A joint suggestion is answered to each signer: the common text, or one's own."""
+
+    category = forms.ChoiceField(
+        label=_("Reply category"), choices=ReplyCategory.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("Reply"), widget=_textarea(5))
     expected_by = forms.DateField(label=_("Expected to be solved by"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        signings = list(self.suggestion.signings.all()) if self.suggestion else []
+        if len(signings) > 1:
+            for signing in signings:
+                self.fields[f"to_{signing.representative_id}"] = forms.CharField(
+                    label=_("Reply to %(name)s, if different")
+                    % {"name": signing.representative.name},
+                    widget=_textarea(2),
+                    required=False,
+                )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        per_signer = {
+            int(name[3:]): data.pop(name) for name in list(data) if name.startswith("to_")
+        }
+        data["per_signer"] = {rep: text for rep, text in per_signer.items() if text.strip()}
+        return data
 
 
 class RateForm(NoteForm):
+    """背靠背: a signer rates their own reply; the committee enters a signer's paper form."""
+
+    field_order = ["representative", "rating", "note"]
+
     rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.suggestion is not None and committee(self.user, self.suggestion):
+            own = signer(self.user, self.suggestion)
+            self.fields["representative"] = forms.ModelChoiceField(
+                label=_("Rating of (paper form)"),
+                queryset=selectors.signers_yet_to_rate(self.suggestion),
+                required=not own,
+                empty_label=_("— myself, as a signer —") if own else "—",
+            )
 
 
 @dataclass(frozen=True)
@@ -117,6 +215,7 @@ class Move:
 
 MOVES = {
     "accept": Move(AcceptForm, services.suggestion_accept),
+    "merge": Move(MergeForm, services.suggestion_merge),
     "return": Move(ReturnForm, services.suggestion_return),
     "assign": Move(AssignForm, services.suggestion_assign),
     "send_back": Move(ReasonForm, services.suggestion_send_back),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.history import Event
 from liaison.models import Region
@@ -17,10 +18,14 @@ from liaison.validators import validate_phone, validate_plain_text
 
 
 class SuggestionStep(models.TextChoices):
-    FILED = "filed", _("Filed")  # submitted by a representative, waiting for the committee
+    FILED = (
+        "filed",
+        pgettext_lazy("suggestion step", "Filed"),
+    )  # submitted by a representative, waiting for the committee
     RETURNED = "returned", _("Returned")  # not accepted, with a reason; read-only
     ACCEPTED = "accepted", _("Accepted")  # waiting to be assigned (again, if sent back)
-    ASSIGNED = "assigned", _("Assigned")  # with a lead unit that has not started yet
+    # with a lead unit that has not started yet
+    ASSIGNED = "assigned", pgettext_lazy("suggestion step", "Assigned")
     HANDLING = "handling", _("Handling")  # the lead unit has fixed handler, plan and date
     REPLIED = "replied", _("Replied")  # answered; waiting for the representatives' ratings
     RATED = "rated", _("Rated")  # every signer has rated; the committee decides what next
@@ -265,6 +270,12 @@ class Suggestion(models.Model):
             models.Index(fields=["region", "year", "category"], name="sugg_region_year_cat_idx"),
             models.Index(fields=["lead_representative", "year"], name="sugg_lead_rep_year_idx"),
             models.Index(fields=["step", "year"], name="sugg_step_year_idx"),
+            # The committee's inbox: extensions waiting for a decision.
+            models.Index(
+                fields=["region"],
+                condition=models.Q(extension="requested"),
+                name="sugg_extension_requested_idx",
+            ),
             models.Index(
                 fields=["year", "excellent"],
                 condition=models.Q(published=True),

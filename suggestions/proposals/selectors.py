@@ -3,11 +3,15 @@ constant number of queries whatever the page size."""
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from liaison.scopes import suggestions_visible_to
+from liaison.scopes import representatives_visible_to, scope_of, suggestions_visible_to
+from representatives.models import Representative
 from suggestions.proposals.models import (
+    WITH_UNIT,
+    Extension,
     Rating,
     Suggestion,
     SuggestionCoUnit,
@@ -52,9 +56,68 @@ def _events() -> Prefetch:
 
 def handled_by(queryset: QuerySet[Suggestion], *, unit_id: int) -> QuerySet[Suggestion]:
     """Suggestions a unit leads or co-handles."""
+    return handled_by_any(queryset, unit_ids=[unit_id])
+
+
+def handled_by_any(queryset: QuerySet[Suggestion], *, unit_ids) -> QuerySet[Suggestion]:
     return queryset.filter(
-        Q(lead_unit_id=unit_id)
-        | Q(pk__in=SuggestionCoUnit.objects.filter(unit_id=unit_id).values("suggestion_id"))
+        Q(lead_unit_id__in=unit_ids)
+        | Q(pk__in=SuggestionCoUnit.objects.filter(unit_id__in=unit_ids).values("suggestion_id"))
+    )
+
+
+def for_units(*, user, unit_ids) -> QuerySet[Suggestion]:
+    """A unit's work list: what it leads or co-handles, with its own co-unit rows
+    (opinion due, sent) fetched in bulk."""
+    own_rows = SuggestionCoUnit.objects.filter(unit_id__in=unit_ids).select_related("unit")
+    return handled_by_any(suggestion_list(user=user), unit_ids=unit_ids).prefetch_related(
+        Prefetch("co_unit_rows", queryset=own_rows, to_attr="own_co_unit_rows")
+    )
+
+
+# The committee's inbox: to accept, return, merge or assign; to decide after the
+# ratings; and extensions waiting for a decision.
+INBOX_STEPS = (SuggestionStep.FILED, SuggestionStep.ACCEPTED, SuggestionStep.RATED)
+
+
+def committee_inbox(*, user) -> QuerySet[Suggestion]:
+    return suggestion_list(user=user).filter(
+        Q(step__in=INBOX_STEPS) | Q(extension=Extension.REQUESTED)
+    )
+
+
+def to_rate(*, user, representative_id: int) -> QuerySet[Suggestion]:
+    """Replies waiting for this representative's rating (this round, not yet rated)."""
+    rated = SuggestionRating.objects.filter(
+        representative_id=representative_id, suggestion_id=OuterRef("pk"), round=OuterRef("round")
+    )
+    return signed_by(
+        suggestion_list(user=user).filter(step=SuggestionStep.REPLIED),
+        representative_id=representative_id,
+    ).exclude(Exists(rated))
+
+
+def co_signer_choices(*, user, lead) -> QuerySet[Representative]:
+    """Who may sign with ``lead``: representatives of the same congress that the
+    user may see (in scope, or published), not ``lead``."""
+    if lead is None:
+        return Representative.objects.none()
+    same_congress = Representative.objects.filter(
+        region_id=lead.region_id, level=lead.level
+    ).exclude(pk=lead.pk)
+    return same_congress.filter(
+        Q(published=True) | Q(pk__in=representatives_visible_to(user).values("pk"))
+    ).order_by("name", "id")
+
+
+def signers_yet_to_rate(suggestion: Suggestion) -> QuerySet[Representative]:
+    rated = SuggestionRating.objects.filter(suggestion=suggestion, round=suggestion.round)
+    return (
+        Representative.objects.filter(
+            suggestion_signings__suggestion=suggestion,
+        )
+        .exclude(pk__in=rated.values("representative_id"))
+        .order_by("name", "id")
     )
 
 
@@ -101,3 +164,33 @@ def excellent_candidates(*, region_code: str, year: int, limit: int = 10):
         )
         .order_by("-satisfied", "reply_category", "sequence")[:limit]
     )
+
+
+# "MY WORK": what waits for this user, as counts bounded like the lists'.
+
+WORK_COUNT_LIMIT = 1000
+
+
+def work_for(*, user) -> list[tuple[str, int, str]]:
+    """(what, how many, the page's URL name) for each of the user's roles with
+    suggestions waiting: one bounded count each."""
+    scope = scope_of(user)
+    counts = []
+    if scope.is_admin or scope.region_bounds:
+        counts.append(
+            (_("Suggestions waiting for the committee"), committee_inbox(user=user), "inbox")
+        )
+    if scope.unit_ids:
+        own = SuggestionCoUnit.objects.filter(unit_id__in=scope.unit_ids, opinion_at__isnull=True)
+        units = suggestion_list(user=user).filter(
+            Q(lead_unit_id__in=scope.unit_ids) | Q(pk__in=own.values("suggestion_id")),
+            step__in=WITH_UNIT,
+        )
+        counts.append((_("Suggestions my unit owes a reply or opinion"), units, "unit"))
+    if scope.representative_id is not None:
+        waiting = to_rate(user=user, representative_id=scope.representative_id)
+        counts.append((_("Replies to my suggestions waiting for my rating"), waiting, "mine"))
+    return [
+        (label, queryset.order_by()[: WORK_COUNT_LIMIT + 1].count(), f"staff:suggestion-{page}")
+        for label, queryset, page in counts
+    ]

@@ -1,0 +1,189 @@
+"""Suggestion lists by role, the suggestion page and its moves, and filing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from liaison.scopes import scope_of
+from liaison.staff.paging import list_page
+from representatives.models import Representative
+from suggestions.deadlines import explain
+from suggestions.proposals import selectors
+from suggestions.proposals.api import SuggestionFilter
+from suggestions.proposals.flow import TRANSITIONS, available_transitions
+from suggestions.proposals.forms import MOVES, FilingForm, perform
+from suggestions.services import CaseFlowError
+
+SORTS = {
+    "-filed": (gettext_lazy("Newest first"), ("-filed_at", "-id")),
+    "filed": (gettext_lazy("Oldest first"), ("filed_at", "id")),
+    "deadline": (gettext_lazy("Deadline"), ("deadline", "id")),
+    "-updated": (gettext_lazy("Recently changed"), ("-updated_at", "-id")),
+}
+# Timeline entries that are not moves of the table.
+OTHER_EVENTS = {
+    "file": gettext_lazy("Filed the suggestion"),
+    "absorb": gettext_lazy("Took in a merged suggestion"),
+    "excellent": gettext_lazy("Chosen as an excellent suggestion"),
+    "escalate": gettext_lazy("Escalated"),
+}
+
+
+def _listing(request, queryset, *, title, template="staff/proposals/list.html", **extra):
+    listing = list_page(
+        request, queryset, filterset_class=SuggestionFilter, sorts=SORTS, default="-filed"
+    )
+    return render(request, template, {"listing": listing, "title": title, **extra})
+
+
+@login_required
+def suggestion_list(request):
+    """Every suggestion in the user's scope."""
+    return _listing(request, selectors.suggestion_list(user=request.user), title=_("Suggestions"))
+
+
+@login_required
+def mine(request):
+    """A representative's own: those they signed, and the replies waiting for their rating."""
+    representative_id = scope_of(request.user).representative_id
+    if representative_id is None:
+        raise Http404
+    to_rate = selectors.to_rate(user=request.user, representative_id=representative_id)
+    return _listing(
+        request,
+        selectors.signed_by(
+            selectors.suggestion_list(user=request.user), representative_id=representative_id
+        ),
+        title=_("My suggestions"),
+        template="staff/proposals/mine.html",
+        to_rate=list(to_rate.order_by("-replied_at", "-id")[:20]),
+    )
+
+
+@login_required
+def inbox(request):
+    """The committee's: filed to accept or return, accepted to assign, rated to decide,
+    and extensions waiting for a decision."""
+    scope = scope_of(request.user)
+    if not (scope.is_admin or scope.region_bounds):
+        raise Http404
+    return _listing(
+        request, selectors.committee_inbox(user=request.user), title=_("Suggestion inbox")
+    )
+
+
+@login_required
+def unit(request):
+    """What my unit leads or co-handles, with the reply or opinion due."""
+    unit_ids = scope_of(request.user).unit_ids
+    if not unit_ids:
+        raise Http404
+    listing = list_page(
+        request,
+        selectors.for_units(user=request.user, unit_ids=unit_ids),
+        filterset_class=SuggestionFilter,
+        sorts={"deadline": SORTS["deadline"], **SORTS},
+        default="deadline",
+    )
+    return render(
+        request,
+        "staff/proposals/unit.html",
+        {
+            "listing": listing,
+            "title": _("Suggestions for my unit"),
+            "user_unit_ids": unit_ids,
+        },
+    )
+
+
+@login_required
+def file(request):
+    """A representative files a suggestion, alone or with co-signers."""
+    representative_id = scope_of(request.user).representative_id
+    if representative_id is None:
+        raise Http404
+    lead = Representative.objects.get(pk=representative_id)
+    form = FilingForm(request.POST or None, user=request.user, lead=lead)
+    if request.method == "POST" and form.is_valid():
+        suggestion = form.file()
+        if suggestion:
+            messages.success(
+                request, _("Suggestion %(number)s filed.") % {"number": suggestion.number}
+            )
+            return redirect("staff:suggestion-detail", pk=suggestion.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "staff/proposals/file.html", {"form": form}, status=status)
+
+
+@login_required
+def detail(request, pk: int):
+    suggestion = get_object_or_404(selectors.suggestion_detail(user=request.user), pk=pk)
+    return _render_detail(request, suggestion)
+
+
+def _render_detail(request, suggestion, bound=None, status=200):
+    user = request.user
+    forms = []
+    for transition in available_transitions(user, suggestion):
+        if bound is not None and bound.prefix == transition.name:
+            form = bound
+        else:
+            form = MOVES[transition.name].form(
+                user=user, suggestion=suggestion, prefix=transition.name
+            )
+        forms.append((transition, form))
+    rounds: dict[int, dict] = {}
+    for reply in suggestion.replies.all():
+        rounds.setdefault(reply.round, {"replies": [], "ratings": []})["replies"].append(reply)
+    for rating in suggestion.ratings.all():
+        rounds.setdefault(rating.round, {"replies": [], "ratings": []})["ratings"].append(rating)
+    timeline = [
+        (event, TRANSITIONS[event.kind].label if event.kind in TRANSITIONS else None)
+        for event in suggestion.events.all()
+    ]
+    return render(
+        request,
+        "staff/proposals/detail.html",
+        {
+            "suggestion": suggestion,
+            "deadline_text": explain(suggestion.deadline_explanation),
+            "overdue": bool(
+                suggestion.deadline
+                and not suggestion.is_closed
+                and suggestion.deadline < timezone.localdate()
+            ),
+            "rounds": sorted(rounds.items()),
+            "timeline": [
+                (event, label or OTHER_EVENTS.get(event.kind, event.kind))
+                for event, label in timeline
+            ],
+            "forms": forms,
+            "open_form": bound.prefix if bound is not None else "",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def move(request, pk: int, name: str):
+    """One move through its service: field errors next to the fields, refusals as a message."""
+    suggestion = get_object_or_404(selectors.suggestion_detail(user=request.user), pk=pk)
+    if name not in MOVES:
+        raise Http404
+    form = MOVES[name].form(request.POST, user=request.user, suggestion=suggestion, prefix=name)
+    if form.is_valid():
+        try:
+            done = perform(name, form)
+        except CaseFlowError as error:
+            messages.error(request, error.message)
+            return redirect("staff:suggestion-detail", pk=suggestion.pk)
+        if done is not False:
+            messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
+            return redirect("staff:suggestion-detail", pk=suggestion.pk)
+    return _render_detail(request, suggestion, bound=form, status=400)
