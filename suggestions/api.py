@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from liaison import regions
 from liaison.api_moves import move_endpoint
+from liaison.filtering import YesNoFilter
 from liaison.jurisdiction import settings_for
 from liaison.models import JurisdictionSettings
 from liaison.scopes import cases_visible_to, visits_visible_to
@@ -167,9 +168,9 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_region", label=_("region and below"), validators=[regions.validate_code]
     )
     unit = django_filters.NumberFilter(method="filter_unit", label=_("lead or co-unit"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
-    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label=_("due soon"))
-    is_key = django_filters.BooleanFilter(label=_("key case"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("overdue"))
+    due_soon = YesNoFilter(method="filter_due_soon", label=_("due soon"))
+    is_key = YesNoFilter(label=_("key case"))
     received_after = django_filters.DateFilter(
         method="filter_received_after", label=_("received from"), widget=DateInput
     )

@@ -12,6 +12,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from liaison.api_moves import move_endpoint
+from liaison.filtering import YesNoFilter
 from liaison.scopes import representatives_visible_to, scope_of
 from representatives.models import Representative
 from suggestions.api import CategorySelect
@@ -225,10 +226,10 @@ class SuggestionFilter(django_filters.FilterSet):
     representative = django_filters.NumberFilter(
         method="filter_representative", label=_("signed by (representative id)")
     )
-    is_key = django_filters.BooleanFilter(label=_("key suggestion"))
-    published = django_filters.BooleanFilter(label=_("published"))
-    excellent = django_filters.BooleanFilter(label=_("excellent suggestion of the year"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    is_key = YesNoFilter(label=_("key suggestion"))
+    published = YesNoFilter(label=_("published"))
+    excellent = YesNoFilter(label=_("excellent suggestion of the year"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("overdue"))
     number = django_filters.CharFilter(label=_("number"))
 
     class Meta:
