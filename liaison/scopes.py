@@ -23,10 +23,10 @@ from suggestions.models import (
     Case,
     HandlingUnit,
     Suggestion,
-    SuggestionCoUnit,
     SuggestionSigner,
     UnitStaff,
     case_ids_handled_by,
+    suggestion_ids_handled_by,
 )
 
 
@@ -213,11 +213,7 @@ def suggestions_visible_to(user) -> QuerySet[Suggestion]:
     if scope.station_ids:
         condition |= Q(source_case__station_id__in=scope.station_ids)
     if scope.unit_ids:
-        condition |= Q(lead_unit_id__in=scope.unit_ids) | Q(
-            pk__in=SuggestionCoUnit.objects.filter(unit_id__in=scope.unit_ids).values(
-                "suggestion_id"
-            )
-        )
+        condition |= Q(pk__in=suggestion_ids_handled_by(scope.unit_ids))
     if scope.representative_id is not None:
         condition |= Q(
             pk__in=SuggestionSigner.objects.filter(

@@ -440,4 +440,5 @@ from suggestions.proposals.models import (  # noqa: E402, F401
     SuggestionRating,
     SuggestionReply,
     SuggestionSigner,
+    suggestion_ids_handled_by,
 )

@@ -546,6 +546,14 @@ class SuggestionRating(models.Model):
         return f"{self.suggestion.number} #{self.round} {self.get_rating_display()}"
 
 
+def suggestion_ids_handled_by(unit_ids) -> models.QuerySet:
+    """Ids of the suggestions the units lead or co-handle, as one subquery: a UNION of
+    two index scans (an OR of the two conditions can use neither index)."""
+    led = Suggestion.objects.filter(lead_unit_id__in=unit_ids).order_by().values("pk")
+    co = SuggestionCoUnit.objects.filter(unit_id__in=unit_ids).order_by().values("suggestion_id")
+    return led.union(co)
+
+
 class SuggestionEvent(Event):
     """One entry of a suggestion's history (see liaison/history.py)."""
 

@@ -20,6 +20,7 @@ from suggestions.proposals.models import (
     SuggestionReply,
     SuggestionSigner,
     SuggestionStep,
+    suggestion_ids_handled_by,
 )
 
 _RELATED = ("region", "category", "lead_unit", "lead_representative")
@@ -60,10 +61,7 @@ def handled_by(queryset: QuerySet[Suggestion], *, unit_id: int) -> QuerySet[Sugg
 
 
 def handled_by_any(queryset: QuerySet[Suggestion], *, unit_ids) -> QuerySet[Suggestion]:
-    return queryset.filter(
-        Q(lead_unit_id__in=unit_ids)
-        | Q(pk__in=SuggestionCoUnit.objects.filter(unit_id__in=unit_ids).values("suggestion_id"))
-    )
+    return queryset.filter(pk__in=suggestion_ids_handled_by(unit_ids))
 
 
 def for_units(*, user, unit_ids) -> QuerySet[Suggestion]:
