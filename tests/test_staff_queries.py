@@ -75,5 +75,4 @@ def test_list_page_queries_are_constant_from_1_to_50_rows(page):
     listing = response.context.get("listing")
     if listing is not None:
         assert len(listing.page.object_list) == 50
-    # "My work" adds one bounded count of the suggestions waiting for the role.
-    assert one == fifty <= (11 if page == "my-work" else 10), (one, fifty)
+    assert one == fifty <= 10, (one, fifty)
