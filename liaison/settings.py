@@ -206,6 +206,9 @@ NOTIFY_TASK_BUDGET_SECONDS = int(env("NOTIFY_TASK_BUDGET_SECONDS", "120"))
 NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "8"))
 NOTIFY_RETRY_BASE_SECONDS = int(env("NOTIFY_RETRY_BASE_SECONDS", "60"))
 NOTIFY_RETRY_MAX_SECONDS = int(env("NOTIFY_RETRY_MAX_SECONDS", str(6 * 60 * 60)))
+# A row whose worker died while sending is tried again after this long; a live worker
+# holds its row locked while it sends, so a slow gateway never outlasts the lease.
+NOTIFY_LEASE_SECONDS = int(env("NOTIFY_LEASE_SECONDS", "300"))
 
 # PUBLIC SITE
 # Behind a proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP);

@@ -13,6 +13,10 @@ class FakeSmsGateway:
         self.fail_next = 0  # answer 503 to this many requests
         self.lose_answer_next = 0  # accept, then answer too late for the client
         self.late_by = 3.0
+        # A message to this number makes on_crash run before any answer: the sender dies
+        # while sending, as with a message that crashes the worker every time.
+        self.crash_on: str | None = None
+        self.on_crash = None
         self.requests: list[dict] = []
         self.delivered: dict[str, dict] = {}
         self._lock = threading.Lock()
@@ -40,6 +44,8 @@ class FakeSmsGateway:
     def _receive(self, message: dict) -> tuple[int, float]:
         with self._lock:
             self.requests.append(message)
+            if self.crash_on and message["to"] == self.crash_on:
+                return 0, 0.0
             if self.fail_next:
                 self.fail_next -= 1
                 return 503, 0.0
@@ -57,6 +63,9 @@ class FakeSmsGateway:
                 length = int(self.headers.get("Content-Length", 0))
                 message = json.loads(self.rfile.read(length))
                 status, wait = gateway._receive(message)
+                if status == 0:
+                    gateway.on_crash()
+                    return
                 if wait:
                     time.sleep(wait)
                 body = json.dumps({"accepted": status == 200}).encode()

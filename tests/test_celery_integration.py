@@ -35,7 +35,7 @@ def _database_url() -> str:
 
 
 class Worker:
-    def __init__(self, gateway: FakeSmsGateway, log: Path):
+    def __init__(self, gateway: FakeSmsGateway, log: Path, **extra_env: str):
         self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
         env = {
             **os.environ,
@@ -46,6 +46,9 @@ class Worker:
             "SMS_GATEWAY_URL": gateway.url,
             "NOTIFY_BATCH_SIZE": "100",
             "CONN_MAX_AGE": "0",
+            # What a killed worker was sending is tried again a second later, not in 5 min.
+            "NOTIFY_LEASE_SECONDS": "1",
+            **extra_env,
         }
         self.log = log.open("ab")
         self.process = subprocess.Popen(
@@ -150,3 +153,50 @@ def test_sigkilled_worker_restarts_and_every_notice_arrives_exactly_once(
     # Only what was in flight at the kill can reach the gateway a second time.
     assert len(gateway.requests) - len(gateway.delivered) <= 2
     print(f"\nkilled after {at_kill} deliveries; {len(gateway.requests)} requests in all")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_that_kills_every_worker_fails_and_the_rest_arrive_once(
+    postgres, redis_url, tmp_path
+):
+    """The gateway SIGKILLs the worker whenever it is handed one message: the worker is
+    restarted each time, the other messages all arrive exactly once, and after its three
+    attempts the killer message is marked failed instead of killing workers forever."""
+    from liaison.notifications.services import notifications_enqueue
+    from tests.test_outbox import sms
+
+    gateway = FakeSmsGateway(delay=0.01).start()
+    gateway.crash_on = "13800000007"
+    workers: list[Worker] = []
+    gateway.on_crash = lambda: os.killpg(workers[-1].process.pid, signal.SIGKILL)
+    log = tmp_path / "worker.log"
+    workers.append(Worker(gateway, log, NOTIFY_MAX_ATTEMPTS="3"))
+    poison = Notification.objects.none()
+    try:
+        workers[-1].wait_ready()
+        notifications_enqueue(notifications=[sms(n) for n in range(1, 21)])
+        poison = Notification.objects.filter(address="13800000007")
+
+        def settled() -> bool:
+            if workers[-1].process.poll() is not None:
+                workers[-1].kill()
+                # No wait for its answer: a starting worker takes the killer message again
+                # at once, and may be dead before it would answer.
+                workers.append(Worker(gateway, log, NOTIFY_MAX_ATTEMPTS="3"))
+            return not Notification.objects.filter(status=NotificationStatus.PENDING).exists()
+
+        assert _wait(settled, 120), log.read_text()[-3000:]
+    finally:
+        workers[-1].kill()
+        gateway.stop()
+
+    killer = poison.get()
+    assert (killer.status, killer.attempts) == (NotificationStatus.FAILED, 3)
+    assert len(workers) == 4  # the first worker and one restart after each death
+    assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 19
+    to_killer = [r for r in gateway.requests if r["to"] == "13800000007"]
+    assert len(to_killer) == 3
+    sent_keys = Notification.objects.filter(status=NotificationStatus.SENT).values_list(
+        "idempotency_key", flat=True
+    )
+    assert set(gateway.delivered) == {str(key) for key in sent_keys}

@@ -142,3 +142,66 @@ def test_a_row_locked_by_another_delivery_is_skipped_not_waited_for(postgres, sm
         holder.join()
     assert Notification.objects.get(pk=first.pk).status == NotificationStatus.PENDING
     assert notifications_deliver().sent == 1
+
+
+class WorkerDied(BaseException):
+    """What a SIGKILL or an out-of-memory kill looks like from inside: nothing is handled."""
+
+
+class DyingOnOneNumber:
+    """An SMS backend at the edge of the world whose sender dies on one message."""
+
+    sent: list[str] = []
+
+    def send(self, message):
+        if message.to == "13800000002":
+            raise WorkerDied
+        DyingOnOneNumber.sent.append(message.to)
+
+
+def test_a_message_that_kills_the_worker_stops_blocking_and_fails_after_its_attempts(settings):
+    """The oldest row kills its sender every time: each death costs it an attempt and a
+    lease, the rows behind it go out meanwhile, and after the last attempt it fails."""
+    settings.SMS_BACKEND = "tests.test_outbox.DyingOnOneNumber"
+    settings.NOTIFY_MAX_ATTEMPTS = 3
+    DyingOnOneNumber.sent = []
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        notifications_enqueue(notifications=[sms(2), sms(1), sms(3)])
+        Notification.objects.filter(address="13800000002").update(
+            next_attempt_at=start - dt.timedelta(minutes=1)
+        )
+        for attempt in (1, 2, 3):
+            with pytest.raises(WorkerDied):
+                notifications_deliver()
+            poison = Notification.objects.get(address="13800000002")
+            assert (poison.attempts, poison.status) == (attempt, NotificationStatus.PENDING)
+            assert poison.next_attempt_at == timezone.now() + dt.timedelta(
+                seconds=settings.NOTIFY_LEASE_SECONDS
+            )
+            # The restarted worker delivers what waits behind the dead row.
+            assert notifications_deliver().sent == (2 if attempt == 1 else 0)
+            clock.shift(settings.NOTIFY_LEASE_SECONDS + 1)
+        assert notifications_deliver().failed == 1
+    poison.refresh_from_db()
+    assert (poison.status, poison.attempts) == (NotificationStatus.FAILED, 3)
+    assert "died" in poison.last_error
+    assert sorted(DyingOnOneNumber.sent) == ["13800000001", "13800000003"]
+    assert notifications_resend(ids=[poison.pk]) == 1  # an administrator may try again
+
+
+def test_a_claimed_row_is_not_claimed_again_within_its_lease(sms_gateway, settings):
+    """A worker that died after the claim leaves the row to wait out the lease, then the
+    next attempt sends it with the same idempotency key."""
+    notifications_enqueue(notifications=[sms(1)])
+    from liaison.notifications.services import _claim
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        assert _claim(timezone.now()).attempts == 1  # ... and the worker died here
+        assert notifications_deliver().handled == 0
+        clock.shift(settings.NOTIFY_LEASE_SECONDS + 1)
+        assert notifications_deliver().sent == 1
+    row = Notification.objects.get()
+    assert (row.attempts, row.status) == (2, NotificationStatus.SENT)
+    assert len(sms_gateway.delivered) == 1

@@ -1,11 +1,16 @@
 """Writing to the outbox and delivering from it.
 
-Delivery claims one due row at a time with ``SELECT … FOR UPDATE SKIP LOCKED``
-and keeps the row locked while the channel is called, then marks it sent in the
-same transaction. The lock is the lease: if the worker dies at any point, the
-database rolls the transaction back, the row is pending again, and the next
-attempt carries the same idempotency key, which the gateway deduplicates. So a
-message accepted once is never accepted twice, with no "sending" state to expire.
+Delivery takes one due row at a time in two short transactions:
+
+1. The claim (``SELECT … FOR UPDATE SKIP LOCKED``) counts the attempt and moves
+   ``next_attempt_at`` one lease ahead, and commits. A worker that dies while
+   sending — a message that crashes it, an out-of-memory kill — has therefore
+   used up an attempt: the row waits out the lease instead of blocking the head
+   of the queue, and after the last allowed attempt it fails (an administrator
+   may re-send it) instead of killing every worker that takes it, forever.
+2. The attempt locks the row again, calls the channel and records the outcome in
+   the same transaction. Every attempt carries the row's idempotency key, which
+   the gateway deduplicates, so a message accepted once is never accepted twice.
 """
 
 import datetime as dt
@@ -30,6 +35,7 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    lost: int = 0
     more_due: bool = False
 
     @property
@@ -82,19 +88,52 @@ def _due(now):
     return Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
 
 
-@transaction.atomic
 def _deliver_one(backend) -> str | None:
-    now = timezone.now()
+    claimed = _claim(timezone.now())
+    if claimed is None:
+        return None
+    if claimed.status == NotificationStatus.FAILED:
+        return "failed"
+    return _attempt(claimed, backend)
+
+
+@transaction.atomic
+def _claim(now) -> Notification | None:
     notification = (
         _due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "id").first()
     )
     if notification is None:
         return None
+    if notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        # The last allowed attempt was claimed but never recorded an outcome.
+        notification.status = NotificationStatus.FAILED
+        notification.last_error = (
+            f"delivery stopped without an outcome {notification.attempts} times "
+            "(the worker died while sending)"
+        )
+        notification.save(update_fields=["status", "last_error"])
+        logger.error("notification %s failed: the worker died on every attempt", notification.pk)
+        return notification
     notification.attempts += 1
+    notification.next_attempt_at = now + dt.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+    notification.save(update_fields=["attempts", "next_attempt_at"])
+    return notification
+
+
+@transaction.atomic
+def _attempt(claimed: Notification, backend) -> str:
+    notification = (
+        Notification.objects.select_for_update()
+        .filter(pk=claimed.pk, status=NotificationStatus.PENDING, attempts=claimed.attempts)
+        .first()
+    )
+    if notification is None:
+        return "lost"  # the lease ran out between the two transactions; another took it
+    now = timezone.now()
     try:
         _send(notification, backend)
     except SoftTimeLimitExceeded:
-        raise  # the task is out of time: roll back, the row stays pending
+        raise  # the task is out of time: roll back; the claim holds the row for the lease
     except Exception as error:  # any channel failure is retried; the text holds no secrets
         notification.last_error = f"{type(error).__name__}: {error}"[:2000]
         if notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
@@ -108,9 +147,7 @@ def _deliver_one(backend) -> str | None:
         notification.status = NotificationStatus.SENT
         notification.sent_at = timezone.now()
         outcome = "sent"
-    notification.save(
-        update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"]
-    )
+    notification.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error"])
     return outcome
 
 
