@@ -29,6 +29,8 @@ def _pages(w):
             f"/staff/suggestions/{rated.pk}/",
             "/staff/suggestions/reports/",
             f"/staff/suggestions/excellent/?region={rated.region_id}",
+            f"/staff/suggestions/new/?name={w.representative.name}",
+            f"/staff/suggestions/new/?representative={w.representative.pk}",
         ],
         "lead_unit": [
             "/staff/",

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from liaison.scopes import units_visible_to
+from liaison.scopes import scope_of, units_visible_to
 from suggestions.models import CaseCategory
 from suggestions.proposals import selectors, services
 from suggestions.proposals.flow import committee, signer
@@ -68,6 +68,10 @@ class FilingForm(FileForm):
         super().__init__(*args, **kwargs)
         self.lead = lead
         self.fields["co_signers"].queryset = selectors.co_signer_choices(user=self.user, lead=lead)
+        if lead is not None and lead.pk != scope_of(self.user).representative_id:
+            self.fields["co_signers"].help_text = _(
+                "Representatives of the same congress who signed the paper form with %(name)s."
+            ) % {"name": lead.name}
 
     def file(self):
         """The service, or False with its field errors next to the fields."""

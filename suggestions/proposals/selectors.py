@@ -7,7 +7,12 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.scopes import representatives_visible_to, scope_of, suggestions_visible_to
+from liaison.scopes import (
+    in_regions,
+    representatives_visible_to,
+    scope_of,
+    suggestions_visible_to,
+)
 from representatives.models import Representative
 from suggestions.proposals.models import (
     WITH_UNIT,
@@ -93,6 +98,18 @@ def to_rate(*, user, representative_id: int) -> QuerySet[Suggestion]:
         suggestion_list(user=user).filter(step=SuggestionStep.REPLIED),
         representative_id=representative_id,
     ).exclude(Exists(rated))
+
+
+def representatives_to_file_for(*, user, name: str = "") -> QuerySet[Representative]:
+    """Whom committee staff may enter a paper suggestion for: the representatives of their
+    regions (``flow.may_file_for``), found by name."""
+    scope = scope_of(user)
+    found = Representative.objects.all()
+    if not scope.is_admin:
+        found = found.filter(in_regions("region_id", scope.region_bounds))
+    if name := name.strip():
+        found = found.filter(name__contains=name)
+    return found.select_related("region").order_by("name", "id")
 
 
 def co_signer_choices(*, user, lead) -> QuerySet[Representative]:

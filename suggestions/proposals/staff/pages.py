@@ -73,7 +73,10 @@ def inbox(request):
     if not (scope.is_admin or scope.region_bounds):
         raise Http404
     return _listing(
-        request, selectors.committee_inbox(user=request.user), title=_("Suggestion inbox")
+        request,
+        selectors.committee_inbox(user=request.user),
+        title=_("Suggestion inbox"),
+        paper_filing=True,
     )
 
 
@@ -103,11 +106,23 @@ def unit(request):
 
 @login_required
 def file(request):
-    """A representative files a suggestion, alone or with co-signers."""
-    representative_id = scope_of(request.user).representative_id
-    if representative_id is None:
+    """A representative files a suggestion, alone or with co-signers; committee staff
+    enter one a representative of their regions handed in on paper."""
+    scope = scope_of(request.user)
+    files_for_others = scope.is_admin or bool(scope.region_bounds)
+    chosen = request.GET.get("representative", "")
+    if chosen and files_for_others:
+        if not chosen.isdigit():
+            raise Http404
+        lead = get_object_or_404(
+            selectors.representatives_to_file_for(user=request.user), pk=int(chosen)
+        )
+    elif scope.representative_id is not None:
+        lead = Representative.objects.get(pk=scope.representative_id)
+    elif files_for_others:
+        return _choose_representative(request)
+    else:
         raise Http404
-    lead = Representative.objects.get(pk=representative_id)
     form = FilingForm(request.POST or None, user=request.user, lead=lead)
     if request.method == "POST" and form.is_valid():
         suggestion = form.file()
@@ -117,7 +132,31 @@ def file(request):
             )
             return redirect("staff:suggestion-detail", pk=suggestion.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "staff/proposals/file.html", {"form": form}, status=status)
+    on_behalf = lead.pk != scope.representative_id
+    return render(
+        request,
+        "staff/proposals/file.html",
+        {"form": form, "lead": lead, "on_behalf": on_behalf},
+        status=status,
+    )
+
+
+PICK_LIMIT = 30
+
+
+def _choose_representative(request):
+    """The first step of entering a paper suggestion: find its lead representative."""
+    name = request.GET.get("name", "").strip()[:50]
+    found = []
+    if name:
+        found = list(
+            selectors.representatives_to_file_for(user=request.user, name=name)[: PICK_LIMIT + 1]
+        )
+    return render(
+        request,
+        "staff/proposals/file_choose.html",
+        {"name": name, "found": found[:PICK_LIMIT], "more": len(found) > PICK_LIMIT},
+    )
 
 
 @login_required
