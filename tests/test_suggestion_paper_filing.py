@@ -96,9 +96,12 @@ def test_others_cannot_file_for_a_representative():
     file as themselves; another county's committee gets 404."""
     w = make_suggestion_world()
     assert client_for(w.users["lead_unit"]).get(URL).status_code == 404
-    assert client_for(w.users["other_committee"]).get(
-        URL, {"representative": w.representative.pk}
-    ).status_code == 404
+    assert (
+        client_for(w.users["other_committee"])
+        .get(URL, {"representative": w.representative.pk})
+        .status_code
+        == 404
+    )
     own = client_for(w.users["co_signer"]).post(
         f"{URL}?representative={w.representative.pk}", paper()
     )
