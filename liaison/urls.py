@@ -16,7 +16,8 @@ urlpatterns = [
     path("", include("stations.urls")),
     path("", include("suggestions.urls")),
     path("suggestions/", include("suggestions.proposals.urls")),
-    # Uploaded photos in development; production serves MEDIA_ROOT from the proxy.
+    # Uploaded photos in development; production serves them from the proxy
+    # (deploy/nginx.conf).
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("api/", include("liaison.api_urls")),
 ]

@@ -1,0 +1,113 @@
+"""The compose stack's nginx front door (deploy/nginx.conf), run with Debian's nginx in
+front of the live server: photos come from the media volume, which Django does not serve
+in production, nothing else in media is reachable, and pages are passed through."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.conftest import require
+from tests.factories import RepresentativeFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (http://127.0.0.1)
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), b""
+
+
+@pytest.fixture
+def proxy(live_server, tmp_path, settings):
+    """nginx with the committed server block, its upstream and media paths pointed here."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    require(Path(nginx).exists(), "needs nginx: apt-get install nginx")
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    port = _free_port()
+    upstream = live_server.url.removeprefix("http://")
+    server = (
+        (ROOT / "deploy" / "nginx.conf")
+        .read_text()
+        .replace("server web:8000;", f"server {upstream};")
+        .replace("listen 80;", f"listen 127.0.0.1:{port};")
+        .replace("/srv/media/", f"{media}/")
+    )
+    (tmp_path / "server.conf").write_text(server)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    (tmp_path / "nginx.conf").write_text(
+        # As root, workers would run as nobody, who cannot read pytest's private tmp.
+        ("user root;" if os.geteuid() == 0 else "")
+        + f"""
+        daemon off;
+        pid {tmp_path}/nginx.pid;
+        error_log {tmp_path}/error.log;
+        events {{}}
+        http {{
+            access_log off;
+            client_body_temp_path {temp}/body;
+            proxy_temp_path {temp}/proxy;
+            fastcgi_temp_path {temp}/fastcgi;
+            uwsgi_temp_path {temp}/uwsgi;
+            scgi_temp_path {temp}/scgi;
+            include {tmp_path}/server.conf;
+        }}
+        """
+    )
+    process = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")])
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert process.poll() is None, (tmp_path / "error.log").read_text()
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}", media
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_proxy_serves_photos_and_passes_pages_to_django(proxy, live_server):
+    base, media = proxy
+    (media / "representatives").mkdir(parents=True)
+    picture = BytesIO()
+    Image.new("RGB", (640, 800), "red").save(picture, "JPEG")
+    (media / "representatives" / "wang.jpg").write_bytes(picture.getvalue())
+    (media / "private").mkdir()
+    (media / "private" / "list.txt").write_text("not for the public")
+    representative = RepresentativeFactory(
+        name="王代表", published=True, photo="representatives/wang.jpg"
+    )
+
+    status, _type, body = _get(f"{base}/representatives/{representative.pk}/")
+    assert status == 200 and "王代表" in body.decode()
+    photo = re.search(r'src="(/media/representatives/[^"]+)"', body.decode()).group(1)
+    status, content_type, image = _get(base + photo)
+    assert (status, content_type) == (200, "image/jpeg")
+    assert Image.open(BytesIO(image)).size[0] <= 320  # the page's thumbnail, not the original
+
+    assert _get(f"{base}/media/private/list.txt")[0] == 404
+    assert _get(f"{base}/media/representatives/../private/list.txt")[0] == 404
+    assert _get(f"{base}/healthz")[0] == 200
