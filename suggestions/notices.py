@@ -43,6 +43,8 @@ AUDIENCE = {
     "refuse_extension": ("lead_unit",),
     "reply": ("liaison", "receivers"),
     "reopen": ("lead_unit",),
+    # The representatives who received the case file the suggestion (suggestions/proposals/).
+    "to_suggestion": ("receivers",),
 }
 
 

@@ -120,3 +120,81 @@ def test_the_search_keeps_a_constant_number_of_queries(count):
     assert len(response.context["found"]) == min(count, 30)
     assert response.context["more"] is (count > 30)
     assert len(queries) <= 5, [q["sql"] for q in queries]
+
+
+def _turned_into_suggestion(w, capture=None):
+    from suggestions import services as case_services
+    from suggestions.models import Step
+    from tests.case_world import case_at
+
+    case = case_at(w.world, Step.REGISTERED)
+    if capture is None:
+        case_services.case_to_suggestion(case_id=case.pk, actor=w.users["committee"])
+    else:
+        with capture(execute=True):  # the notices are written after commit
+            case_services.case_to_suggestion(case_id=case.pk, actor=w.users["committee"])
+    return case
+
+
+def test_the_receiving_representative_files_the_suggestion_from_the_case_page(
+    django_capture_on_commit_callbacks,
+):
+    """The committee turns a case into a suggestion: the representative who received it is
+    told, finds a filing link on the case page, files it prefilled from the case, and the
+    case page then links the suggestion."""
+    from liaison.notifications.models import Notification
+
+    w = make_suggestion_world()
+    case = _turned_into_suggestion(w, django_capture_on_commit_callbacks)
+    told = Notification.objects.filter(
+        subject_id=case.pk,
+        kind="case_changed",
+        recipient_key=f"representative:{w.representative.pk}",
+    )
+    assert told.exists() and "转为代表建议" in told.first().title
+    client = client_for(w.users["receiver"])
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert f'href="/staff/suggestions/new/?case={case.pk}"' in page
+
+    form = client.get(URL, {"case": case.pk}).context["form"]
+    assert (form["title"].value(), form["content"].value()) == (case.title, case.description)
+    response = client.post(f"{URL}?case={case.pk}", paper(title=case.title))
+    suggestion = Suggestion.objects.get()
+    assert response["Location"] == f"/staff/suggestions/{suggestion.pk}/"
+    assert (suggestion.source_case, suggestion.lead_representative) == (case, w.representative)
+
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert f'href="/staff/suggestions/{suggestion.pk}/"' in page and "?case=" not in page
+    assert client.get(URL, {"case": case.pk}).status_code == 404  # it has its suggestion
+
+
+def test_committee_files_from_a_case_choosing_among_those_who_received_it():
+    w = make_suggestion_world()
+    case = _turned_into_suggestion(w)
+    client = client_for(w.users["committee"])
+    choose = client.get(URL, {"case": case.pk})
+    assert list(choose.context["found"]) == [w.representative]
+    assert f"?case={case.pk}&amp;representative={w.representative.pk}" in choose.content.decode()
+    response = client.post(f"{URL}?case={case.pk}&representative={w.representative.pk}", paper())
+    assert response.status_code == 302
+    suggestion = Suggestion.objects.get()
+    assert suggestion.source_case == case and suggestion.lead_representative == w.representative
+
+
+def test_only_a_case_turned_into_a_suggestion_in_scope_can_be_a_source():
+    from suggestions.models import Step
+    from tests.case_world import case_at
+
+    w = make_suggestion_world()
+    handling = case_at(w.world, Step.HANDLING)
+    committee = client_for(w.users["committee"])
+    assert committee.get(URL, {"case": handling.pk}).status_code == 404
+    assert (
+        f"?case={handling.pk}" not in committee.get(f"/staff/cases/{handling.pk}/").content.decode()
+    )
+    case = _turned_into_suggestion(w)
+    assert client_for(w.users["other_committee"]).get(URL, {"case": case.pk}).status_code == 404
+    assert (
+        client_for(w.users["other_representative"]).get(URL, {"case": case.pk}).status_code == 404
+    )
+    assert committee.get(URL, {"case": "1x"}).status_code == 404

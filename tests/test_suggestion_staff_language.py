@@ -3,8 +3,11 @@
 import pytest
 from django.test import Client
 
+from suggestions import services as case_services
+from suggestions.models import Step
 from suggestions.proposals import services
 from suggestions.proposals.models import SuggestionStep as S
+from tests.case_world import case_at
 from tests.suggestion_world import make_suggestion_world, suggestion_at
 from tests.test_staff_language import english_words
 
@@ -19,8 +22,12 @@ def _pages(w):
     services.suggestion_request_extension(
         suggestion_id=assigned.pk, actor=w.users["lead_unit"], reason="涉及多个部门"
     )
+    from_case = case_at(w.world, Step.REGISTERED)
+    case_services.case_to_suggestion(case_id=from_case.pk, actor=w.users["committee"])
     return {
         "committee": [
+            f"/staff/cases/{from_case.pk}/",
+            f"/staff/suggestions/new/?case={from_case.pk}",
             "/staff/",
             "/staff/suggestions/",
             "/staff/suggestions/inbox/",
@@ -43,6 +50,7 @@ def _pages(w):
             "/staff/",
             "/staff/suggestions/mine/",
             "/staff/suggestions/new/",
+            f"/staff/suggestions/new/?case={from_case.pk}",
             f"/staff/suggestions/{replied.pk}/",
         ],
     }

@@ -64,20 +64,33 @@ class FilingForm(FileForm):
         help_text=_("Representatives of the same congress who sign it with you."),
     )
 
-    def __init__(self, *args, lead=None, **kwargs):
+    def __init__(self, *args, lead=None, case=None, **kwargs):
+        if case is not None:
+            kwargs.setdefault(
+                "initial",
+                {"title": case.title, "content": case.description, "category": case.category_id},
+            )
         super().__init__(*args, **kwargs)
-        self.lead = lead
+        self.lead, self.case = lead, case
         self.fields["co_signers"].queryset = selectors.co_signer_choices(user=self.user, lead=lead)
         if lead is not None and lead.pk != scope_of(self.user).representative_id:
             self.fields["co_signers"].help_text = _(
                 "Representatives of the same congress who signed the paper form with %(name)s."
             ) % {"name": lead.name}
+        if case is not None:
+            self.fields["content"].help_text = _(
+                "Taken from the case: write it as the representative's suggestion and leave out "
+                "the constituent's name, phone and address; a published suggestion is public."
+            )
 
     def file(self):
         """The service, or False with its field errors next to the fields."""
         try:
             return services.suggestion_file(
-                actor=self.user, lead_representative=self.lead, **self.cleaned_data
+                actor=self.user,
+                lead_representative=self.lead,
+                source_case_id=self.case.pk if self.case else None,
+                **self.cleaned_data,
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():

@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.scopes import (
+    cases_visible_to,
     in_regions,
     representatives_visible_to,
     scope_of,
     suggestions_visible_to,
 )
 from representatives.models import Representative
+from suggestions.models import IN_HANDS_OF_UNIT, Case, Disposition
 from suggestions.proposals.models import (
     WITH_UNIT,
     Extension,
@@ -110,6 +112,17 @@ def representatives_to_file_for(*, user, name: str = "") -> QuerySet[Representat
     if name := name.strip():
         found = found.filter(name__contains=name)
     return found.select_related("region").order_by("name", "id")
+
+
+def cases_to_file_from(*, user) -> QuerySet[Case]:
+    """Cases in the user's scope that the committee turned into a suggestion and that have
+    none yet (the service checks again when filing)."""
+    return (
+        cases_visible_to(user)
+        .filter(disposition=Disposition.SUGGESTION, step__in=IN_HANDS_OF_UNIT)
+        .exclude(pk__in=Suggestion.objects.filter(source_case__isnull=False).values("source_case"))
+        .select_related("category")
+    )
 
 
 def co_signer_choices(*, user, lead) -> QuerySet[Representative]:

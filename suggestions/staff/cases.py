@@ -16,7 +16,7 @@ from suggestions import selectors
 from suggestions.api import CaseFilter
 from suggestions.deadlines import explain
 from suggestions.flow import TRANSITIONS, available_transitions
-from suggestions.models import Step
+from suggestions.models import IN_HANDS_OF_UNIT, Disposition, Step, Suggestion
 from suggestions.services import CaseFlowError
 from suggestions.staff.forms import MOVE_FORMS, BulkAssignForm, apply_errors
 
@@ -138,9 +138,24 @@ def _render_detail(request, case, bound=None, status=200):
             ),
             "forms": forms,
             "open_form": bound.prefix if bound is not None else "",
+            **_suggestion_of(case, user),
         },
         status=status,
     )
+
+
+def _suggestion_of(case, user) -> dict:
+    """For a case turned into a suggestion: that suggestion, or whether the user may file it."""
+    if case.disposition != Disposition.SUGGESTION:
+        return {}
+    suggestion = Suggestion.objects.filter(source_case=case).only("pk", "number").first()
+    scope = scope_of(user)
+    may_file = (
+        suggestion is None
+        and case.step in IN_HANDS_OF_UNIT
+        and (scope.is_admin or bool(scope.region_bounds) or scope.representative_id is not None)
+    )
+    return {"suggestion": suggestion, "may_file_suggestion": may_file}
 
 
 @login_required

@@ -107,9 +107,11 @@ def unit(request):
 @login_required
 def file(request):
     """A representative files a suggestion, alone or with co-signers; committee staff
-    enter one a representative of their regions handed in on paper."""
+    enter one a representative of their regions handed in on paper. With ``?case=``,
+    the suggestion is filed from a case the committee turned into one."""
     scope = scope_of(request.user)
     files_for_others = scope.is_admin or bool(scope.region_bounds)
+    case = _source_case(request)
     chosen = request.GET.get("representative", "")
     if chosen and files_for_others:
         if not chosen.isdigit():
@@ -120,10 +122,10 @@ def file(request):
     elif scope.representative_id is not None:
         lead = Representative.objects.get(pk=scope.representative_id)
     elif files_for_others:
-        return _choose_representative(request)
+        return _choose_representative(request, case)
     else:
         raise Http404
-    form = FilingForm(request.POST or None, user=request.user, lead=lead)
+    form = FilingForm(request.POST or None, user=request.user, lead=lead, case=case)
     if request.method == "POST" and form.is_valid():
         suggestion = form.file()
         if suggestion:
@@ -136,26 +138,37 @@ def file(request):
     return render(
         request,
         "staff/proposals/file.html",
-        {"form": form, "lead": lead, "on_behalf": on_behalf},
+        {"form": form, "lead": lead, "on_behalf": on_behalf, "case": case},
         status=status,
     )
+
+
+def _source_case(request):
+    chosen = request.GET.get("case", "")
+    if not chosen:
+        return None
+    if not chosen.isdigit():
+        raise Http404
+    return get_object_or_404(selectors.cases_to_file_from(user=request.user), pk=int(chosen))
 
 
 PICK_LIMIT = 30
 
 
-def _choose_representative(request):
-    """The first step of entering a paper suggestion: find its lead representative."""
+def _choose_representative(request, case):
+    """The first step of entering a paper suggestion, or one from a case: its lead
+    representative, found by name or, for a case, among those who received it."""
     name = request.GET.get("name", "").strip()[:50]
+    eligible = selectors.representatives_to_file_for(user=request.user, name=name)
     found = []
-    if name:
-        found = list(
-            selectors.representatives_to_file_for(user=request.user, name=name)[: PICK_LIMIT + 1]
-        )
+    if case is not None and not name:
+        found = list(eligible.filter(received_visits=case.visit_id)[: PICK_LIMIT + 1])
+    elif name:
+        found = list(eligible[: PICK_LIMIT + 1])
     return render(
         request,
         "staff/proposals/file_choose.html",
-        {"name": name, "found": found[:PICK_LIMIT], "more": len(found) > PICK_LIMIT},
+        {"name": name, "case": case, "found": found[:PICK_LIMIT], "more": len(found) > PICK_LIMIT},
     )
 
 
