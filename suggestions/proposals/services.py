@@ -17,6 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.jurisdiction import settings_for
+from liaison.moves import Conflict, IllegalTransition, NotAllowed
+from liaison.moves import clean_text as _text
+from liaison.moves import raise_errors as _raise
 from liaison.notifications.models import NotificationKind
 from liaison.notifications.services import notifications_enqueue
 from liaison.scopes import cases_visible_to, scope_of
@@ -43,7 +46,6 @@ from suggestions.proposals.models import (
     SuggestionSigner,
     SuggestionStep,
 )
-from suggestions.services import Conflict, IllegalTransition, NotAllowed, _raise, _text
 
 __all__ = ["Conflict", "IllegalTransition", "NotAllowed"]
 
