@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from suggestions.services import Conflict, IllegalTransition, NotAllowed
+from liaison.moves import Conflict, IllegalTransition, NotAllowed
 
 
 def exception_handler(exc, context):

@@ -2,21 +2,25 @@
 
 Each transition locks the case row, checks the step, the actor's permission and
 the required fields, then writes the change and its CaseEvent in one
-transaction. Refusals are named errors: ``IllegalTransition`` (the step or state
-does not allow it), ``NotAllowed`` (not this user), ``Conflict`` (someone else
-holds the case), or Django's ``ValidationError`` with field errors.
+transaction (the machinery both flows share is liaison/moves.py). Refusals are
+named errors: ``IllegalTransition`` (the step or state does not allow it),
+``NotAllowed`` (not this user), ``Conflict`` (someone else holds the case), or
+Django's ``ValidationError`` with field errors.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison import moves
 from liaison.jurisdiction import settings_for
-from liaison.validators import normalize_phone, validate_plain_text
+from liaison.moves import Conflict as Conflict  # callers catch services.Conflict
+from liaison.moves import IllegalTransition, NotAllowed, clean_text, raise_errors
+from liaison.validators import normalize_phone
 from representatives.models import Representative
 from stations.models import ReceptionDay, Station, Visit, VisitChannel
 from suggestions import deadlines, sweeps
@@ -33,25 +37,6 @@ from suggestions.models import (
     Satisfaction,
 )
 from suggestions.notices import notify_case_changed
-
-
-class CaseFlowError(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-class NotAllowed(CaseFlowError):
-    """The actor may not make this move on this case."""
-
-
-class Conflict(CaseFlowError):
-    """The case is not in a state for this move, or someone else is changing it."""
-
-
-class IllegalTransition(Conflict):
-    """The move is not in the table for the case's current step or state."""
-
 
 # VISITS AND RECEIVE
 
@@ -113,9 +98,9 @@ def case_receive_unchecked(
 ) -> Case:
     """The receive move itself; callers decide who may receive (staff, or the public online)."""
     errors: dict = {}
-    title = _text(errors, "title", title, max_length=200)
-    description = _text(errors, "description", description, max_length=5000)
-    _raise(errors)
+    title = clean_text(errors, "title", title, max_length=200)
+    description = clean_text(errors, "description", description, max_length=5000)
+    raise_errors(errors)
     rules = settings_for(visit.region_id)
     start = timezone.localtime(visit.visited_at).date()
     if visit.reception_day_id:
@@ -145,7 +130,9 @@ def case_receive_unchecked(
         except IntegrityError:
             if attempt == 2:
                 raise
-    event = _event(case, kind="receive", actor=actor, from_step="", data={"deadline": explanation})
+    event = moves.event(
+        case, kind="receive", actor=actor, from_step="", data={"deadline": explanation}
+    )
     _notify_after_commit(case, "receive", event)
     return case
 
@@ -173,11 +160,11 @@ def case_register(
     if authority not in Authority.values:
         errors["authority"] = [_("Choose who has the authority to handle this.")]
     if title is not None:
-        case.title = _text(errors, "title", title, max_length=200)
+        case.title = clean_text(errors, "title", title, max_length=200)
     if description is not None:
-        case.description = _text(errors, "description", description, max_length=5000)
-    note = _text(errors, "note", note, required=False)
-    _raise(errors)
+        case.description = clean_text(errors, "description", description, max_length=5000)
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
     case.category, case.authority = category, authority
     if is_key is not None:
         case.is_key = is_key
@@ -256,8 +243,8 @@ def _assign(
         errors["co_units"] = [_("Every co-unit must be active.")]
     if workdays is not None and not 1 <= workdays <= 250:
         errors["workdays"] = [_("Give between 1 and 250 working days.")]
-    note = _text(errors, "note", note, required=False)
-    _raise(errors)
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
     rules = settings_for(case.region_id)
     workdays = workdays or rules.reply_workdays
     _set_deadline(
@@ -287,8 +274,8 @@ def case_to_suggestion(*, case_id: int, actor, note: str = "") -> Case:
     """
     case, transition = _start("to_suggestion", case_id=case_id, actor=actor)
     errors: dict = {}
-    note = _text(errors, "note", note, required=False)
-    _raise(errors)
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
     rules = settings_for(case.region_id)
     _set_deadline(
         case,
@@ -305,9 +292,9 @@ def case_answer_consultation(*, case_id: int, actor, reply: str, note: str = "")
     """咨询类: the liaison asked the department and answers the question."""
     case, transition = _start("answer_consultation", case_id=case_id, actor=actor)
     errors: dict = {}
-    case.reply = _text(errors, "reply", reply, max_length=5000)
-    note = _text(errors, "note", note, required=False)
-    _raise(errors)
+    case.reply = clean_text(errors, "reply", reply, max_length=5000)
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
     case.disposition, case.result = Disposition.CONSULTATION, ReplyResult.ANSWERED
     case.replied_at = timezone.now()
     _set_deadline(case, None, {})
@@ -329,7 +316,7 @@ def case_supervise(
     it may also raise the escalation level (never lower it: the sweeps count on it)."""
     case, transition = _start("supervise", case_id=case_id, actor=actor)
     errors: dict = {}
-    note = _text(errors, "note", note)
+    note = clean_text(errors, "note", note)
     if escalation_level is not None and not (
         case.escalation_level <= escalation_level <= MAX_ESCALATION_LEVEL
     ):
@@ -337,7 +324,7 @@ def case_supervise(
             _("Choose a level from %(low)s to %(high)s.")
             % {"low": case.escalation_level, "high": MAX_ESCALATION_LEVEL}
         ]
-    _raise(errors)
+    raise_errors(errors)
     if is_key is not None:
         case.is_key = is_key
     data = {"meeting": bool(meeting)}
@@ -354,9 +341,9 @@ def case_set_plan(*, case_id: int, actor, handler: str, plan: str) -> Case:
     """三定: the lead unit names who handles the case and how; the step stays."""
     case, transition = _start("set_plan", case_id=case_id, actor=actor)
     errors: dict = {}
-    case.handler = _text(errors, "handler", handler, max_length=50)
-    case.plan = _text(errors, "plan", plan, max_length=2000)
-    _raise(errors)
+    case.handler = clean_text(errors, "handler", handler, max_length=50)
+    case.plan = clean_text(errors, "plan", plan, max_length=2000)
+    raise_errors(errors)
     return _finish(
         case,
         transition,
@@ -386,10 +373,10 @@ def case_request_extension(*, case_id: int, actor, until: dt.date, reason: str) 
     """The lead unit asks for more time, with a reason; the committee decides."""
     case, transition = _start("request_extension", case_id=case_id, actor=actor)
     errors: dict = {}
-    reason = _text(errors, "reason", reason, max_length=500)
+    reason = clean_text(errors, "reason", reason, max_length=500)
     if until is None or (case.deadline and until <= case.deadline):
         errors["until"] = [_("Ask for a date after the current deadline.")]
-    _raise(errors)
+    raise_errors(errors)
     case.extension_until, case.extension_reason = until, reason
     return _finish(
         case,
@@ -405,8 +392,8 @@ def case_request_extension(*, case_id: int, actor, until: dt.date, reason: str) 
 def case_approve_extension(*, case_id: int, actor, note: str = "") -> Case:
     case, transition = _start("approve_extension", case_id=case_id, actor=actor)
     errors: dict = {}
-    note = _text(errors, "note", note, required=False)
-    _raise(errors)
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
     previous = case.deadline
     _set_deadline(
         case,
@@ -431,8 +418,8 @@ def case_approve_extension(*, case_id: int, actor, note: str = "") -> Case:
 def case_refuse_extension(*, case_id: int, actor, note: str) -> Case:
     case, transition = _start("refuse_extension", case_id=case_id, actor=actor)
     errors: dict = {}
-    note = _text(errors, "note", note)
-    _raise(errors)
+    note = clean_text(errors, "note", note)
+    raise_errors(errors)
     requested = case.extension_until
     case.extension_until, case.extension_reason = None, ""
     return _finish(
@@ -452,8 +439,8 @@ def case_reply(*, case_id: int, actor, result: str, reply: str) -> Case:
     errors: dict = {}
     if result not in {ReplyResult.SOLVED, ReplyResult.IN_PROGRESS, ReplyResult.CANNOT}:
         errors["result"] = [_("Say whether it is solved, being solved, or cannot be solved.")]
-    case.reply = _text(errors, "reply", reply, max_length=5000)
-    _raise(errors)
+    case.reply = clean_text(errors, "reply", reply, max_length=5000)
+    raise_errors(errors)
     case.result, case.replied_at = result, timezone.now()
     case.extension_until, case.extension_reason = None, ""
     _set_deadline(case, None, {})
@@ -470,8 +457,8 @@ def case_feedback(*, case_id: int, actor, satisfaction: str, note: str) -> Case:
     errors: dict = {}
     if satisfaction not in Satisfaction.values:
         errors["satisfaction"] = [_("Record whether the constituent is satisfied.")]
-    note = _text(errors, "note", note)
-    _raise(errors)
+    note = clean_text(errors, "note", note)
+    raise_errors(errors)
     case.satisfaction = satisfaction
     return _finish(
         case,
@@ -490,11 +477,11 @@ def case_archive(
     """归档 (销号): closed off; the case is read-only from now on."""
     case, transition = _start("archive", case_id=case_id, actor=actor)
     errors: dict = {}
-    case.public_summary = _text(
+    case.public_summary = clean_text(
         errors, "public_summary", public_summary, required=published, max_length=2000
     )
-    note = _text(errors, "note", note, required=False)
-    _raise(errors)
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
     case.published, case.closed_at = published, timezone.now()
     changed = ["public_summary", "published", "closed_at"]
     return _finish(case, transition, actor=actor, changed=changed, note=note)
@@ -512,11 +499,11 @@ def case_reopen(
     """Unsatisfied feedback: back to handling with a new deadline (the old reply stays in history)."""
     case, transition = _start("reopen", case_id=case_id, actor=actor)
     errors: dict = {}
-    note = _text(errors, "note", note)
+    note = clean_text(errors, "note", note)
     unit = unit or case.lead_unit
     if unit is None and case.disposition != Disposition.SUGGESTION:
         errors["unit"] = [_("Choose the unit that handles the case again.")]
-    _raise(errors)
+    raise_errors(errors)
     rules = settings_for(case.region_id)
     _set_deadline(
         case,
@@ -540,7 +527,7 @@ def case_merge(*, case_id: int, actor, into_id: int, note: str = "") -> Case:
     if into_id == case_id:
         raise ValidationError({"into": _("A case cannot be merged into itself.")})
     # Both rows locked in id order, so two opposite merges cannot deadlock.
-    locked = {c.pk: c for c in _lock_many([case_id, into_id])}
+    locked = {c.pk: c for c in moves.lock(Case.objects, [case_id, into_id], refusals=_REFUSALS)}
     if into_id not in locked:
         raise ValidationError({"into": _("No such case.")})
     target = locked[into_id]
@@ -550,11 +537,11 @@ def case_merge(*, case_id: int, actor, into_id: int, note: str = "") -> Case:
     if not TRANSITIONS["merge"].allowed(actor, target):
         raise NotAllowed(_("You cannot act on the case to merge into."))
     errors: dict = {}
-    note = _text(errors, "note", note, required=False)
-    _raise(errors)
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
     case.merged_into, case.closed_at = target, timezone.now()
     _set_deadline(case, None, {})
-    _event(
+    moves.event(
         target,
         kind="absorb",
         actor=actor,
@@ -571,8 +558,8 @@ def case_merge(*, case_id: int, actor, into_id: int, note: str = "") -> Case:
 def case_withdraw(*, case_id: int, actor, reason: str) -> Case:
     case, transition = _start("withdraw", case_id=case_id, actor=actor)
     errors: dict = {}
-    reason = _text(errors, "reason", reason)
-    _raise(errors)
+    reason = clean_text(errors, "reason", reason)
+    raise_errors(errors)
     case.closed_at = timezone.now()
     _set_deadline(case, None, {})
     return _finish(case, transition, actor=actor, changed=["closed_at", *_DEADLINE], note=reason)
@@ -583,36 +570,18 @@ def case_withdraw(*, case_id: int, actor, reason: str) -> Case:
 # The committee's own scale of pressure on a unit (督办 → 约谈 → 专题询问 and so on).
 MAX_ESCALATION_LEVEL = 5
 _DEADLINE = ["deadline", "deadline_explanation"]
-# A move waits this long for another's lock, then reports a conflict instead of hanging.
-_LOCK_TIMEOUT = "5s"
-
-
-def _lock_many(ids: list[int]) -> list[Case]:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{_LOCK_TIMEOUT}'")
-    try:
-        return list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    except OperationalError as error:
-        raise Conflict(_("Someone else is changing this case; try again in a moment.")) from error
+_REFUSALS = moves.Refusals(
+    busy=_("Someone else is changing this case; try again in a moment."),
+    wrong_step=_("“%(action)s” is not possible while the case is at “%(step)s”."),
+    not_allowed=_("You may not “%(action)s” this case."),
+)
 
 
 def _start(name: str, *, case_id: int, actor, case: Case | None = None) -> tuple[Case, Transition]:
-    if case is None:
-        found = _lock_many([case_id])
-        if not found:
-            raise Case.DoesNotExist(case_id)
-        case = found[0]
     transition = TRANSITIONS[name]
-    if case.step not in transition.sources:
-        raise IllegalTransition(
-            _("“%(action)s” is not possible while the case is at “%(step)s”.")
-            % {"action": transition.label, "step": case.get_step_display()}
-        )
-    if not transition.allowed(actor, case):
-        raise NotAllowed(_("You may not “%(action)s” this case.") % {"action": transition.label})
-    if not transition.condition(case):
-        raise IllegalTransition(transition.condition_message)
+    case = moves.start(
+        transition, model=Case, pk=case_id, actor=actor, refusals=_REFUSALS, row=case
+    )
     return case, transition
 
 
@@ -625,7 +594,7 @@ def _finish(
     if "deadline" in changed:
         changed = [*changed, *_schedule_sweeps(case, settings_for(case.region_id))]
     case.save(update_fields=[*dict.fromkeys(changed), "step", "updated_at"])
-    event = _event(
+    event = moves.event(
         case, kind=transition.name, actor=actor, from_step=from_step, note=note, data=data
     )
     _notify_after_commit(case, transition.name, event)
@@ -651,39 +620,5 @@ def _notify_after_commit(case: Case, transition: str, event: CaseEvent) -> None:
     transaction.on_commit(notify_case_changed_after_commit, robust=True)
 
 
-def _event(case: Case, *, kind: str, actor, from_step: str, note: str = "", data=None):
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        from_step=from_step,
-        to_step=case.step,
-        actor=actor,
-        note=note,
-        data=data or {},
-    )
-
-
 def _set_deadline(case: Case, deadline: dt.date | None, explanation: dict) -> None:
     case.deadline, case.deadline_explanation = deadline, explanation
-
-
-def _text(errors: dict, field: str, value, *, required: bool = True, max_length: int = 2000):
-    value = (value or "").strip()
-    if required and not value:
-        errors[field] = [_("This field is required.")]
-    elif len(value) > max_length:
-        errors[field] = [
-            _("Keep this under %(n)s characters (it has %(m)s).")
-            % {"n": max_length, "m": len(value)}
-        ]
-    else:
-        try:
-            validate_plain_text(value)
-        except ValidationError as error:
-            errors[field] = error.messages
-    return value
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)

@@ -3,7 +3,7 @@
 Deny by default: a move not in the table, from a step not in its sources, by a
 user its ``allowed`` refuses, or with its ``condition`` unmet, does not happen.
 ``available_transitions`` is what pages and the API offer; the services in
-``services.py`` check the same table before they write.
+``services/`` check the same table before they write.
 
 Who is who (``liaison.scopes.scope_of``): the *committee* whose region contains
 the suggestion's congress (an administrator acts as a committee); staff of the

@@ -1,6 +1,6 @@
 """代表建议: the suggestion, its signers, units, replies, ratings, contacts and history.
 
-Only ``suggestions/proposals/services.py`` writes these rows, each move leaving a
+Only ``suggestions/proposals/services/`` writes these rows, each move leaving a
 ``SuggestionEvent``. What a suggestion shows the public (title, content, the
 representatives' names, the units, the reply and the rating) carries no
 constituent's personal data.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liaison.moves import FlowError
 from liaison.scopes import scope_of, units_visible_to, visits_visible_to
 from liaison.staff.paging import list_page
 from suggestions import selectors
@@ -17,7 +18,6 @@ from suggestions.api import CaseFilter
 from suggestions.deadlines import explain
 from suggestions.flow import TRANSITIONS, available_transitions
 from suggestions.models import IN_HANDS_OF_UNIT, Disposition, Step, Suggestion
-from suggestions.services import CaseFlowError
 from suggestions.staff.forms import MOVE_FORMS, BulkAssignForm, apply_errors
 
 SORTS = {
@@ -101,7 +101,7 @@ def _bulk_assign(request, queryset):
                 workdays=form.cleaned_data["workdays"],
             )
             done += 1
-        except CaseFlowError as error:
+        except FlowError as error:
             messages.error(request, f"{codes.get(pk)}: {error.message}")
         except ValidationError as error:
             messages.error(request, f"{codes.get(pk)}: {' '.join(error.messages)}")
@@ -169,7 +169,7 @@ def case_move(request, pk: int, name: str):
     if form.is_valid():
         try:
             form.service(case_id=case.pk, actor=request.user, **form.service_kwargs())
-        except CaseFlowError as error:
+        except FlowError as error:
             messages.error(request, error.message)
             return redirect("staff:case-detail", pk=case.pk)
         except ValidationError as error:

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.moves import FlowError
 from liaison.scopes import scope_of, stations_managed_by, visits_visible_to
 from liaison.validators import normalize_phone
 from representatives.models import Representative
@@ -29,7 +30,6 @@ from stations.models import (
 )
 from suggestions import services
 from suggestions.models import Case
-from suggestions.services import CaseFlowError
 from suggestions.staff.forms import CaseRowFormSet, VisitForm, apply_errors
 
 PRIOR_VISITS = 5
@@ -134,7 +134,7 @@ def _save(request, station, day, form, formset):
     except ValidationError as error:
         apply_errors(form, error)
         return None
-    except CaseFlowError as error:
+    except FlowError as error:
         form.add_error(None, error.message)
         return None
     codes = "、".join(visit.cases.values_list("tracking_code", flat=True))

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.models import Region
+from liaison.moves import FlowError
 from liaison.scopes import scope_of
 from suggestions.proposals import ledger as ledger_module
 from suggestions.proposals import reports as report_module
 from suggestions.proposals import selectors, services
 from suggestions.proposals.api import SuggestionFilter
-from suggestions.services import CaseFlowError
 
 EXCELLENT_CANDIDATES = 500
 
@@ -98,7 +98,7 @@ def excellent(request):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        except CaseFlowError as error:
+        except FlowError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("%(n)s excellent suggestions chosen.") % {"n": len(chosen)})

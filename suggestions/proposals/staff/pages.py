@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liaison.moves import FlowError
 from liaison.scopes import scope_of
 from liaison.staff.paging import list_page
 from representatives.models import Representative
@@ -17,7 +18,6 @@ from suggestions.proposals import selectors
 from suggestions.proposals.api import SuggestionFilter
 from suggestions.proposals.flow import TRANSITIONS, available_transitions
 from suggestions.proposals.forms import MOVES, FilingForm, perform
-from suggestions.services import CaseFlowError
 
 SORTS = {
     "-filed": (gettext_lazy("Newest first"), ("-filed_at", "-id")),
@@ -232,7 +232,7 @@ def move(request, pk: int, name: str):
     if form.is_valid():
         try:
             done = perform(name, form)
-        except CaseFlowError as error:
+        except FlowError as error:
             messages.error(request, error.message)
             return redirect("staff:suggestion-detail", pk=suggestion.pk)
         if done is not False:

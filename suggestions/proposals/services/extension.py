@@ -1,0 +1,79 @@
+"""The extension: the lead unit asks for the longer limit (the signers are told why);
+the committee approves or refuses."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from liaison.jurisdiction import settings_for
+from liaison.moves import clean_text, raise_errors
+from liaison.notifications.models import NotificationKind
+from liaison.notifications.services import notifications_enqueue
+from suggestions import deadlines
+from suggestions.proposals import notices
+from suggestions.proposals.models import Extension, Suggestion
+from suggestions.proposals.services.common import DEADLINE, finish, start
+
+
+@transaction.atomic
+def suggestion_request_extension(*, suggestion_id: int, actor, reason: str) -> Suggestion:
+    """A wide or hard matter: the unit tells the representatives why and asks the
+    committee for the six-month limit."""
+    suggestion, transition = start("request_extension", suggestion_id=suggestion_id, actor=actor)
+    errors: dict = {}
+    reason = clean_text(errors, "reason", reason, max_length=500)
+    raise_errors(errors)
+    suggestion.extension, suggestion.extension_reason = Extension.REQUESTED, reason
+    body = gettext(
+        "%(what)s: %(unit)s needs more time to reply and has asked the committee for an "
+        "extension. Reason: %(reason)s"
+    ) % {"what": notices.label(suggestion), "unit": suggestion.lead_unit.name, "reason": reason}
+    notifications_enqueue(
+        notifications=notices.to_signers(
+            suggestion,
+            kind=NotificationKind.SUGGESTION_EXTENSION,
+            key="request",
+            title=gettext("Reply to your suggestion extended"),
+            body=body,
+            due=timezone.localdate(),
+        )
+    )
+    return finish(
+        suggestion, transition, actor=actor, changed=["extension", "extension_reason"], note=reason
+    )
+
+
+@transaction.atomic
+def suggestion_approve_extension(*, suggestion_id: int, actor, note: str = "") -> Suggestion:
+    """The committee approves: the reply is due six months after assignment."""
+    suggestion, transition = start("approve_extension", suggestion_id=suggestion_id, actor=actor)
+    errors: dict = {}
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
+    previous = suggestion.deadline
+    rules = settings_for(suggestion.region_id)
+    suggestion.deadline, suggestion.deadline_explanation = deadlines.in_months(
+        start=timezone.localtime(suggestion.assigned_at).date(),
+        months=rules.suggestion_extended_reply_months,
+        rule="suggestion_extended",
+    )
+    suggestion.deadline_explanation["reason"] = suggestion.extension_reason
+    suggestion.extension = Extension.APPROVED
+    return finish(
+        suggestion,
+        transition,
+        actor=actor,
+        changed=["extension", *DEADLINE],
+        note=note,
+        data={"previous_deadline": previous.isoformat() if previous else None},
+    )
+
+
+@transaction.atomic
+def suggestion_refuse_extension(*, suggestion_id: int, actor, note: str) -> Suggestion:
+    suggestion, transition = start("refuse_extension", suggestion_id=suggestion_id, actor=actor)
+    errors: dict = {}
+    note = clean_text(errors, "note", note)
+    raise_errors(errors)
+    suggestion.extension = Extension.REFUSED
+    return finish(suggestion, transition, actor=actor, changed=["extension"], note=note)

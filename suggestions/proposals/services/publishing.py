@@ -1,0 +1,70 @@
+"""Publication: a suggestion with its replies and ratings on the public pages, and
+the year's excellent suggestions (优秀建议)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison import moves
+from liaison.moves import NotAllowed, clean_text, raise_errors
+from liaison.scopes import scope_of
+from suggestions.proposals.models import Suggestion, SuggestionStep
+from suggestions.proposals.services.common import finish, start
+
+EXCELLENT_PER_YEAR = 10  # 浏阳: ten excellent suggestions chosen each year
+
+
+@transaction.atomic
+def suggestion_publish(*, suggestion_id: int, actor) -> Suggestion:
+    """Content, reply and rating go on the public page."""
+    suggestion, transition = start("publish", suggestion_id=suggestion_id, actor=actor)
+    suggestion.published, suggestion.published_at = True, timezone.now()
+    return finish(suggestion, transition, actor=actor, changed=["published", "published_at"])
+
+
+@transaction.atomic
+def suggestion_unpublish(*, suggestion_id: int, actor, note: str) -> Suggestion:
+    suggestion, transition = start("unpublish", suggestion_id=suggestion_id, actor=actor)
+    errors: dict = {}
+    note = clean_text(errors, "note", note)
+    raise_errors(errors)
+    suggestion.published, suggestion.excellent = False, False
+    return finish(
+        suggestion, transition, actor=actor, changed=["published", "excellent"], note=note
+    )
+
+
+@transaction.atomic
+def suggestions_select_excellent(
+    *, actor, region_code: str, year: int, suggestion_ids: list[int]
+) -> list[Suggestion]:
+    """The year's excellent suggestions (优秀建议, ten in 浏阳) of one congress: they
+    replace the previous selection and show on the public page."""
+    scope = scope_of(actor)
+    if not (scope.is_admin or any(low <= region_code <= high for low, high in scope.region_bounds)):
+        raise NotAllowed(_("Only the committee selects the excellent suggestions."))
+    ids = list(dict.fromkeys(suggestion_ids))
+    if len(ids) > EXCELLENT_PER_YEAR:
+        raise ValidationError(
+            {"suggestions": _("Choose at most %(n)s.") % {"n": EXCELLENT_PER_YEAR}}
+        )
+    year_rows = Suggestion.objects.filter(region_id=region_code, year=year)
+    chosen = list(
+        year_rows.filter(pk__in=ids, published=True)
+        .exclude(step=SuggestionStep.MERGED)
+        .select_for_update()
+        .order_by("pk")
+    )
+    if len(chosen) != len(ids):
+        raise ValidationError(
+            {"suggestions": _("Choose published suggestions of this congress and year.")}
+        )
+    previous = list(year_rows.filter(excellent=True).values_list("pk", flat=True))
+    year_rows.filter(excellent=True).exclude(pk__in=ids).update(excellent=False)
+    year_rows.filter(pk__in=ids).update(excellent=True)
+    for suggestion in chosen:
+        suggestion.excellent = True
+        if suggestion.pk not in previous:
+            moves.event(suggestion, kind="excellent", actor=actor, from_step=suggestion.step)
+    return chosen

@@ -1,0 +1,133 @@
+"""背靠背 ratings, and what the committee decides once the reply is rated:
+re-handling after 不满意, following a category B reply up, or closing (办结)."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison import moves
+from liaison.jurisdiction import settings_for
+from liaison.moves import IllegalTransition, NotAllowed, clean_text, raise_errors
+from liaison.scopes import scope_of
+from representatives.models import Representative
+from suggestions import deadlines
+from suggestions.proposals.flow import committee
+from suggestions.proposals.models import Rating, Suggestion, SuggestionRating
+from suggestions.proposals.services.common import (
+    DEADLINE,
+    ESCALATION,
+    finish,
+    reset_escalation,
+    start,
+)
+
+_RATING_ORDER = [Rating.UNSATISFIED, Rating.BASIC, Rating.SATISFIED]
+
+
+@transaction.atomic
+def suggestion_rate(
+    *,
+    suggestion_id: int,
+    actor,
+    rating: str,
+    representative: Representative | None = None,
+    note: str = "",
+) -> Suggestion:
+    """背靠背: each signer rates the reply they got, directly (or the committee enters
+    the paper form). Once every signer has rated, the suggestion is rated with the
+    worst rating given."""
+    suggestion, transition = start("rate", suggestion_id=suggestion_id, actor=actor)
+    own = scope_of(actor).representative_id
+    rep_id = representative.pk if representative is not None else own
+    errors: dict = {}
+    if rating not in Rating.values:
+        errors["rating"] = [_("Choose satisfied, basically satisfied or unsatisfied.")]
+    signers = set(suggestion.signings.values_list("representative_id", flat=True))
+    if rep_id not in signers:
+        errors["representative"] = [_("Choose a representative who signed the suggestion.")]
+    elif rep_id != own and not committee(actor, suggestion):
+        raise NotAllowed(_("Representatives rate only their own replies."))
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
+    try:
+        with transaction.atomic():
+            SuggestionRating.objects.create(
+                suggestion=suggestion,
+                round=suggestion.round,
+                representative_id=rep_id,
+                rating=rating,
+                note=note,
+                recorded_by=actor,
+            )
+    except IntegrityError as error:
+        raise IllegalTransition(_("This reply has already been rated.")) from error
+    given = list(
+        SuggestionRating.objects.filter(suggestion=suggestion, round=suggestion.round).values_list(
+            "rating", flat=True
+        )
+    )
+    data = {"representative": rep_id, "rating": rating, "round": suggestion.round}
+    if len(given) < len(signers):
+        moves.event(
+            suggestion, kind="rate", actor=actor, from_step=suggestion.step, note=note, data=data
+        )
+        return suggestion
+    suggestion.satisfaction = min(given, key=_RATING_ORDER.index)
+    data["outcome"] = suggestion.satisfaction
+    return finish(
+        suggestion, transition, actor=actor, changed=["satisfaction"], note=note, data=data
+    )
+
+
+@transaction.atomic
+def suggestion_rehandle(*, suggestion_id: int, actor, note: str) -> Suggestion:
+    """不满意: the committee orders the unit to handle it again and answer within the
+    re-handling limit (the unsatisfied reply and rating stay in the history)."""
+    suggestion, transition = start("rehandle", suggestion_id=suggestion_id, actor=actor)
+    errors: dict = {}
+    note = clean_text(errors, "note", note)
+    raise_errors(errors)
+    rules = settings_for(suggestion.region_id)
+    suggestion.deadline, suggestion.deadline_explanation = deadlines.in_months(
+        start=timezone.localdate(),
+        months=rules.suggestion_rehandle_months,
+        rule="suggestion_rehandle",
+    )
+    suggestion.round += 1
+    suggestion.rehandle_count += 1
+    reset_escalation(suggestion)
+    changed = ["round", "rehandle_count", *ESCALATION, *DEADLINE]
+    return finish(suggestion, transition, actor=actor, changed=changed, note=note)
+
+
+@transaction.atomic
+def suggestion_follow_up(*, suggestion_id: int, actor, note: str = "") -> Suggestion:
+    """Category B: followed until the unit answers again when it is solved."""
+    suggestion, transition = start("follow_up", suggestion_id=suggestion_id, actor=actor)
+    errors: dict = {}
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
+    suggestion.round += 1
+    if suggestion.follow_up_until:
+        suggestion.deadline = suggestion.follow_up_until
+        suggestion.deadline_explanation = {
+            "rule": "suggestion_follow_up",
+            "start": timezone.localdate().isoformat(),
+            "date": suggestion.follow_up_until.isoformat(),
+            "skipped": [],
+            "weekday_only_years": [],
+        }
+    reset_escalation(suggestion)
+    changed = ["round", *ESCALATION, *DEADLINE]
+    return finish(suggestion, transition, actor=actor, changed=changed, note=note)
+
+
+@transaction.atomic
+def suggestion_close(*, suggestion_id: int, actor, note: str = "") -> Suggestion:
+    """办结: the committee closes a rated suggestion."""
+    suggestion, transition = start("close", suggestion_id=suggestion_id, actor=actor)
+    errors: dict = {}
+    note = clean_text(errors, "note", note, required=False)
+    raise_errors(errors)
+    suggestion.closed_at = timezone.now()
+    return finish(suggestion, transition, actor=actor, changed=["closed_at"], note=note)
