@@ -290,20 +290,42 @@ def test_the_admin_entering_and_deleting_a_day_off_moves_the_notice_and_back(cli
     assert stored(day) == (5, dt.date(2026, 10, 9))
 
 
+def settings_form(rules: JurisdictionSettings, **changes) -> dict:
+    """The admin change form as posted: every field's value (an unticked box is absent)."""
+    form = {
+        field.name: getattr(rules, field.attname)
+        for field in JurisdictionSettings._meta.fields
+        if getattr(rules, field.attname) is not False
+    }
+    return {**form, **changes}
+
+
 def test_the_admin_changing_the_notice_lead_moves_the_regions_days(client, committed):
     """The jurisdiction settings' change page, lead 5 → 3 for 长沙县."""
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     rules = JurisdictionSettings.objects.create(region=region(COUNTY))
     day = day_at("430121001000")
-    form = {
-        field.name: getattr(rules, field.attname)
-        for field in JurisdictionSettings._meta.fields
-        if field.name != "keep_non_working_reception_day"
-    }
-    form["notice_lead_workdays"] = 3
+    form = settings_form(rules, notice_lead_workdays=3)
     with at(dt.date(2026, 9, 21)), committed():
-        response = client.post(
-            f"/admin/liaison/jurisdictionsettings/{COUNTY}/change/", {**form, "region": COUNTY}
-        )
+        response = client.post(f"/admin/liaison/jurisdictionsettings/{COUNTY}/change/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert stored(day) == (3, dt.date(2026, 10, 12))
+
+
+def test_the_admin_refuses_a_notice_lead_no_reception_day_accepts(client, committed):
+    """31 working days: the form says at most 30, in Chinese, and nothing changes."""
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    rules = JurisdictionSettings.objects.create(region=region(COUNTY))
+    day = day_at("430121001000")
+    form = settings_form(rules, notice_lead_workdays=31)
+    with at(dt.date(2026, 9, 21)), committed():
+        response = client.post(
+            f"/admin/liaison/jurisdictionsettings/{COUNTY}/change/",
+            form,
+            HTTP_ACCEPT_LANGUAGE="zh-CN",
+        )
+    assert response.status_code == 200
+    assert "30" in response.content.decode() and "errorlist" in response.content.decode()
+    rules.refresh_from_db()
+    assert rules.notice_lead_workdays == 5
+    assert stored(day) == (5, dt.date(2026, 10, 9))
