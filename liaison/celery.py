@@ -29,6 +29,10 @@ SWEEPS = {
         "task": "suggestions.tasks.flag_unregistered_cases",
         "schedule": crontab(hour=7, minute=40),
     },
+    "cases-unassigned": {
+        "task": "suggestions.tasks.flag_unassigned_cases",
+        "schedule": crontab(hour=7, minute=40),
+    },
     "cases-due-soon": {
         "task": "suggestions.tasks.remind_cases_due_soon",
         "schedule": crontab(hour=7, minute=50),

@@ -6,6 +6,7 @@ from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -133,8 +134,12 @@ class JurisdictionSettings(models.Model):
     region = models.OneToOneField(
         Region, verbose_name=_("region"), on_delete=models.CASCADE, primary_key=True
     )
+    # At most what a reception day accepts (its check constraint), or the planner and the
+    # notice-date refresh could not copy the lead onto the days.
     notice_lead_workdays = models.PositiveSmallIntegerField(
-        _("reception-day notice lead (working days)"), default=5
+        _("reception-day notice lead (working days)"),
+        default=5,
+        validators=[MaxValueValidator(30)],
     )
     reception_day_of_month = models.PositiveSmallIntegerField(
         _("monthly reception day"), default=15

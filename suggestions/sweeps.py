@@ -1,4 +1,5 @@
-"""The daily case sweeps: unregistered after a reception day, due soon, overdue escalation.
+"""The daily case sweeps: unregistered after a reception day, registered but not assigned,
+due soon, overdue escalation.
 
 Every case carries ``next_sweep_on``, the date the sweeps next have something
 to do for it. The services set it whenever a deadline is set (``first_sweep_on``)
@@ -16,6 +17,8 @@ The dates, for a deadline D in working days of the case's jurisdiction:
 
 - received (not yet registered) and D passed: flagged to the station's liaisons and
   the township and county committees, once per case;
+- registered (not yet assigned) and D, the disposition deadline, passed: flagged to the
+  township and county committees, who sort and assign, once per deadline;
 - in the unit's hands, ``due_soon_workdays`` before D: the lead unit is reminded;
 - the first working day after D: level 1 — the lead unit and the county committee
   are told, the case moves to supervising (督办);
@@ -25,15 +28,22 @@ The dates, for a deadline D in working days of the case's jurisdiction:
 Each happens once per deadline; a new deadline (an approved extension, a reopening)
 starts over at level 0. A case past several dates when the sweep finally runs gets
 every level it is owed, in order, in one go.
+
+``next_sweep_on`` says what the sweeps have done so far for the current deadline; when
+the working-day calendar or a jurisdiction's rules change, ``sweep_dates.py`` computes
+it again with ``next_sweep_on`` below, and the deadline itself stays as it was given.
 """
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from liaison.calendar import WorkdayCalendar
 from liaison.jurisdiction import settings_for_many
@@ -55,6 +65,8 @@ from suggestions.notices import (
 
 BATCH_SIZE = 500
 TOP_LEVEL = 2
+# Steps where the case waits for the station or the committee, not for a unit.
+WITH_STAFF = (Step.RECEIVED, Step.REGISTERED)
 _SAVED = ["step", "escalation_level", "escalated_deadline", "next_sweep_on"]
 
 
@@ -75,20 +87,77 @@ def first_sweep_on(
     case: Case, *, rules: JurisdictionSettings, calendar: WorkdayCalendar | None = None
 ) -> dt.date | None:
     """When the sweeps first act on a case whose deadline was just set (None: never)."""
-    if case.deadline is None or case.step not in (Step.RECEIVED, *IN_HANDS_OF_UNIT):
+    if case.deadline is None:
         return None
     calendar = calendar or WorkdayCalendar(case.deadline)
-    if case.step in IN_HANDS_OF_UNIT and rules.due_soon_workdays:
+    return next_sweep_on(case, rules=rules, calendar=calendar)
+
+
+def next_sweep_on(
+    case: Case, *, rules: JurisdictionSettings, calendar: WorkdayCalendar, reminded: bool = False
+) -> dt.date | None:
+    """When the sweeps next act on a case, given what they did for its deadline so far:
+    ``escalation_level`` with ``escalated_deadline`` (the flag or the levels that fired)
+    and ``reminded`` (the due-soon reminder went out). None: nothing is left to do."""
+    if case.deadline is None:
+        return None
+    if case.step in WITH_STAFF:
+        return None if case.escalation_level else overdue_from(case.deadline, calendar)
+    if case.step not in IN_HANDS_OF_UNIT:
+        return None
+    if case.escalation_level == 0 and rules.due_soon_workdays and not reminded:
         return calendar.shift(case.deadline, -rules.due_soon_workdays).date
-    return overdue_from(case.deadline, calendar)
+    # A level the committee raised by hand (督办) is not the sweep's level 1 for this
+    # deadline: the escalation sweep still comes on the first day overdue.
+    if case.escalation_level == 0 or case.escalated_deadline != case.deadline:
+        return overdue_from(case.deadline, calendar)
+    if case.escalation_level < TOP_LEVEL:
+        return level_two_on(case.deadline, rules, calendar)
+    return None
 
 
 # THE SWEEPS
 
 
+@dataclass(frozen=True)
+class Flag:
+    """A case left too long at a step where staff act (no unit yet): who hears, and how."""
+
+    step: str
+    kind: str  # NotificationKind
+    event: str  # CaseEvent kind
+    title: str  # lazy, "%(code)s" the tracking code
+    liaisons: bool  # the station's liaisons are told too, not only the committees
+    key: str  # names the occasion in the outbox keys, with the deadline if "{deadline}"
+
+
+UNREGISTERED = Flag(
+    step=Step.RECEIVED,
+    kind=NotificationKind.CASE_UNREGISTERED,
+    event="flag_unregistered",
+    title=gettext_lazy("Case %(code)s is not registered yet"),
+    liaisons=True,
+    key="registration",  # a received case has one registration deadline
+)
+# Sorting and assigning is the committee's (case_register's disposition deadline).
+UNASSIGNED = Flag(
+    step=Step.REGISTERED,
+    kind=NotificationKind.CASE_UNASSIGNED,
+    event="flag_unassigned",
+    title=gettext_lazy("Case %(code)s is registered but not assigned yet"),
+    liaisons=False,
+    key="disposition:{deadline}",
+)
+
+
 def cases_unregistered_flag(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Flag cases still at received after their registration deadline; returns how many."""
-    return _sweep(_unregistered_batch, today, batch_size)
+    return _sweep(partial(_flag_batch, UNREGISTERED), today, batch_size)
+
+
+def cases_unassigned_flag(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Flag registered cases not assigned by their disposition deadline; returns how many."""
+    return _sweep(partial(_flag_batch, UNASSIGNED), today, batch_size)
 
 
 def cases_due_soon_remind(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE) -> int:
@@ -120,8 +189,8 @@ def claim(queryset, *, today: dt.date, batch_size: int) -> list[Case]:
     )
 
 
-def unregistered_due():
-    return Case.objects.filter(step=Step.RECEIVED)
+def flag_due(flag: Flag):
+    return Case.objects.filter(step=flag.step)
 
 
 def due_soon_due(today: dt.date):
@@ -133,29 +202,27 @@ def escalation_due(today: dt.date):
 
 
 @transaction.atomic
-def _unregistered_batch(today: dt.date, batch_size: int) -> int:
-    cases = claim(unregistered_due(), today=today, batch_size=batch_size)
+def _flag_batch(flag: Flag, today: dt.date, batch_size: int) -> int:
+    cases = claim(flag_due(flag), today=today, batch_size=batch_size)
     if not cases:
         return 0
-    staff = stations_staff(case.station_id for case in cases)
+    staff = stations_staff(case.station_id for case in cases) if flag.liaisons else {}
     committees = committees_of(c for case in cases for c in local_committee_codes(case.region_id))
     rows, events = [], []
     for case in cases:
         recipients = staff.get(case.station_id, []) + [
             r for code in local_committee_codes(case.region_id) for r in committees.get(code, [])
         ]
-        title = _("Case %(code)s is not registered yet") % {"code": case.tracking_code}
+        title = str(flag.title) % {"code": case.tracking_code}
         rows += rows_for(
             recipients,
             case=case,
-            kind=NotificationKind.CASE_UNREGISTERED,
-            key="registration",
+            kind=flag.kind,
+            key=flag.key.format(deadline=case.deadline),
             title=title,
             body=summary(case),
         )
-        events.append(
-            _event(case, "flag_unregistered", case.step, title, {"deadline": str(case.deadline)})
-        )
+        events.append(_event(case, flag.event, case.step, title, {"deadline": str(case.deadline)}))
         case.escalation_level, case.escalated_deadline, case.next_sweep_on = 1, case.deadline, None
     _write(cases, events, rows)
     return len(cases)

@@ -11,6 +11,11 @@ def flag_unregistered_cases() -> int:
 
 
 @shared_task(ignore_result=True)
+def flag_unassigned_cases() -> int:
+    return sweeps.cases_unassigned_flag()
+
+
+@shared_task(ignore_result=True)
 def remind_cases_due_soon() -> int:
     return sweeps.cases_due_soon_remind()
 

@@ -2,11 +2,13 @@
 escalation (level 1, level 2), each once per deadline, and catch-up after a stopped scheduler."""
 
 import datetime as dt
+import importlib
 import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.core import mail
 from django.db import connections
 
@@ -15,7 +17,12 @@ from liaison.notifications.services import notifications_deliver
 from stations.models import VisitChannel
 from suggestions import services
 from suggestions.models import Case, CaseEvent, Step
-from suggestions.sweeps import cases_due_soon_remind, cases_escalate, cases_unregistered_flag
+from suggestions.sweeps import (
+    cases_due_soon_remind,
+    cases_escalate,
+    cases_unassigned_flag,
+    cases_unregistered_flag,
+)
 from tests.case_world import make_world, received
 from tests.factories import committee_user
 from tests.reception_factories import published_day, staffed_station
@@ -247,7 +254,8 @@ def test_a_case_unregistered_two_working_days_after_the_reception_day_is_flagged
 
 
 def test_registering_after_the_flag_starts_the_case_over(world, reception_case):
-    """Registered late, the case gets its disposition deadline and no escalation level."""
+    """Registered late, the case gets its disposition deadline (Friday 10-23, 2 working
+    days on) and no escalation level; the disposition flag is due the next working day."""
     with on(dt.date(2026, 10, 20)):
         cases_unregistered_flag()
     with on(dt.date(2026, 10, 21), 10):
@@ -258,21 +266,80 @@ def test_registering_after_the_flag_starts_the_case_over(world, reception_case):
             authority="county",
         )
     reception_case.refresh_from_db()
-    assert (reception_case.escalation_level, reception_case.next_sweep_on) == (0, None)
+    assert (reception_case.deadline, reception_case.escalation_level) == (dt.date(2026, 10, 23), 0)
+    assert reception_case.next_sweep_on == dt.date(2026, 10, 26)
+
+
+def test_a_registered_case_not_assigned_by_its_disposition_deadline_is_flagged_once(
+    world, reception_case
+):
+    """The second case of 10-15 was registered Friday 10-16: sorting and assignment were due
+    Tuesday 10-20 (2 working days). On Wednesday the township and county committees hear of
+    it, once; the station's liaisons, the units and the unregistered case are left out."""
+    registered = Case.objects.get(visit=reception_case.visit, step=Step.REGISTERED)
+    assert (registered.deadline, registered.next_sweep_on) == (
+        dt.date(2026, 10, 20),
+        dt.date(2026, 10, 21),
+    )
+    with on(dt.date(2026, 10, 20)):
+        assert cases_unassigned_flag() == 0
+    with on(dt.date(2026, 10, 21)):
+        assert cases_unassigned_flag() == 1
+        assert cases_unassigned_flag() == 0
+    with on(dt.date(2026, 10, 30)):
+        assert cases_unassigned_flag() == 0
+    assert recipients(NotificationKind.CASE_UNASSIGNED) == {
+        user_key(world.users["township_committee"]),
+        user_key(world.users["committee"]),
+    }
+    assert set(notices(NotificationKind.CASE_UNASSIGNED).values_list("subject_id", flat=True)) == {
+        registered.pk
+    }
+    keys = notices(NotificationKind.CASE_UNASSIGNED).values_list("dedupe_key", flat=True)
+    assert all(f":{registered.pk}:disposition:2026-10-20:" in key for key in keys)  # per deadline
+    event = registered.events.get(kind="flag_unassigned")
+    assert (event.actor, event.from_step, event.to_step) == (None, Step.REGISTERED, Step.REGISTERED)
+    assert event.note == f"案件 {registered.tracking_code} 已登记但尚未交办"  # the site's language
+    registered.refresh_from_db()
+    assert (registered.escalation_level, registered.escalated_deadline) == (1, registered.deadline)
+    assert registered.next_sweep_on is None
+    assert not notices(NotificationKind.CASE_UNREGISTERED).exists()  # its own sweep's job
+
+
+def test_assigning_after_the_disposition_flag_starts_the_unit_clock(world, reception_case):
+    """Flagged, then referred: level 0 again, the unit's reply deadline and its reminder date;
+    the flag sweep never sees the case again."""
+    registered = Case.objects.get(visit=reception_case.visit, step=Step.REGISTERED)
+    with on(dt.date(2026, 10, 21)):
+        assert cases_unassigned_flag() == 1
+    with on(dt.date(2026, 10, 22), 10):
+        services.case_refer_by_letter(
+            case_id=registered.pk, actor=world.users["committee"], unit=world.unit, workdays=5
+        )
+    registered.refresh_from_db()
+    assert (registered.step, registered.deadline, registered.escalation_level) == (
+        Step.HANDLING,
+        dt.date(2026, 10, 29),
+        0,
+    )
+    assert registered.next_sweep_on == dt.date(2026, 10, 26)  # due soon, 3 working days before
+    with on(dt.date(2026, 11, 2)):
+        assert cases_unassigned_flag() == 0
 
 
 def test_two_sweeps_in_a_row_send_nothing_twice(world, reception_case):
     """Every sweep and the delivery run twice on a day when all are due: each message once."""
     overdue = assigned_case(world)
     assigned_case(world, dt.date(2026, 11, 16))  # due Monday 11-23
+    sweeps = (cases_unregistered_flag, cases_unassigned_flag, cases_due_soon_remind, cases_escalate)
     with on(dt.date(2026, 11, 20)):
-        first = [cases_unregistered_flag(), cases_due_soon_remind(), cases_escalate()]
+        first = [sweep() for sweep in sweeps]
         notifications_deliver(limit=1000)
         rows, sent_mail = Notification.objects.count(), len(mail.outbox)
         events = CaseEvent.objects.count()
-        second = [cases_unregistered_flag(), cases_due_soon_remind(), cases_escalate()]
+        second = [sweep() for sweep in sweeps]
         notifications_deliver(limit=1000)
-    assert first == [1, 1, 1] and second == [0, 0, 0]
+    assert first == [1, 1, 1, 1] and second == [0, 0, 0, 0]
     assert (Notification.objects.count(), len(mail.outbox), CaseEvent.objects.count()) == (
         rows,
         sent_mail,
@@ -375,3 +442,25 @@ def test_two_sweeps_at_once_escalate_each_case_once(postgres, world):
     events = CaseEvent.objects.filter(kind="escalate", case__in=cases)
     assert events.count() == len(cases)
     assert notices(NotificationKind.CASE_ESCALATED).count() == len(cases) * 4
+
+
+def test_the_migration_gives_registered_cases_their_flag_date(world):
+    """Cases registered before the disposition flag existed had no sweep date: the data
+    migration gives them the first working day after their deadline, and no other case."""
+    migration = importlib.import_module("suggestions.migrations.0010_registered_cases_sweep_date")
+    with on(dt.date(2026, 9, 29), 10):  # Tuesday before the National Day week
+        registered = received(world)
+        services.case_register(
+            case_id=registered.pk,
+            actor=world.users["liaison"],
+            category=world.category,
+            authority="township",
+        )
+    waiting = received(world, title="井盖缺失")
+    Case.objects.filter(pk=registered.pk).update(next_sweep_on=None)
+    migration.schedule_registered_cases(django_apps, None)
+    registered.refresh_from_db()
+    # 2 working days after Tuesday 09-29: 09-30 and, after the National Day week, 10-08.
+    assert registered.deadline == dt.date(2026, 10, 8)
+    assert registered.next_sweep_on == dt.date(2026, 10, 9)
+    assert Case.objects.get(pk=waiting.pk).next_sweep_on == waiting.next_sweep_on

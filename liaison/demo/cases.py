@@ -89,8 +89,10 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
         )
         _assigned_earlier(Case.objects.get(pk=case.pk), ago=ago, workdays=workdays)
     # The first morning's sweeps, as beat (or ``make run``'s loop) runs them: unregistered
-    # cases flagged, the unit reminded, overdue cases escalated, each with its notices.
+    # and unassigned cases flagged, the unit reminded, overdue cases escalated, each with
+    # its notices.
     sweeps.cases_unregistered_flag()
+    sweeps.cases_unassigned_flag()
     sweeps.cases_due_soon_remind()
     sweeps.cases_escalate()
     return len(PLAN) + len(LATE)

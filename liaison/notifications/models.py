@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     CASE_SUBMITTED = "case_submitted", _("Online opinion received (to the constituent)")
     CASE_CHANGED = "case_changed", _("A case moved")
     CASE_UNREGISTERED = "case_unregistered", _("A case is still unregistered")
+    CASE_UNASSIGNED = "case_unassigned", _("A registered case is still not assigned")
     CASE_DUE_SOON = "case_due_soon", _("A case is due soon")
     CASE_ESCALATED = "case_escalated", _("A case is overdue and escalated")
     # Representative suggestions (suggestions/proposals/).

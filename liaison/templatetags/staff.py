@@ -36,4 +36,14 @@ def event_label(kind: str) -> str:
 
     if kind in TRANSITIONS:
         return TRANSITIONS[kind].label
-    return {"receive": _("Received"), "absorb": _("Took in a merged case")}.get(kind, kind)
+    return SYSTEM_EVENTS.get(kind, kind)
+
+
+# Timeline entries that are not moves of the flow: the receive step and the sweeps' own.
+SYSTEM_EVENTS = {
+    "receive": _("Received"),
+    "absorb": _("Took in a merged case"),
+    "flag_unregistered": _("Flagged: not registered in time"),
+    "flag_unassigned": _("Flagged: not assigned in time"),
+    "remind_due_soon": _("Reminded: due soon"),
+}
