@@ -10,6 +10,8 @@ from rest_framework.routers import DefaultRouter
 from stations.api import VisitViewSet
 from stations.public_api import (
     PublicReceptionDayViewSet,
+    PublicRegionChildrenView,
+    PublicRegionStationsView,
     PublicRepresentativeViewSet,
     PublicStationViewSet,
 )
@@ -30,6 +32,17 @@ router.register("suggestions", SuggestionViewSet, basename="suggestion")
 
 urlpatterns = [
     path("v1/public/case-status/", PublicCaseStatusView.as_view(), name="public-case-status"),
+    # The opinion form's place picker: one region's children, not throttled, cached.
+    path(
+        "v1/public/regions/<str:code>/children/",
+        PublicRegionChildrenView.as_view(),
+        name="public-region-children",
+    ),
+    path(
+        "v1/public/regions/<str:code>/stations/",
+        PublicRegionStationsView.as_view(),
+        name="public-region-stations",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,17 +1,25 @@
 """The public read-only API: published representatives, active stations, announced
 reception days. Anonymous, throttled per client address, keyset-paginated; only the
-fields the public pages show (never a private phone, never a constituent)."""
+fields the public pages show (never a private phone, never a constituent).
 
+And the place picker of the opinion form (``places.py``): a region's children with a
+station, a township's stations. Small cached answers, not throttled (below)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.http import urlencode
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from representatives.photos import photo_thumbnail
-from stations import selectors
+from stations import places, selectors
 from stations.filters import (
     PublicReceptionDayFilter,
     PublicRepresentativeFilter,
@@ -140,3 +148,76 @@ class PublicReceptionDayViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.public_reception_days()
+
+
+class PlaceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+
+
+class PlaceChildrenSerializer(PlaceSerializer):
+    children = PlaceSerializer(many=True)
+
+
+class PlaceStationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    region = serializers.CharField()
+    region_name = serializers.CharField()
+
+
+class PlaceStationsSerializer(PlaceSerializer):
+    stations = PlaceStationSerializer(many=True)
+
+
+class PlaceView(APIView):
+    """Anonymous and not throttled: the opinion form calls it at each pick, often from
+    behind one shared address (a village, a library), and the same answer goes to
+    everyone. Each answer is one region's children from the cache, and an unknown code
+    is one primary-key lookup that caches nothing, so a flood costs no more than the
+    public pages do."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+    serializer_class: type[serializers.Serializer]
+    lookup: staticmethod
+
+    def get(self, request, code: str):
+        try:
+            found = self.lookup(code)
+        except ValidationError as error:
+            return Response({"code": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+        if found is None:
+            return Response(
+                {"detail": _("No region has this division code.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        response = Response(self.serializer_class(found).data)
+        response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PLACES_CACHE_SECONDS}"
+        return response
+
+
+_PLACE_ERRORS = {
+    400: OpenApiResponse(description="Not a 12-digit division code, or too broad a region"),
+    404: OpenApiResponse(description="No region has this division code"),
+}
+
+
+@extend_schema(tags=["public"], responses={200: PlaceChildrenSerializer, **_PLACE_ERRORS})
+class PublicRegionChildrenView(PlaceView):
+    """A region and those of its children (counties, townships, villages) with an active
+    station: the next level of the opinion form's place picker."""
+
+    serializer_class = PlaceChildrenSerializer
+    lookup = staticmethod(places.children)
+
+
+@extend_schema(tags=["public"], responses={200: PlaceStationsSerializer, **_PLACE_ERRORS})
+class PublicRegionStationsView(PlaceView):
+    """A township or village and its active stations, its own station first. A county or
+    above is refused (400): its stations are listed one township at a time."""
+
+    serializer_class = PlaceStationsSerializer
+    lookup = staticmethod(places.stations)

@@ -26,12 +26,28 @@ def _too_many(request, template: str, context: dict):
     return render(request, template, context, status=429)
 
 
+# What the place picker's "show" buttons reset below the level they show (no JavaScript).
+_PICK_RESETS = {"county": ("region", "station"), "region": ("station",)}
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_submit(request):
     if request.method != "POST":
-        form = SubmitForm(initial={"station": request.GET.get("station")})
+        # ?station= comes from the station's page and QR code; ?region= and ?county=
+        # preselect a place the same way. Unknown values preselect nothing.
+        initial = {k: request.GET.get(k) for k in ("county", "region", "station")}
+        form = SubmitForm(initial=initial)
         return render(request, "public/case_submit.html", {"form": form})
+    if request.POST.get("pick") in _PICK_RESETS:
+        # Without JavaScript the picker posts the form to show the next level's choices:
+        # the page comes back with what was typed and nothing is sent or counted. POST,
+        # not GET, so the name and phone typed never land in a URL or an access log.
+        kept = {name: request.POST.get(name) for name in SubmitForm.base_fields}
+        for name in (*_PICK_RESETS[request.POST["pick"]], "website"):
+            kept.pop(name)
+        form = SubmitForm(initial=kept)
+        return render(request, "public/case_submit.html", {"form": form, "picked": True})
     per_ip, per_phone = submit_limits()
     if not hit(per_ip, client_ip(request)):
         return _too_many(request, "public/case_submit.html", {"form": SubmitForm()})

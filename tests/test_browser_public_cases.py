@@ -1,6 +1,7 @@
 """The public case flow in real Chromium: a constituent raises an opinion from the
 station's page, gets a tracking code, looks it up, and sees it registered once the
-liaison has acted; the same pages in English and on a phone-sized screen."""
+liaison has acted; picks the place county → township → station, with JavaScript and
+without; the same pages in English and on a phone-sized screen."""
 
 import re
 
@@ -9,7 +10,8 @@ from django.core.cache import cache
 
 from suggestions import services
 from suggestions.models import Case
-from tests.case_world import make_world
+from tests.case_world import COUNTY, OTHER_COUNTY, TOWNSHIP, make_world
+from tests.factories import StationFactory, region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,8 +46,10 @@ def test_constituent_submits_follows_and_sees_it_registered(page, screenshot):
     screenshot(page, "public-station-with-qr-zh")
     page.get_by_role("link", name="向本站网上反映意见").click()
     page.wait_for_url("**/cases/submit/?station=*")
-    # The QR link preselects the station.
+    # The QR link preselects the station, and its township and county with it.
     assert page.get_by_label("联络站").input_value() == str(world.station.pk)
+    assert page.get_by_label("乡镇（街道）").input_value() == TOWNSHIP
+    assert page.get_by_label("县（市、区）").input_value() == COUNTY
     fill_opinion(page, world)
     screenshot(page, "public-submit-zh")
     page.get_by_role("button", name="提交").click()
@@ -68,6 +72,81 @@ def test_constituent_submits_follows_and_sees_it_registered(page, screenshot):
     assert "𠮷田" not in page.content()
     assert "13812345678" not in page.content()
     screenshot(page, "public-status-registered-zh")
+
+
+def picker_world():
+    """Two named counties; 星沙街道 with its own station and a village's."""
+    region(COUNTY, "长沙县")
+    region(OTHER_COUNTY, "浏阳市")
+    world = make_world()
+    village = StationFactory(name="花园村联络站", region=region("430121001201", "花园村"))
+    return world, village
+
+
+def test_constituent_picks_county_township_and_station_in_the_browser(page, screenshot):
+    world, village = picker_world()
+    page.goto("/cases/submit/")
+    # With JavaScript the lists load as one picks: no "show" buttons.
+    assert page.get_by_role("button", name="显示乡镇（街道）").is_hidden()
+    county, township, station = (
+        page.get_by_label(label) for label in ("县（市、区）", "乡镇（街道）", "联络站")
+    )
+    assert county.locator("option").all_inner_texts() == ["— 请选择 —", "长沙县", "浏阳市"]
+    assert station.locator("option").count() == 1
+    county.select_option(label="长沙县")
+    # selectOption waits for the option the public API brought.
+    township.select_option(label="星沙街道")
+    station.select_option(label="花园村 · 花园村联络站")
+    assert station.locator("option").all_inner_texts() == [
+        "不指定，由所在乡镇（街道）的联络站受理",
+        f"星沙街道 · {world.station.name}",
+        "花园村 · 花园村联络站",
+    ]
+    fill_opinion(page, world)
+    screenshot(page, "public-submit-picker-zh")
+    page.get_by_role("button", name="提交").click()
+    code = page.get_by_test_id("tracking-code").inner_text().strip()
+    assert Case.objects.get(tracking_code=code).station == village
+
+    # Another county empties the lists below it; a township alone goes to its station.
+    page.goto("/cases/submit/")
+    county.select_option(label="长沙县")
+    township.select_option(label="星沙街道")
+    station.select_option(label="花园村 · 花园村联络站")
+    county.select_option(label="浏阳市")
+    township.select_option(label=world.other_station.region.name)
+    assert station.input_value() == ""
+    fill_opinion(page, world)
+    # Another phone: the same phone and text within a day would be the same opinion.
+    page.get_by_label("手机号码").fill("13900001111")
+    page.get_by_role("button", name="提交").click()
+    code = page.get_by_test_id("tracking-code").inner_text().strip()
+    assert Case.objects.get(tracking_code=code).station == world.other_station
+
+
+def test_without_javascript_the_show_buttons_walk_the_picker(browser, live_server, screenshot):
+    world, _ = picker_world()
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto("/cases/submit/")
+    fill_opinion(page, world)
+    page.get_by_label("县（市、区）").select_option(label="长沙县")
+    page.get_by_role("button", name="显示乡镇（街道）").click()
+    page.get_by_label("乡镇（街道）").select_option(label="星沙街道")
+    page.get_by_role("button", name="显示联络站").click()
+    # What was typed is still there, and nothing was sent yet.
+    assert page.get_by_label("标题").input_value() == "村口路灯不亮"
+    assert page.get_by_label("我已阅读并同意上述个人信息使用说明。").is_checked()
+    assert not Case.objects.exists()
+    assert page.get_by_label("联络站").locator("option").count() == 3
+    screenshot(page, "public-submit-nojs-zh")
+    # Enter in a text field sends the opinion; it does not press a "show" button.
+    page.get_by_label("标题").press("Enter")
+    code = page.get_by_test_id("tracking-code").inner_text().strip()
+    assert Case.objects.get(tracking_code=code).station == world.station
+    context.close()
 
 
 def test_a_wrong_check_shows_a_chinese_message(page):

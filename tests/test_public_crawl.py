@@ -139,6 +139,9 @@ def test_no_constituent_data_on_any_public_page_or_api_answer(client, monkeypatc
         "/api/v1/public/representatives/",
         "/api/v1/public/stations/",
         "/api/v1/public/reception-days/",
+        # The opinion form's place picker.
+        f"/api/v1/public/regions/{station.region_id[:6]}000000/children/",
+        f"/api/v1/public/regions/{station.region_id[:9]}000/stations/",
         "/api/schema/",
     ]
     pages = crawl(client, starts)
@@ -177,6 +180,8 @@ def test_no_constituent_data_on_any_public_page_or_api_answer(client, monkeypatc
         "/api/vN/public/stations/N/",
         "/api/vN/public/reception-days/",
         "/api/vN/public/reception-days/N/",
+        "/api/vN/public/regions/N/children/",
+        "/api/vN/public/regions/N/stations/",
     ):
         assert expected in kinds, (expected, sorted(kinds))
     assert "村道已修补完毕" in pages["/cases/outcomes/"]

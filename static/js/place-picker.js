@@ -1,0 +1,60 @@
+// The opinion form's place picker: county → township → station, each list loaded from
+// the public API when the one above changes. Without this script (or when a list fails
+// to load) the "show" buttons beside the lists post the form back with the next list.
+(() => {
+  const picker = document.querySelector("[data-place-picker]");
+  if (!picker || !window.fetch) return;
+  const county = picker.querySelector("#id_county");
+  const township = picker.querySelector("#id_region");
+  const station = picker.querySelector("#id_station");
+  const status = picker.querySelector("[data-place-status]");
+  const buttons = picker.querySelectorAll("[data-nojs]");
+  const noStation = station.options[0].text;
+  buttons.forEach((button) => { button.hidden = true; });
+
+  function fill(select, emptyLabel, options) {
+    select.length = 0;
+    select.add(new Option(emptyLabel, ""));
+    options.forEach(([value, label]) => select.add(new Option(label, value)));
+  }
+
+  // Only the latest request of each list counts: a quick second pick wins.
+  const latest = new Map();
+  async function load(select, template, code) {
+    const url = template.replace("000000000000", code);
+    latest.set(select, url);
+    status.textContent = picker.dataset.loading;
+    select.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(String(response.status));
+      const data = await response.json();
+      if (latest.get(select) !== url) return null;
+      status.textContent = "";
+      return data;
+    } catch (error) {
+      if (latest.get(select) !== url) return null;
+      status.textContent = picker.dataset.failed;
+      buttons.forEach((button) => { button.hidden = false; });
+      return null;
+    } finally {
+      select.removeAttribute("aria-busy");
+    }
+  }
+
+  county.addEventListener("change", async () => {
+    latest.delete(station);
+    fill(township, picker.dataset.chooseCountyFirst, []);
+    fill(station, noStation, []);
+    if (!county.value) return;
+    const data = await load(township, picker.dataset.childrenUrl, county.value);
+    if (data) fill(township, picker.dataset.choose, data.children.map((t) => [t.code, t.name]));
+  });
+
+  township.addEventListener("change", async () => {
+    fill(station, noStation, []);
+    if (!township.value) return;
+    const data = await load(station, picker.dataset.stationsUrl, township.value);
+    if (data) fill(station, noStation, data.stations.map((s) => [s.id, `${s.region_name} · ${s.name}`]));
+  });
+})();
