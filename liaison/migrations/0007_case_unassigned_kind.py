@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liaison', '0006_x'),
+        ('liaison', '0006_notification_kind_labels'),
     ]
 
     operations = [

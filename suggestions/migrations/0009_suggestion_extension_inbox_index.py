@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liaison', '0006_x'),
+        ('liaison', '0006_notification_kind_labels'),
         ('representatives', '0001_initial'),
         ('suggestions', '0008_merge_suggestions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -4,6 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # First committed as 0006_x; a database that applied it under that name counts this one
+    # as applied too.
+    replaces = [("liaison", "0006_x")]
 
     dependencies = [
         ('liaison', '0005_merge_suggestion_kinds'),
