@@ -206,8 +206,8 @@ NOTIFY_TASK_BUDGET_SECONDS = int(env("NOTIFY_TASK_BUDGET_SECONDS", "120"))
 NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "8"))
 NOTIFY_RETRY_BASE_SECONDS = int(env("NOTIFY_RETRY_BASE_SECONDS", "60"))
 NOTIFY_RETRY_MAX_SECONDS = int(env("NOTIFY_RETRY_MAX_SECONDS", str(6 * 60 * 60)))
-# A row whose worker died while sending is tried again after this long; a live worker
-# holds its row locked while it sends, so a slow gateway never outlasts the lease.
+# A row whose worker died while sending is tried again after this long; keep it well
+# above SMS_GATEWAY_TIMEOUT and EMAIL_TIMEOUT, so that a live send never outlasts it.
 NOTIFY_LEASE_SECONDS = int(env("NOTIFY_LEASE_SECONDS", "300"))
 
 # PUBLIC SITE
@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
 
 # EMAIL
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMTP waits forever by default; a delivery must end well inside NOTIFY_LEASE_SECONDS.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@liaison.invalid")
 
 # LOGGING
