@@ -70,7 +70,7 @@ def main() -> None:
 
 def generate(count: int, overdue: float, today: dt.date) -> None:
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from liaison.models import CommitteeMembership, JurisdictionSettings, Region
     from liaison.regions import RegionLevel
@@ -96,7 +96,7 @@ def generate(count: int, overdue: float, today: dt.date) -> None:
             for township in townships
             for n in range(STATIONS_PER_TOWNSHIP)
         )
-        visits = Visit.objects.bulk_create(
+        Visit.objects.bulk_create(
             Visit(
                 station=station,
                 region_id=station.region_id,
@@ -126,9 +126,21 @@ def generate(count: int, overdue: float, today: dt.date) -> None:
         )
         for code, name in (("430121000000", "county"), ("430100000000", "city")):
             CommitteeMembership.objects.create(region=region(code), user=users[name])
-        category = CaseCategory.objects.get_or_create(code="transport", defaults={"name": "交通"})
-        category_id = category[0].pk
+        CaseCategory.objects.get_or_create(code="transport", defaults={"name": "交通"})
+    insert_cases(count, overdue, today)
 
+
+def insert_cases(count: int, overdue: float, today: dt.date) -> None:
+    """``count`` open cases in handling or supervising, spread over every visit, unit
+    and category already in the database, with one INSERT … SELECT (also used by
+    benchmarks/page_budget.py)."""
+    from django.db import connection, transaction
+
+    from stations.models import Visit
+    from suggestions.models import CaseCategory, HandlingUnit
+
+    units = list(HandlingUnit.objects.order_by("pk").values_list("pk", flat=True))
+    categories = list(CaseCategory.objects.order_by("pk").values_list("pk", flat=True))
     alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
     # A unique, well-formed tracking code from the row number: its 10 base-31 digits.
     digits = [f"substr(%(alphabet)s, (((i / {31**k}) %% 31) + 1)::int, 1)" for k in range(10)]
@@ -143,16 +155,17 @@ def generate(count: int, overdue: float, today: dt.date) -> None:
         escalated_deadline, next_sweep_on, lead_unit_id, extension_until, extension_reason,
         result, reply, satisfaction, public_summary, is_key, published, merged_into_id,
         reopen_count, received_at, registered_at, replied_at, closed_at, updated_at,
-        created_by_id)
+        created_by_id, handler, plan)
     SELECT {code}, v.id, v.region_id, v.station_id, '路灯不亮 ' || i, '村口路灯坏了一个月。',
-        %(category)s, 'township', 'letter',
+        (%(categories)s::int[])[1 + i %% %(category_count)s], 'township', 'letter',
         CASE WHEN i %% 3 = 0 THEN 'supervising' ELSE 'handling' END,
         d.deadline, '{{}}'::jsonb, 0, NULL,
         CASE WHEN d.deadline < %(today)s THEN d.deadline + 1
              WHEN d.deadline - 3 <= %(today)s THEN d.deadline + 1
              ELSE d.deadline - 3 END,
         (%(units)s::int[])[1 + i %% %(unit_count)s], NULL, '', '', '', '', '', false, false,
-        NULL, 0, now() - interval '30 days', now() - interval '29 days', NULL, NULL, now(), NULL
+        NULL, 0, now() - interval '30 days', now() - interval '29 days', NULL, NULL, now(), NULL,
+        '', ''
     FROM generate_series(1, %(count)s) AS i
     CROSS JOIN LATERAL (
         SELECT CASE WHEN {overdue_test} THEN %(today)s - (1 + (i / {every or 1}) %% 20)::int
@@ -163,12 +176,13 @@ def generate(count: int, overdue: float, today: dt.date) -> None:
     """  # noqa: S608
     params = {
         "alphabet": alphabet,
-        "category": category_id,
+        "categories": categories,
+        "category_count": len(categories),
         "today": today,
-        "units": [unit.pk for unit in units],
+        "units": units,
         "unit_count": len(units),
         "count": count,
-        "visit_count": len(visits),
+        "visit_count": Visit.objects.count(),
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
