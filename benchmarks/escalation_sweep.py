@@ -26,7 +26,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
-os.environ.pop("REDIS_URL", None)
 
 TOWNSHIPS = 18
 STATIONS_PER_TOWNSHIP = 7
@@ -40,6 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to an empty PostgreSQL database.")
+    os.environ.pop("REDIS_URL", None)
 
     import django
 

@@ -27,10 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-# The benchmark asks for a case's status more often than a visitor may.
-os.environ["STATUS_LIMIT_PER_IP_10MIN"] = "1000000"
 
 LIST_BUDGET, PUBLIC_BUDGET = 2.5, 2.0
 
@@ -64,6 +60,10 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to an empty PostgreSQL database.")
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # The benchmark asks for a case's status more often than a visitor may.
+    os.environ["STATUS_LIMIT_PER_IP_10MIN"] = "1000000"
 
     import django
 
@@ -71,7 +71,7 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-    from django.urls import clear_url_caches, include, path
+    from django.urls import clear_url_caches
     from django.utils import timezone
 
     from suggestions.models import Case
@@ -91,6 +91,19 @@ def main() -> None:
         f"demo + {args.cases:,} cases ({total:,} in all) in {time.perf_counter() - started:.0f} s"
     )
 
+    settings.ROOT_URLCONF = install_urls()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    clear_url_caches()
+
+    rows = measure(runs=args.runs, warmup=args.warmup)
+    print_table(rows, total)
+    sys.exit(1 if any(not row["ok"] for row in rows) else 0)
+
+
+def install_urls() -> str:
+    """The product's URLs plus the two yardsticks, as an importable URLconf module."""
+    from django.urls import include, path
+
     module = type(sys)("page_budget_urls")
     module.urlpatterns = [
         path("__one_row__/", one_row),
@@ -98,13 +111,7 @@ def main() -> None:
         path("", include("liaison.urls")),
     ]
     sys.modules[module.__name__] = module
-    settings.ROOT_URLCONF = module.__name__
-    settings.ALLOWED_HOSTS = ["testserver"]
-    clear_url_caches()
-
-    rows = measure(args)
-    print_table(rows, total)
-    sys.exit(1 if any(not row["ok"] for row in rows) else 0)
+    return module.__name__
 
 
 def pages():
@@ -141,7 +148,7 @@ def pages():
     ]  # fmt: skip
 
 
-def measure(args) -> list[dict]:
+def measure(*, runs: int, warmup: int) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -155,10 +162,10 @@ def measure(args) -> list[dict]:
         return elapsed, response.status_code, len(queries)
 
     def median(client, method, url, data) -> tuple[float, int, int]:
-        for _ in range(args.warmup):
+        for _ in range(warmup):
             timed(client, method, url, data)
-        runs = [timed(client, method, url, data) for _ in range(args.runs)]
-        return statistics.median(t for t, _, _ in runs), runs[-1][1], runs[-1][2]
+        times = [timed(client, method, url, data) for _ in range(runs)]
+        return statistics.median(t for t, _, _ in times), times[-1][1], times[-1][2]
 
     clients: dict = {}
 

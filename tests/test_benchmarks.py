@@ -1,0 +1,40 @@
+"""The benchmark scripts against the current schema and URLs, at a tiny size, so that they
+still run when someone needs their figures (they are not timed here)."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.urls import clear_url_caches
+
+from benchmarks.escalation_sweep import insert_cases
+from benchmarks.page_budget import install_urls, measure
+from suggestions.models import Case, Step
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_with_bulk_cases(postgres):
+    call_command("seed_demo", verbosity=0)
+    before = Case.objects.count()
+    insert_cases(300, 0.1, dt.date(2026, 11, 23))
+    return before
+
+
+def test_the_bulk_case_loader_fills_every_column_the_schema_requires(demo_with_bulk_cases):
+    added = Case.objects.order_by("-pk")[:300]
+    assert Case.objects.count() == demo_with_bulk_cases + 300
+    assert {case.step for case in added} <= {Step.HANDLING, Step.SUPERVISING}
+    assert sum(case.deadline < dt.date(2026, 11, 23) for case in added) == 30
+
+
+def test_every_page_of_the_budget_benchmark_answers(demo_with_bulk_cases, settings):
+    settings.ROOT_URLCONF = install_urls()
+    clear_url_caches()
+    try:
+        rows = measure(runs=1, warmup=0)
+    finally:
+        clear_url_caches()
+    assert [row["label"] for row in rows if row["status"] != 200] == []
+    assert all(row["queries"] <= 10 for row in rows), rows
