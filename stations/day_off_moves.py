@@ -84,16 +84,15 @@ def reception_days_follow_calendar(
 def _follow(batch: list[ReceptionDay], changed: set, today: dt.date, report) -> int:
     rules = settings_for_many(day.station.region_id for day in batch)
     calendar = WorkdayCalendar(batch[len(batch) // 2].date)  # ±400 days: the whole batch
-    notices = []
+    notices, moved_before = [], report.moved
     for day in batch:
         rule = rules[day.station.region_id]
         if rule.keep_non_working_reception_day:
             continue
         target = planned_date(day.date, rule, calendar, changed)
         why = None
-        if day.status == S.PLANNED and target is not None and target != day.date:
-            if target < today:
-                continue  # back onto a date already past: it stays where it is
+        # Never onto a date already past: the day stays (and is flagged if now off).
+        if day.status == S.PLANNED and target is not None and today <= target != day.date:
             why = _move(day, target)
             if why is None:
                 report.moved += 1
@@ -103,7 +102,7 @@ def _follow(batch: list[ReceptionDay], changed: set, today: dt.date, report) -> 
             notices += _notices(day, reason, target if why else None, why)
             report.flagged += 1
     notifications_enqueue(notifications=notices)
-    return report.moved
+    return report.moved - moved_before
 
 
 def planned_date(
