@@ -158,3 +158,17 @@ def test_a_move_that_would_double_book_someone_is_flagged_not_made(committed):
     assert DutyAssignment.objects.get(reception_day=day).date == DAY
     notice = day_off_notices().get(user=liaison)
     assert reps[0].name in notice.body and NEXT.isoformat() in notice.body
+
+
+def test_a_date_chosen_by_hand_is_not_moved_but_flagged(committed):
+    """Tuesday 10-20 is not where the planner puts October's day (the 15th is a working
+    day in between): made a day off, the day stays and its liaison is told."""
+    station, reps = staffed_station("official", station=StationFactory(region=region(TOWNSHIP)))
+    liaison, _committee = liaison_and_committee(station)
+    by_hand = dt.date(2026, 10, 20)
+    day = planned_day(station, reps, by_hand)
+    with at(BEFORE), committed():
+        day_off(by_hand)
+    day.refresh_from_db()
+    assert day.date == by_hand
+    assert day_off_notices().filter(user=liaison, subject_id=day.pk).count() == 1
