@@ -6,10 +6,13 @@ an open case's ``next_sweep_on`` (suggestions/sweep_dates.py). When an administr
 adds, edits or deletes a ``WorkdayAdjustment`` or a ``JurisdictionSettings`` row, the
 dates that could depend on it are counted again, after commit, by a Celery task:
 
-- an adjustment on day X: the days and cases whose dates are counted across X, that
-  is reception days up to ``_span(30)`` days after X (30 working days is the longest
-  notice lead) and cases with a deadline within ``_span(n)`` of X (n the longest
-  due-soon window or escalation interval of any jurisdiction);
+- an adjustment on day X: first the reception days planned on or just after X follow
+  the planner's choice of date (stations/day_off_moves.py: a planned day moves, a
+  published one that X made a day off is flagged to its liaisons and committee); then
+  the days and cases whose dates are counted across X, that is reception days up to
+  ``_span(30)`` days after X (30 working days is the longest notice lead) and cases
+  with a deadline within ``_span(n)`` of X (n the longest due-soon window or
+  escalation interval of any jurisdiction);
 - a jurisdiction's rules: its region's subtree, reception days when the notice lead
   changed and cases when the due-soon window or the escalation interval changed.
 
@@ -30,6 +33,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from liaison.jurisdiction import settings_for
 from liaison.models import JurisdictionSettings, WorkdayAdjustment
+from stations.day_off_moves import reception_days_follow_calendar
 from stations.notice_dates import reception_notice_dates_refresh
 from suggestions.sweep_dates import cases_sweep_dates_refresh
 
@@ -41,9 +45,14 @@ SWEEP_RULES = ("due_soon_workdays", "escalation_interval_workdays")
 class RefreshReport:
     notice_dates: int = 0
     sweep_dates: int = 0
+    days_moved: int = 0
+    days_flagged: int = 0
 
     def __str__(self) -> str:
-        return f"notice dates {self.notice_dates}, case sweep dates {self.sweep_dates}"
+        return (
+            f"reception days moved {self.days_moved}, flagged {self.days_flagged}, "
+            f"notice dates {self.notice_dates}, case sweep dates {self.sweep_dates}"
+        )
 
 
 def _span(workdays: int) -> dt.timedelta:
@@ -55,8 +64,13 @@ def _span(workdays: int) -> dt.timedelta:
 def derived_dates_refresh_around(
     *, days: list[dt.date], today: dt.date | None = None
 ) -> RefreshReport:
-    """The calendar changed on ``days``: count again the dates counted across them."""
+    """The calendar changed on ``days``: the reception days planned on or across them
+    follow (stations/day_off_moves.py), then the dates counted across them are counted
+    again."""
     report = RefreshReport()
+    # First the days themselves (a planned day may move), then their notice dates.
+    moves = reception_days_follow_calendar(days=days, today=today)
+    report.days_moved, report.days_flagged = moves.moved, moves.flagged
     defaults = JurisdictionSettings()
     longest_in_force = JurisdictionSettings.objects.aggregate(
         soon=Max("due_soon_workdays"), interval=Max("escalation_interval_workdays")

@@ -70,16 +70,31 @@ class SettingsResolver:
         return self._default
 
 
+def nominal_date(year: int, month: int, rules: JurisdictionSettings) -> dt.date:
+    """The jurisdiction's day of the month (its last day in a shorter month)."""
+    last = pycalendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(rules.reception_day_of_month, last))
+
+
+def monthly_date(
+    year: int, month: int, rules: JurisdictionSettings, calendar: WorkdayCalendar
+) -> dt.date:
+    """The reception date of a month: the fixed day, moved to the next working day unless
+    the rules keep it (so it may fall in the next month, or the next year)."""
+    day = nominal_date(year, month, rules)
+    if not rules.keep_non_working_reception_day:
+        day = calendar.next_workday(day)
+    return day
+
+
 def monthly_dates(
     year: int, rules: JurisdictionSettings, calendar: WorkdayCalendar
 ) -> list[dt.date]:
-    """The fixed monthly day, moved to the next working day unless the rules keep it."""
+    """The year's reception dates (a date pushed into the next year, or onto the next
+    month's date, is left out)."""
     dates = []
     for month in range(1, 13):
-        last = pycalendar.monthrange(year, month)[1]
-        day = dt.date(year, month, min(rules.reception_day_of_month, last))
-        if not rules.keep_non_working_reception_day:
-            day = calendar.next_workday(day)
+        day = monthly_date(year, month, rules, calendar)
         if day.year == year and day not in dates:
             dates.append(day)
     return dates

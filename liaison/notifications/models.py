@@ -15,6 +15,7 @@ class Channel(models.TextChoices):
 class NotificationKind(models.TextChoices):
     RECEPTION_NOTICE = "reception_notice", _("Reception-day notice to an on-duty representative")
     RECEPTION_CANCELLED = "reception_cancelled", _("Reception day cancelled")
+    RECEPTION_DAY_OFF = "reception_day_off", _("A reception day now falls on a day off")
     CASE_SUBMITTED = "case_submitted", _("Online opinion received (to the constituent)")
     CASE_CHANGED = "case_changed", _("A case moved")
     CASE_UNREGISTERED = "case_unregistered", _("A case is still unregistered")

@@ -23,6 +23,7 @@ from liaison.staff.paging import list_page
 from representatives.models import Representative
 from stations import planning, reception
 from stations.api import VisitFilter
+from stations.day_off_moves import day_off_warning
 from stations.models import DutyAssignment, ReceptionDay, StationMembership
 from stations.staff.forms import CancelForm, PlanForm, ReceptionDayForm
 
@@ -183,6 +184,7 @@ def day_edit(request, pk: int):
             "form": form,
             "cancel_form": CancelForm(),
             "actions": reception.available_transitions(day),
+            "day_off": day_off_warning(day),
         },
         status=status,
     )
