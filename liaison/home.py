@@ -7,24 +7,24 @@ which stations/ may not import.
 
 from django.shortcuts import render
 
-from liaison.models import Region
+from stations import places
 from stations import selectors as station_selectors
 from stations.filters import PublicReceptionDayFilter
 from suggestions import selectors as case_selectors
 
 
 def home(request):
-    filterset = PublicReceptionDayFilter(
-        request.GET, queryset=station_selectors.public_reception_days()
+    filterset, pick = places.region_filter(
+        PublicReceptionDayFilter, request.GET, station_selectors.public_reception_days()
     )
-    region = None
-    if filterset.is_valid() and (code := filterset.form.cleaned_data.get("region")):
-        region = Region.objects.filter(code=code).first()
+    # The filter cleans the code to its region (one lookup), or to None.
+    region = filterset.form.cleaned_data.get("region") if filterset.is_valid() else None
     return render(
         request,
         "public/home.html",
         {
             "filter": filterset,
+            "pick": pick,
             "region": region,
             "reception_days": filterset.qs[:12],
             "figures": case_selectors.public_figures(region=region),

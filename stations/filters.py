@@ -1,35 +1,51 @@
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from liaison.models import Region
-from liaison.regions import RegionLevel, within
+from liaison.regions import validate_code, within
 from representatives.models import CongressLevel, Representative
 from stations.models import ReceptionDay, Station, StationMembership
 
 
-def _region_choices():
-    levels = [RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
-    return [(r.code, r.name) for r in Region.objects.filter(level__in=levels).only("code", "name")]
+class RegionCodeField(forms.CharField):
+    """A division code naming a known region, cleaned to that region.
+
+    The format is checked first, then one lookup by primary key: never the list of all
+    regions, which runs to thousands of townships in a province.
+    """
+
+    default_error_messages = {"unknown": _("No region has this division code.")}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        validate_code(value)
+        region = Region.objects.filter(code=value).only("code", "name", "level").first()
+        if region is None:
+            raise ValidationError(self.error_messages["unknown"], code="unknown")
+        return region
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class RegionSubtreeFilter(django_filters.ChoiceFilter):
-    """A county or township and everything below it: a range on the division code."""
+class RegionSubtreeFilter(django_filters.Filter):
+    """A region (by division code) and everything below it: a range on the code."""
+
+    field_class = RegionCodeField
 
     def __init__(self, *args, lookup="region", **kwargs):
         self.lookup = lookup
-        super().__init__(*args, choices=_region_choices, **kwargs)
+        super().__init__(*args, **kwargs)
 
     def filter(self, queryset, value):
         if not value:
             return queryset
-        region = Region.objects.filter(code=value).only("code", "level").first()
-        if region is None:
-            return queryset.none()
-        return queryset.filter(within(self.lookup, region.bounds))
+        return queryset.filter(within(self.lookup, value.bounds))
 
 
 @extend_schema_field(OpenApiTypes.INT)

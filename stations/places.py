@@ -1,4 +1,5 @@
-"""Where an opinion can go: the public place picker of the online form.
+"""Where an opinion can go, and where to look: the public place picker of the online
+form and of the directory's region filter (stations, representatives, outcomes, home).
 
 Counties with an active station, a region's children with an active station below
 them, the active stations in a township or village. Each answer is one region's
@@ -9,6 +10,8 @@ form checks the station itself). Only what the public pages already show: names 
 division codes, never a person.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -16,7 +19,15 @@ from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Region
-from liaison.regions import LEVEL_ORDER, PREFIX_LENGTH, RegionLevel, validate_code, within
+from liaison.regions import (
+    CODE_RE,
+    LEVEL_ORDER,
+    PREFIX_LENGTH,
+    RegionLevel,
+    level_of,
+    validate_code,
+    within,
+)
 from stations.models import Station
 
 # A county can hold hundreds of stations: the picker lists them one township at a time.
@@ -146,3 +157,78 @@ def township_of(code: str) -> str:
 
 def county_of(code: str) -> str:
     return code[: PREFIX_LENGTH[RegionLevel.COUNTY]].ljust(12, "0")
+
+
+def grouped(rows: list[dict]) -> list[dict]:
+    """Counties grouped by city, for <optgroup>s: one group without a label when all
+    counties are of one city."""
+    cities = list(dict.fromkeys(c["city"] for c in rows))
+    if len(cities) <= 1:
+        return [{"city": "", "counties": rows}]
+    return [{"city": city, "counties": [c for c in rows if c["city"] == city]} for city in cities]
+
+
+@dataclass(frozen=True)
+class RegionPick:
+    """What a public list's region picker shows, and the code the list is filtered by.
+
+    ``code`` is the township, else the county, else nothing; a malformed value is kept
+    so the list's filter refuses it with a message.
+    """
+
+    county: str
+    township: str
+    code: str
+    counties: list[dict]
+    townships: list[dict] | None  # None: no county chosen yet
+    stations: list[dict] | None  # None: no township chosen yet
+
+
+def region_pick(data, station_region: str = "", with_stations: bool = False) -> RegionPick:
+    """The picker of a GET filter form (``county``, ``region``) from its query string.
+
+    Without JavaScript a person picks a county and presses the filter button: the page
+    comes back filtered by that county, with its townships to choose from. A township
+    left selected from another county is dropped, as the county select was changed
+    after it. ``station_region`` (the region of a station chosen by id) implies its
+    township. A constant number of cached queries, whatever the number of regions.
+    """
+    county = str(data.get("county") or "").strip()
+    code = str(data.get("region") or "").strip() or station_region
+    if CODE_RE.match(code):
+        if CODE_RE.match(county) and county != county_of(code):
+            code = ""
+        else:
+            county = county_of(code)
+    code = code or county
+    all_counties = counties()
+    if not any(c["code"] == county for c in all_counties):
+        county = ""
+    township = ""
+    if CODE_RE.match(code) and level_of(code) in STATION_LEVELS:
+        township = township_of(code)
+    found = children(county) if county else None
+    kids = found["children"] if found else None
+    here = stations(township) if with_stations and township and kids else None
+    return RegionPick(
+        county=county,
+        township=township,
+        code=code,
+        counties=grouped(all_counties),
+        townships=kids,
+        stations=here["stations"] if here else None,
+    )
+
+
+def region_filter(filterset_class, data, queryset, station_region="", with_stations=False):
+    """A public list's filter set, its region taken from the picker: (filterset, pick)."""
+    pick = region_pick(data, station_region, with_stations)
+    data = data.copy()
+    data["region"] = pick.code
+    # A station left selected from another township: the township select was changed
+    # after it, so it no longer applies.
+    station = str(data.get("station") or "").strip()
+    listed = {str(s["id"]) for s in pick.stations or []}
+    if with_stations and station.isdigit() and station not in listed:
+        data["station"] = ""
+    return filterset_class(data, queryset=queryset), pick

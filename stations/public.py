@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from stations import selectors
+from stations import places, selectors
 from stations.filters import PublicRepresentativeFilter, PublicStationFilter
+from stations.models import Station
 from stations.qrcodes import qr_svg
 
 PAGE_SIZE = 30
@@ -17,12 +18,27 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _station_region(data) -> str:
+    """The region of a station chosen by id alone (a link): the picker shows its township."""
+    station = str(data.get("station") or "").strip()
+    if data.get("region") or data.get("county") or not station.isdigit():
+        return ""
+    codes = Station.objects.active().filter(pk=station).values_list("region", flat=True)
+    return codes[0] if codes else ""
+
+
 def representative_list(request):
-    filterset = PublicRepresentativeFilter(request.GET, queryset=selectors.public_representatives())
+    filterset, pick = places.region_filter(
+        PublicRepresentativeFilter,
+        request.GET,
+        selectors.public_representatives(),
+        station_region=_station_region(request.GET),
+        with_stations=True,
+    )
     return render(
         request,
         "public/representative_list.html",
-        {"filter": filterset, "page": _page(request, filterset.qs)},
+        {"filter": filterset, "pick": pick, "page": _page(request, filterset.qs)},
     )
 
 
@@ -39,11 +55,13 @@ def representative_detail(request, pk: int):
 
 
 def station_list(request):
-    filterset = PublicStationFilter(request.GET, queryset=selectors.public_stations())
+    filterset, pick = places.region_filter(
+        PublicStationFilter, request.GET, selectors.public_stations()
+    )
     return render(
         request,
         "public/station_list.html",
-        {"filter": filterset, "page": _page(request, filterset.qs)},
+        {"filter": filterset, "pick": pick, "page": _page(request, filterset.qs)},
     )
 
 

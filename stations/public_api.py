@@ -130,7 +130,7 @@ class PublicRepresentativeViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(tags=["public"])
 class PublicStationViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
-    """Active stations: filter by region (division code, county or township) and name."""
+    """Active stations: filter by region (a division code: its whole subtree) and name."""
 
     serializer_class = PublicStationSerializer
     filterset_class = PublicStationFilter

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from liaison.ratelimit import client_ip, exceeded, hit
+from stations import places
 from suggestions import online, selectors
 from suggestions.filters import OutcomeFilter
 from suggestions.forms import StatusForm, SubmitForm
@@ -111,6 +112,10 @@ def case_status(request):
 
 
 def outcome_list(request):
-    filterset = OutcomeFilter(request.GET, queryset=selectors.published_outcomes())
+    filterset, pick = places.region_filter(
+        OutcomeFilter, request.GET, selectors.published_outcomes()
+    )
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
-    return render(request, "public/outcome_list.html", {"filter": filterset, "page": page})
+    return render(
+        request, "public/outcome_list.html", {"filter": filterset, "pick": pick, "page": page}
+    )
