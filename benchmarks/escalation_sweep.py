@@ -164,9 +164,14 @@ def insert_cases(count: int, overdue: float, today: dt.date) -> None:
              WHEN d.deadline - 3 <= %(today)s THEN d.deadline + 1
              ELSE d.deadline - 3 END,
         (%(units)s::int[])[1 + i %% %(unit_count)s], NULL, '', '', '', '', '', false, false,
-        NULL, 0, now() - interval '30 days', now() - interval '29 days', NULL, NULL, now(), NULL,
-        '', ''
+        NULL, 0, r.received_at, r.received_at + interval '1 hour', NULL, NULL,
+        r.received_at + interval '1 day', NULL, '', ''
     FROM generate_series(1, %(count)s) AS i
+    -- Received one every 30 seconds, the newest two days ago, and changed a day later:
+    -- as in life, newer rows have later times, which the "newest first" sorts rely on.
+    CROSS JOIN LATERAL (
+        SELECT now() - interval '2 days' - (%(count)s - i) * interval '30 seconds' AS received_at
+    ) AS r
     CROSS JOIN LATERAL (
         SELECT CASE WHEN {overdue_test} THEN %(today)s - (1 + (i / {every or 1}) %% 20)::int
                     ELSE %(today)s + (1 + i %% 60)::int END AS deadline

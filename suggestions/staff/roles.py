@@ -24,7 +24,7 @@ def unit_page(request):
         raise Http404
     listing = list_page(
         request,
-        selectors.handled_by_units(request.user, unit_ids),
+        selectors.handled_by_units(request.user),
         filterset_class=CaseFilter,
         sorts={"deadline": SORTS["deadline"], **SORTS},
         default="deadline",
