@@ -111,13 +111,10 @@ def file(request):
     the suggestion is filed from a case the committee turned into one."""
     scope = scope_of(request.user)
     files_for_others = scope.is_admin or bool(scope.region_bounds)
-    case = _source_case(request)
-    chosen = request.GET.get("representative", "")
-    if chosen and files_for_others:
-        if not chosen.isdigit():
-            raise Http404
-        lead = get_object_or_404(
-            selectors.representatives_to_file_for(user=request.user), pk=int(chosen)
+    case = _chosen(request, "case", selectors.cases_to_file_from(user=request.user))
+    if files_for_others and request.GET.get("representative"):
+        lead = _chosen(
+            request, "representative", selectors.representatives_to_file_for(user=request.user)
         )
     elif scope.representative_id is not None:
         lead = Representative.objects.get(pk=scope.representative_id)
@@ -143,13 +140,15 @@ def file(request):
     )
 
 
-def _source_case(request):
-    chosen = request.GET.get("case", "")
+def _chosen(request, parameter: str, queryset):
+    """The row a query-string id names within ``queryset``; None when absent, 404 when it
+    is not a number or not there (out of scope looks the same as missing)."""
+    chosen = request.GET.get(parameter, "")
     if not chosen:
         return None
     if not chosen.isdigit():
         raise Http404
-    return get_object_or_404(selectors.cases_to_file_from(user=request.user), pk=int(chosen))
+    return get_object_or_404(queryset, pk=int(chosen))
 
 
 PICK_LIMIT = 30
