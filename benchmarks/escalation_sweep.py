@@ -72,8 +72,8 @@ def generate(count: int, overdue: float, today: dt.date) -> None:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from liaison.models import CommitteeMembership, JurisdictionSettings, Region
-    from liaison.regions import RegionLevel
+    from liaison.base.models import CommitteeMembership, JurisdictionSettings, Region
+    from liaison.base.regions import RegionLevel
     from stations.models import Station, StationStaff, Visit, VisitChannel
     from suggestions.models import CaseCategory, HandlingUnit, UnitStaff
     from tests.factories import region
@@ -196,7 +196,7 @@ def insert_cases(count: int, overdue: float, today: dt.date) -> None:
 def explain(today: dt.date) -> None:
     from django.db import connection, transaction
 
-    from suggestions import sweeps
+    from suggestions.cases import sweeps
 
     # The query of sweeps.claim(), unevaluated.
     query = (
@@ -220,8 +220,8 @@ def sweep(today: dt.date) -> None:
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
-    from liaison.notifications.models import Notification
-    from suggestions import sweeps
+    from liaison.base.notifications.models import Notification
+    from suggestions.cases import sweeps
     from suggestions.models import Case, CaseEvent
 
     due = Case.objects.filter(next_sweep_on__lte=today, deadline__lt=today).count()

@@ -39,8 +39,8 @@ def main() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from liaison.notifications.models import Channel, Notification, NotificationStatus
-    from liaison.notifications.services import notifications_enqueue
+    from liaison.base.notifications.models import Channel, Notification, NotificationStatus
+    from liaison.base.notifications.services import notifications_enqueue
     from tests.fakes import FakeSmsGateway
 
     call_command("migrate", verbosity=0)

@@ -108,7 +108,7 @@ def install_urls() -> str:
     module.urlpatterns = [
         path("__one_row__/", one_row),
         path("__one_page__/", one_page),
-        path("", include("liaison.urls")),
+        path("", include("liaison.wiring.urls")),
     ]
     sys.modules[module.__name__] = module
     return module.__name__

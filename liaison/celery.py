@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
 app = Celery("liaison")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["suggestions.proposals"])
+app.autodiscover_tasks(["suggestions.cases", "suggestions.proposals"])
 
 SWEEPS = {
     # Notices go out in the morning of their notice date, before offices open.
@@ -26,19 +26,19 @@ SWEEPS = {
     # The case sweeps, once the notices are out and before offices open; each reads only
     # the cases due that day (or missed while the scheduler was down).
     "cases-unregistered": {
-        "task": "suggestions.tasks.flag_unregistered_cases",
+        "task": "suggestions.cases.tasks.flag_unregistered_cases",
         "schedule": crontab(hour=7, minute=40),
     },
     "cases-unassigned": {
-        "task": "suggestions.tasks.flag_unassigned_cases",
+        "task": "suggestions.cases.tasks.flag_unassigned_cases",
         "schedule": crontab(hour=7, minute=40),
     },
     "cases-due-soon": {
-        "task": "suggestions.tasks.remind_cases_due_soon",
+        "task": "suggestions.cases.tasks.remind_cases_due_soon",
         "schedule": crontab(hour=7, minute=50),
     },
     "cases-escalation": {
-        "task": "suggestions.tasks.escalate_overdue_cases",
+        "task": "suggestions.cases.tasks.escalate_overdue_cases",
         "schedule": crontab(hour=8, minute=0),
     },
     # Suggestion reminders and escalation, before offices open.
@@ -48,7 +48,7 @@ SWEEPS = {
     },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
-        "task": "liaison.tasks.deliver_notifications",
+        "task": "liaison.base.tasks.deliver_notifications",
         "schedule": crontab(minute="*"),
     },
 }
@@ -59,4 +59,4 @@ app.conf.beat_schedule = SWEEPS
 def _drain_outbox_on_start(sender, **kwargs):
     # A worker killed mid-batch left pending rows (its task message waits for the
     # broker's visibility timeout); a starting worker picks them up at once.
-    sender.app.send_task("liaison.tasks.deliver_notifications")
+    sender.app.send_task("liaison.base.tasks.deliver_notifications")

@@ -92,10 +92,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "liaison",
+    "liaison.base",
     "representatives",
     "stations",
     "suggestions",
+    "liaison.wiring",
 ]
 
 # MIDDLEWARE
@@ -114,7 +115,7 @@ if PRODUCTION:
     # Serves the collected static files under gunicorn; runserver serves them in development.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
-ROOT_URLCONF = "liaison.urls"
+ROOT_URLCONF = "liaison.wiring.urls"
 WSGI_APPLICATION = "liaison.wsgi.application"
 
 # TEMPLATES
@@ -234,7 +235,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "liaison.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "liaison.base.api_errors.exception_handler",
     # The public read-only API (anonymous, per client address).
     "DEFAULT_THROTTLE_RATES": {"public": "120/min", "public_case_status": "60/hour"},
 }

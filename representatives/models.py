@@ -7,10 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison import regions
-from liaison.models import Region
-from liaison.regions import RegionLevel
-from liaison.validators import (
+from liaison.base import regions
+from liaison.base.models import Region
+from liaison.base.regions import RegionLevel
+from liaison.base.validators import (
     normalize_phone,
     validate_mobile,
     validate_phone,

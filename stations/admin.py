@@ -5,8 +5,9 @@ from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from liaison.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
-from liaison.scopes import reception_days_visible_to, stations_visible_to, visits_visible_to
+from liaison.base.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
+from representatives.models import Representative
+from representatives.photos import photo_thumbnails_make
 from stations.models import (
     ChecklistItem,
     DutyAssignment,
@@ -26,6 +27,12 @@ from stations.reception import (
     reception_day_publish,
     reception_day_unpublish,
     reception_day_update,
+)
+from stations.scopes import (
+    reception_days_visible_to,
+    representatives_visible_to,
+    stations_visible_to,
+    visits_visible_to,
 )
 from stations.selectors import DayFigures, attach_figures
 
@@ -250,3 +257,62 @@ class VisitAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["channel", RegionSubtreeFilter]
     list_select_related = ["station"]
     date_hierarchy = "visited_at"
+
+
+# A representative's page lists their seats, which this app owns.
+
+
+class StationFilter(admin.SimpleListFilter):
+    title = _("station")
+    parameter_name = "station"
+
+    def lookups(self, request, model_admin):
+        return list(Station.objects.values_list("pk", "name")[:500])
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        sitting = StationMembership.objects.current().filter(station_id=self.value())
+        return queryset.filter(pk__in=sitting.values("representative_id"))
+
+
+class SeatInline(admin.TabularInline):
+    model = StationMembership
+    extra = 0
+    autocomplete_fields = ["station"]
+    fields = ["station", "start_date", "end_date", "note"]
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_function = representatives_visible_to
+    list_display = [
+        "name",
+        "level",
+        "term",
+        "kind",
+        "region",
+        "work_unit",
+        "position",
+        "published",
+    ]
+    list_filter = ["level", "kind", "published", RegionSubtreeFilter, StationFilter, "term"]
+    search_fields = ["name", "work_unit", "position", "electoral_district"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region", "user"]
+    inlines = [SeatInline]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["name", "gender", "photo", "published"]}),
+        (
+            _("Congress"),
+            {"fields": ["level", "term", "electoral_district", "region", "kind"]},
+        ),
+        (_("Work"), {"fields": ["work_unit", "position"]}),
+        (_("Contact"), {"fields": ["public_phone", "private_phone", "email", "user"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "photo" in form.changed_data:
+            photo_thumbnails_make(obj.photo)

@@ -32,14 +32,14 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from liaison import regions
-from liaison.batches import in_locked_batches
-from liaison.calendar import WorkdayCalendar
-from liaison.jurisdiction import settings_for, settings_for_many
-from liaison.models import CommitteeMembership, JurisdictionSettings
-from liaison.notifications.models import Channel, Notification, NotificationKind
-from liaison.notifications.services import notifications_enqueue
-from liaison.regions import RegionLevel
+from liaison.base import regions
+from liaison.base.batches import in_locked_batches
+from liaison.base.calendar import WorkdayCalendar
+from liaison.base.jurisdiction import settings_for, settings_for_many
+from liaison.base.models import CommitteeMembership, JurisdictionSettings
+from liaison.base.notifications.models import Channel, Notification, NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
+from liaison.base.regions import RegionLevel
 from stations.models import ReceptionDay, ReceptionStatus, StationStaff
 from stations.planning import monthly_date, nominal_date
 from stations.reception import reception_day_update

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from liaison.models import Region
-from liaison.regions import validate_code, within
+from liaison.base import regions
+from liaison.base.models import Region
+from liaison.base.regions import validate_code, within
 from representatives.models import CongressLevel, Representative
-from stations.models import ReceptionDay, Station, StationMembership
+from stations.models import ReceptionDay, Station, StationMembership, Visit, VisitChannel
 
 
 class RegionCodeField(forms.CharField):
@@ -106,3 +107,33 @@ class PublicReceptionDayFilter(django_filters.FilterSet):
     class Meta:
         model = ReceptionDay
         fields = ["region", "station", "start", "end"]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class VisitFilter(django_filters.FilterSet):
+    # Labels are for the staff pages, which render this same filterset as a form.
+    station = django_filters.NumberFilter(field_name="station_id", label=_("station id"))
+    reception_day = django_filters.NumberFilter(
+        field_name="reception_day_id", label=_("reception day id")
+    )
+    channel = django_filters.ChoiceFilter(label=_("channel"), choices=VisitChannel.choices)
+    # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
+    region = django_filters.CharFilter(
+        method="filter_region", label=_("region and below"), validators=[regions.validate_code]
+    )
+    visited_after = django_filters.DateTimeFilter(
+        field_name="visited_at", lookup_expr="gte", label=_("visited from"), widget=DateTimeInput
+    )
+    visited_before = django_filters.DateTimeFilter(
+        field_name="visited_at", lookup_expr="lt", label=_("visited before"), widget=DateTimeInput
+    )
+
+    class Meta:
+        model = Visit
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))

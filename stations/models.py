@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from liaison import regions
-from liaison.models import Region
-from liaison.regions import RegionLevel
-from liaison.validators import validate_id_number, validate_phone, validate_plain_text
+from liaison.base import regions
+from liaison.base.models import Region
+from liaison.base.regions import RegionLevel
+from liaison.base.validators import validate_id_number, validate_phone, validate_plain_text
 from representatives.models import Representative, RepresentativeKind
 
 

@@ -15,9 +15,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from liaison import regions
-from liaison.batches import in_locked_batches
-from liaison.jurisdiction import settings_for_many
+from liaison.base import regions
+from liaison.base.batches import in_locked_batches
+from liaison.base.jurisdiction import settings_for_many
 from stations.models import ReceptionDay, ReceptionStatus, Station
 from stations.reception import NoticeDates
 

@@ -16,8 +16,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from liaison.notifications.models import Channel, Notification, NotificationKind
-from liaison.notifications.services import notifications_enqueue
+from liaison.base.notifications.models import Channel, Notification, NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
 from representatives.models import Representative
 from stations.models import DutyAssignment, ReceptionDay, ReceptionNotice, ReceptionStatus
 

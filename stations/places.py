@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import Region
-from liaison.regions import (
+from liaison.base.models import Region
+from liaison.base.regions import (
     CODE_RE,
     LEVEL_ORDER,
     PREFIX_LENGTH,

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
-from liaison import regions
-from liaison.calendar import WorkdayCalendar
-from liaison.models import JurisdictionSettings
+from liaison.base import regions
+from liaison.base.calendar import WorkdayCalendar
+from liaison.base.models import JurisdictionSettings
 from representatives.models import Representative, RepresentativeKind
 from stations.models import (
     DutyAssignment,

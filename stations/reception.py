@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.calendar import WorkdayCalendar
-from liaison.notifications.models import NotificationKind
-from liaison.notifications.services import notifications_enqueue
+from liaison.base.calendar import WorkdayCalendar
+from liaison.base.notifications.models import NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
 from representatives.models import Representative
 from stations.models import (
     DutyAssignment,

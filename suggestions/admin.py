@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from liaison.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
-from liaison.scopes import cases_visible_to, units_visible_to
-from suggestions.deadlines import explain
+from liaison.base.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
+from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import Case, CaseCategory, CaseEvent, HandlingUnit, UnitStaff
+from suggestions.shared.deadlines import explain
+from suggestions.shared.scopes import units_visible_to
 
 
 class UnitStaffInline(admin.TabularInline):

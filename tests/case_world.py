@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from stations.models import VisitChannel
-from suggestions import services
+from suggestions.cases import services
 from suggestions.models import Case, CaseCategory, Satisfaction, Step
 from tests.factories import (
     HandlingUnitFactory,

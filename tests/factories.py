@@ -5,8 +5,8 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from liaison.models import CommitteeMembership, Region
-from liaison.regions import level_of, parent_code
+from liaison.base.models import CommitteeMembership, Region
+from liaison.base.regions import level_of, parent_code
 from representatives.models import CongressLevel, Representative, RepresentativeKind
 from stations.models import Station, StationMembership, StationStaff
 from suggestions.models import HandlingUnit, UnitStaff

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from liaison.models import Region
+from liaison.base.models import Region
 from representatives.models import CongressLevel, Representative
 from stations.models import Station, StationMembership
 from tests.factories import (
@@ -225,6 +225,6 @@ def test_user_page_shows_and_saves_roles(admin_client):
     }
     response = admin_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:3000]
-    from liaison.scopes import stations_visible_to
+    from stations.scopes import stations_visible_to
 
     assert list(stations_visible_to(type(user).objects.get(pk=user.pk))) == [station]

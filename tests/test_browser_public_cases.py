@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from suggestions import services
+from suggestions.cases import services
 from suggestions.models import Case
 from tests.case_world import COUNTY, OTHER_COUNTY, TOWNSHIP, make_world
 from tests.factories import StationFactory, region

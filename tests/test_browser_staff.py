@@ -164,7 +164,7 @@ def test_unit_sees_only_its_own_items(page, login, screenshot):
     world = make_world()
     own = case_at(world, Step.HANDLING)
     other = case_at(world, Step.REGISTERED)
-    from suggestions import services
+    from suggestions.cases import services
 
     services.case_refer_by_letter(
         case_id=other.pk, actor=world.users["committee"], unit=HandlingUnitFactory()

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.utils.translation import gettext
 
-from liaison.calendar import WorkdayCalendar, add_workdays
-from liaison.models import WorkdayAdjustment
-from suggestions import deadlines
+from liaison.base.calendar import WorkdayCalendar, add_workdays
+from liaison.base.models import WorkdayAdjustment
+from suggestions.shared import deadlines
 
 pytestmark = pytest.mark.django_db
 

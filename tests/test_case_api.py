@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from suggestions import services
+from suggestions.cases import services
 from suggestions.models import Case, Step
 from tests.case_world import case_at, make_world, received
 

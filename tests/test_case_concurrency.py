@@ -3,7 +3,7 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from suggestions import services
+from suggestions.cases import services
 from suggestions.models import Case, Step
 from tests.case_world import case_at, make_world
 

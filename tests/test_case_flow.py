@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from suggestions import services
-from suggestions.flow import TRANSITIONS, available_transitions
+from suggestions.cases import services
+from suggestions.cases.flow import TRANSITIONS, available_transitions
 from suggestions.models import Case, CaseEvent, Disposition, Satisfaction, Step
 from tests.case_world import case_at, make_world
 

@@ -15,9 +15,9 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
-from suggestions.api import CaseFilter
+from suggestions.cases.api import CaseFilter
+from suggestions.cases.selectors import case_list
 from suggestions.models import Case, CaseCategory, Step
-from suggestions.selectors import case_list
 from tests.case_world import make_world, received
 from tests.conftest import ARTIFACTS
 from tests.factories import HandlingUnitFactory, StationFactory, region

@@ -2,8 +2,8 @@
 
 import pytest
 
-from liaison.notifications.models import Channel, Notification, NotificationKind
-from suggestions import notices, services
+from liaison.base.notifications.models import Channel, Notification, NotificationKind
+from suggestions.cases import notices, services
 from suggestions.models import CaseEvent, Step
 from tests.case_world import case_at, make_world, received
 

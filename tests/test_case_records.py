@@ -4,8 +4,8 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from liaison.history import ImmutableEvent
-from suggestions import tracking
+from liaison.base.history import ImmutableEvent
+from suggestions.cases import tracking
 from suggestions.models import CaseEvent, Step
 from tests.case_world import case_at, make_world
 

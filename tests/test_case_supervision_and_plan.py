@@ -4,9 +4,9 @@ unit's handler and plan (三定), through the real services."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from suggestions import services
+from suggestions.cases import services
+from suggestions.cases.services import IllegalTransition, NotAllowed
 from suggestions.models import Case, CaseEvent, Step
-from suggestions.services import IllegalTransition, NotAllowed
 from tests.case_world import case_at, make_world
 
 pytestmark = pytest.mark.django_db

@@ -12,17 +12,17 @@ from django.apps import apps as django_apps
 from django.core import mail
 from django.db import connections
 
-from liaison.notifications.models import Channel, Notification, NotificationKind
-from liaison.notifications.services import notifications_deliver
+from liaison.base.notifications.models import Channel, Notification, NotificationKind
+from liaison.base.notifications.services import notifications_deliver
 from stations.models import VisitChannel
-from suggestions import services
-from suggestions.models import Case, CaseEvent, Step
-from suggestions.sweeps import (
+from suggestions.cases import services
+from suggestions.cases.sweeps import (
     cases_due_soon_remind,
     cases_escalate,
     cases_unassigned_flag,
     cases_unregistered_flag,
 )
+from suggestions.models import Case, CaseEvent, Step
 from tests.case_world import make_world, received
 from tests.factories import committee_user
 from tests.reception_factories import published_day, staffed_station

@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from liaison.base.notifications.models import Notification, NotificationStatus
 from liaison.celery import app
-from liaison.notifications.models import Notification, NotificationStatus
 from representatives.models import Representative, RepresentativeKind
 from stations.models import DutyAssignment, ReceptionDay, ReceptionStatus, Station
 from stations.notices import reception_notices_send
@@ -162,7 +162,7 @@ def test_a_message_that_kills_every_worker_fails_and_the_rest_arrive_once(
     """The gateway SIGKILLs the worker whenever it is handed one message: the worker is
     restarted each time, the other messages all arrive exactly once, and after its three
     attempts the killer message is marked failed instead of killing workers forever."""
-    from liaison.notifications.services import notifications_enqueue
+    from liaison.base.notifications.services import notifications_enqueue
     from tests.test_outbox import sms
 
     gateway = FakeSmsGateway(delay=0.01).start()

@@ -8,8 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from liaison.models import Region
-from liaison.validators import normalize_phone, validate_id_number, validate_mobile, validate_phone
+from liaison.base.models import Region
+from liaison.base.validators import (
+    normalize_phone,
+    validate_id_number,
+    validate_mobile,
+    validate_phone,
+)
 from representatives.models import CongressLevel, Representative
 from stations import services
 from stations.models import Station, StationMembership

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from liaison.base.models import CommitteeMembership, JurisdictionSettings, WorkdayAdjustment
+from liaison.base.notifications.models import Notification, NotificationKind
 from liaison.celery import app
-from liaison.models import CommitteeMembership, JurisdictionSettings, WorkdayAdjustment
-from liaison.notifications.models import Notification, NotificationKind
-from liaison.recompute import derived_dates_refresh_around
+from liaison.wiring.recompute import derived_dates_refresh_around
 from stations.models import DutyAssignment, ReceptionDay, ReceptionStatus, StaffRole, StationStaff
 from stations.reception import reception_day_set_duty
 from tests.factories import MembershipFactory, StationFactory, UserFactory, region

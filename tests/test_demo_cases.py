@@ -1,7 +1,7 @@
 import pytest
 
-from liaison import demo
-from liaison.scopes import cases_visible_to
+from liaison.wiring import demo
+from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import Case, Step
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_demo_shows_overdue_cases_escalated_by_the_first_sweep():
     them in their in-app messages."""
     from django.contrib.auth import get_user_model
 
-    from liaison.notifications.models import Channel, Notification, NotificationKind
+    from liaison.base.notifications.models import Channel, Notification, NotificationKind
 
     demo.seed(password="demo-password-for-tests")
     levels = set(

@@ -1,7 +1,7 @@
 import pytest
 from django.db.models import Count
 
-from liaison import demo
+from liaison.wiring import demo
 from stations.models import DutyAssignment, ReceptionDay, ReceptionNotice, ReceptionStatus
 
 pytestmark = pytest.mark.django_db

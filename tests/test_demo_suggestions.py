@@ -1,10 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from liaison import demo
-from liaison.scopes import suggestions_visible_to
+from liaison.wiring import demo
 from suggestions.models import Suggestion
 from suggestions.proposals.models import SuggestionStep
+from suggestions.proposals.scopes import suggestions_visible_to
 
 pytestmark = pytest.mark.django_db
 

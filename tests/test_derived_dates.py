@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from liaison.base.models import JurisdictionSettings, WorkdayAdjustment
 from liaison.celery import app
-from liaison.models import JurisdictionSettings, WorkdayAdjustment
-from liaison.recompute import (
+from liaison.wiring.recompute import (
     RefreshReport,
     derived_dates_refresh_all,
     derived_dates_refresh_around,
@@ -18,9 +18,9 @@ from liaison.recompute import (
 )
 from stations.models import ReceptionDay, VisitChannel
 from stations.notices import reception_notices_send
-from suggestions import services
+from suggestions.cases import services
+from suggestions.cases.sweeps import cases_due_soon_remind, cases_escalate
 from suggestions.models import Case
-from suggestions.sweeps import cases_due_soon_remind, cases_escalate
 from tests.case_world import make_world
 from tests.factories import StationFactory, UserFactory, region
 from tests.reception_factories import published_day, staffed_station

@@ -5,8 +5,8 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from liaison.calendar import WorkdayCalendar
-from liaison.models import JurisdictionSettings
+from liaison.base.calendar import WorkdayCalendar
+from liaison.base.models import JurisdictionSettings
 from representatives.models import CongressLevel
 from stations.models import DutyAssignment, ReceptionDay, ReceptionStatus, Station
 from stations.planning import reception_plan_generate, representatives_below_target

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import override_settings
 
-from liaison.notifications.models import Notification
+from liaison.base.notifications.models import Notification
 from stations.models import Visit
 from suggestions.models import Case, CaseCategory
 from tests.case_world import case_at, make_world

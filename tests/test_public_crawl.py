@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from stations.models import Station, VisitChannel
 from stations.selectors import public_reception_days
-from suggestions import services
+from suggestions.cases import services
 from suggestions.models import CaseCategory
 from tests.public_helpers import fresh_cache, opinion  # noqa: F401
 

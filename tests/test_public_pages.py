@@ -17,9 +17,9 @@ from representatives.photos import photo_thumbnails_make
 from stations.models import VisitChannel
 from stations.notices import reception_notices_send
 from stations.qrcodes import qr_svg
-from suggestions import services
+from suggestions.cases import services
+from suggestions.cases.selectors import public_figures
 from suggestions.models import Satisfaction, Step
-from suggestions.selectors import public_figures
 from tests.case_world import COUNTY, case_at, make_world
 from tests.factories import MembershipFactory, RepresentativeFactory, StationFactory, region
 from tests.public_helpers import fresh_cache  # noqa: F401

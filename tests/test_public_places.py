@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from liaison.models import Region
+from liaison.base.models import Region
 from stations.models import Station, Visit
 from suggestions.models import Case
 from tests.factories import StationFactory, region

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from liaison.models import Region
-from liaison.regions import RegionLevel
+from liaison.base.models import Region
+from liaison.base.regions import RegionLevel
 from stations.models import Station
 from tests.factories import MembershipFactory, StationFactory, region
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.test import override_settings
 
-from suggestions import services
+from suggestions.cases import services
+from suggestions.cases.online import case_status_lookup
 from suggestions.models import Step
-from suggestions.online import case_status_lookup
 from tests.case_world import case_at, make_world
 from tests.public_helpers import fresh_cache  # noqa: F401
 

@@ -3,10 +3,10 @@ at the chosen station, with a tracking code, a deadline and one SMS to their own
 
 import pytest
 
-from liaison.notifications.models import Channel, Notification, NotificationKind
+from liaison.base.notifications.models import Channel, Notification, NotificationKind
 from stations.models import Visit, VisitChannel
+from suggestions.cases.online import station_for_region
 from suggestions.models import Case, CaseEvent, Step
-from suggestions.online import station_for_region
 from tests.factories import StationFactory, region
 from tests.public_helpers import category, fresh_cache, opinion  # noqa: F401
 
@@ -93,7 +93,7 @@ def test_the_form_explains_the_use_of_personal_data_in_both_languages(client):
 
 
 def test_the_console_sms_log_never_holds_the_constituents_phone(client, settings, caplog):
-    from liaison.notifications.services import notifications_deliver
+    from liaison.base.notifications.services import notifications_deliver
 
     settings.SMS_BACKEND = "console"
     settings.SMS_FILE_PATH = ""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from stations.models import VisitChannel
 from stations.reception import reception_day_hold
 from stations.selectors import DayFigures, attach_figures
-from suggestions import services
+from suggestions.cases import services
 from tests.factories import liaison_user
 from tests.reception_factories import published_day, staffed_station
 

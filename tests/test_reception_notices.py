@@ -5,9 +5,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from liaison.models import JurisdictionSettings
-from liaison.notifications.models import Channel, Notification, NotificationStatus
-from liaison.notifications.services import notifications_deliver
+from liaison.base.models import JurisdictionSettings
+from liaison.base.notifications.models import Channel, Notification, NotificationStatus
+from liaison.base.notifications.services import notifications_deliver
 from stations.models import ReceptionNotice, ReceptionStatus
 from stations.notices import reception_notices_send
 from stations.reception import (

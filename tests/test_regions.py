@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from liaison import regions
-from liaison.models import Region
-from liaison.regions import RegionLevel
+from liaison.base import regions
+from liaison.base.models import Region
+from liaison.base.regions import RegionLevel
 from stations.models import Station
 from tests.factories import StationFactory, region
 

@@ -4,9 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from liaison import scopes
-from liaison.roles import Role
+from liaison.base.roles import Role
+from liaison.base.scopes import regions_visible_to, scope_of
 from representatives.models import CongressLevel
+from stations.scopes import representatives_visible_to, stations_visible_to
+from suggestions.shared.scopes import units_visible_to
 from tests.factories import (
     HandlingUnitFactory,
     MembershipFactory,
@@ -62,73 +64,73 @@ def names(queryset):
 
 def test_liaison_sees_only_own_station(world):
     user = liaison_user(world["stations"]["xingsha"])
-    assert names(scopes.stations_visible_to(user)) == {"星沙站"}
-    visible = set(scopes.representatives_visible_to(user))
+    assert names(stations_visible_to(user)) == {"星沙站"}
+    visible = set(representatives_visible_to(user))
     assert visible == {world["reps"]["xingsha"], world["reps"]["national"]}
-    assert not scopes.units_visible_to(user).exists()
-    assert scopes.scope_of(user).roles == {Role.LIAISON}
+    assert not units_visible_to(user).exists()
+    assert scope_of(user).roles == {Role.LIAISON}
 
 
 def test_county_committee_sees_its_subtree_and_nothing_outside(world):
     user = committee_user("430121000000")
-    assert names(scopes.stations_visible_to(user)) == {"星沙站", "黄花某村站"}
-    visible = set(scopes.representatives_visible_to(user))
+    assert names(stations_visible_to(user)) == {"星沙站", "黄花某村站"}
+    visible = set(representatives_visible_to(user))
     assert world["reps"]["elsewhere"] not in visible
     assert {
         world["reps"]["xingsha"],
         world["reps"]["village"],
         world["reps"]["national"],
     } <= visible
-    assert set(scopes.units_visible_to(user)) == {world["units"]["county"]}
+    assert set(units_visible_to(user)) == {world["units"]["county"]}
 
 
 def test_township_committee_does_not_see_sibling_township(world):
     user = committee_user(HUANGHUA)
-    assert names(scopes.stations_visible_to(user)) == {"黄花某村站"}
-    assert world["reps"]["xingsha"] not in scopes.representatives_visible_to(user)
+    assert names(stations_visible_to(user)) == {"黄花某村站"}
+    assert world["reps"]["xingsha"] not in representatives_visible_to(user)
 
 
 def test_unit_staff_see_their_unit_only(world):
     user = unit_user(world["units"]["county"])
-    assert set(scopes.units_visible_to(user)) == {world["units"]["county"]}
-    assert not scopes.stations_visible_to(user).exists()
-    assert not scopes.representatives_visible_to(user).exists()
+    assert set(units_visible_to(user)) == {world["units"]["county"]}
+    assert not stations_visible_to(user).exists()
+    assert not representatives_visible_to(user).exists()
 
 
 def test_representative_sees_self_and_own_stations(world):
     user = representative_user(world["reps"]["village"])
-    assert names(scopes.stations_visible_to(user)) == {"黄花某村站"}
-    assert list(scopes.representatives_visible_to(user)) == [world["reps"]["village"]]
+    assert names(stations_visible_to(user)) == {"黄花某村站"}
+    assert list(representatives_visible_to(user)) == [world["reps"]["village"]]
 
 
 def test_user_with_no_role_and_anonymous_see_nothing(world):
     from django.contrib.auth.models import AnonymousUser
 
     for user in (UserFactory(), AnonymousUser()):
-        assert not scopes.stations_visible_to(user).exists()
-        assert not scopes.representatives_visible_to(user).exists()
-        assert not scopes.units_visible_to(user).exists()
-        assert not scopes.regions_visible_to(user).exists()
+        assert not stations_visible_to(user).exists()
+        assert not representatives_visible_to(user).exists()
+        assert not units_visible_to(user).exists()
+        assert not regions_visible_to(user).exists()
 
 
 def test_administrator_sees_everything(world):
     user = UserFactory(is_superuser=True, is_staff=True)
-    assert scopes.stations_visible_to(user).count() == 3
-    assert scopes.units_visible_to(user).count() == 2
+    assert stations_visible_to(user).count() == 3
+    assert units_visible_to(user).count() == 2
 
 
 def test_several_roles_add_up(world):
     user = committee_user(HUANGHUA)
     liaison_user(world["stations"]["elsewhere"], username=user.username)
     user = type(user).objects.get(pk=user.pk)
-    assert names(scopes.stations_visible_to(user)) == {"黄花某村站", "芙蓉站"}
-    assert scopes.scope_of(user).roles == {Role.COMMITTEE, Role.LIAISON}
+    assert names(stations_visible_to(user)) == {"黄花某村站", "芙蓉站"}
+    assert scope_of(user).roles == {Role.COMMITTEE, Role.LIAISON}
 
 
 def test_scope_is_read_once_per_user_object(world):
     user = committee_user("430121000000")
-    scopes.scope_of(user)
+    scope_of(user)
     with CaptureQueriesContext(connection) as ctx:
-        list(scopes.stations_visible_to(user))
-        list(scopes.units_visible_to(user))
+        list(stations_visible_to(user))
+        list(units_visible_to(user))
     assert len(ctx.captured_queries) == 2

@@ -4,10 +4,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from liaison.models import Region
-from liaison.scopes import scope_of, stations_visible_to
+from liaison.base.models import Region
+from liaison.base.scopes import scope_of
 from representatives.models import CongressLevel, Representative
 from stations.models import Station
+from stations.scopes import stations_visible_to
 
 pytestmark = pytest.mark.django_db
 

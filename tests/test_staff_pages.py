@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from liaison.staff.nav import sections_for
+from liaison.wiring.staff.nav import sections_for
 from stations.models import ReceptionDay, ReceptionStatus, Visit, VisitChannel
-from suggestions import services
+from suggestions.cases import services
 from suggestions.models import Case, Step
 from tests.case_world import case_at, make_world, received
 from tests.factories import MembershipFactory

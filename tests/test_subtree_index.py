@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from liaison.models import Region
+from liaison.base.models import Region
 from stations.models import Station
 from tests.factories import region
 

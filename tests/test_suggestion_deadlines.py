@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from liaison.models import JurisdictionSettings
-from suggestions.deadlines import explain
+from liaison.base.models import JurisdictionSettings
 from suggestions.models import Suggestion
 from suggestions.proposals import services
 from suggestions.proposals.models import Rating, SuggestionCoUnit
 from suggestions.proposals.models import SuggestionStep as S
+from suggestions.shared.deadlines import explain
 from tests.suggestion_world import filed, make_suggestion_world, rate_all, suggestion_at
 
 pytestmark = pytest.mark.django_db

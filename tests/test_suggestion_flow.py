@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from liaison.history import ImmutableEvent
+from liaison.base.history import ImmutableEvent
 from suggestions.models import Case, Step, Suggestion, SuggestionEvent
 from suggestions.proposals import services
 from suggestions.proposals.flow import TRANSITIONS, available_transitions
@@ -523,7 +523,7 @@ def test_extension_is_asked_once_told_to_the_representative_and_decided():
     w = make_suggestion_world()
     suggestion = _prepare(w, "extension")
     assert suggestion.extension == "requested"
-    from liaison.notifications.models import Notification
+    from liaison.base.notifications.models import Notification
 
     told = Notification.objects.get(
         kind="suggestion_extension",
@@ -591,7 +591,7 @@ def test_co_unit_sends_its_opinion_once():
 def test_start_fixes_handler_plan_and_date_and_texts_the_representative():
     """三定 with a reply date within the deadline; the signers get an SMS before
     handling starts (办前有短信提醒), and another when the reply comes."""
-    from liaison.notifications.models import Notification
+    from liaison.base.notifications.models import Notification
 
     w = make_suggestion_world()
     suggestion = suggestion_at(w, S.ASSIGNED, joint=True)
@@ -658,7 +658,7 @@ def test_a_case_turned_into_a_suggestion_is_answered_through_the_case_flow():
     """The committee turns a case into a suggestion; the representative files it from
     the case; when the unit answers the suggestion, the case is replied with the same
     text and result, as the unit's move in the case history."""
-    from suggestions import services as case_services
+    from suggestions.cases import services as case_services
 
     w = make_suggestion_world()
     case = case_at(w.world, Step.REGISTERED)

@@ -123,7 +123,7 @@ def test_the_search_keeps_a_constant_number_of_queries(count):
 
 
 def _turned_into_suggestion(w, capture=None):
-    from suggestions import services as case_services
+    from suggestions.cases import services as case_services
     from suggestions.models import Step
     from tests.case_world import case_at
 
@@ -142,7 +142,7 @@ def test_the_receiving_representative_files_the_suggestion_from_the_case_page(
     """The committee turns a case into a suggestion: the representative who received it is
     told, finds a filing link on the case page, files it prefilled from the case, and the
     case page then links the suggestion."""
-    from liaison.notifications.models import Notification
+    from liaison.base.notifications.models import Notification
 
     w = make_suggestion_world()
     case = _turned_into_suggestion(w, django_capture_on_commit_callbacks)

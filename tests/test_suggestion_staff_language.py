@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from suggestions import services as case_services
+from suggestions.cases import services as case_services
 from suggestions.models import Step
 from suggestions.proposals import services
 from suggestions.proposals.models import SuggestionStep as S

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from liaison.staff.nav import sections_for
+from liaison.wiring.staff.nav import sections_for
 from suggestions.proposals import services
 from suggestions.proposals.models import Rating, Suggestion, SuggestionRating
 from suggestions.proposals.models import SuggestionStep as S

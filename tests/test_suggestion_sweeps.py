@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from liaison.base.notifications.models import Notification
 from liaison.celery import SWEEPS
-from liaison.notifications.models import Notification
 from suggestions.models import Suggestion
 from suggestions.proposals.models import SuggestionStep as S
 from suggestions.proposals.sweeps import suggestion_deadlines_sweep

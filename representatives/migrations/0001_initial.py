@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
-import liaison.validators
+import liaison.base.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,16 +22,16 @@ class Migration(migrations.Migration):
             name='Representative',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, validators=[liaison.validators.validate_plain_text], verbose_name='name')),
+                ('name', models.CharField(max_length=50, validators=[liaison.base.validators.validate_plain_text], verbose_name='name')),
                 ('gender', models.CharField(blank=True, choices=[('m', 'Male'), ('f', 'Female')], max_length=1, verbose_name='gender')),
                 ('level', models.CharField(choices=[('national', 'National'), ('provincial', 'Provincial'), ('city', 'City'), ('county', 'County'), ('township', 'Township')], max_length=10, verbose_name='congress level')),
                 ('term', models.PositiveSmallIntegerField(verbose_name='term (届)')),
-                ('electoral_district', models.CharField(max_length=100, validators=[liaison.validators.validate_plain_text], verbose_name='electoral district or unit')),
-                ('work_unit', models.CharField(blank=True, max_length=100, validators=[liaison.validators.validate_plain_text], verbose_name='work unit')),
-                ('position', models.CharField(blank=True, max_length=100, validators=[liaison.validators.validate_plain_text], verbose_name='position')),
+                ('electoral_district', models.CharField(max_length=100, validators=[liaison.base.validators.validate_plain_text], verbose_name='electoral district or unit')),
+                ('work_unit', models.CharField(blank=True, max_length=100, validators=[liaison.base.validators.validate_plain_text], verbose_name='work unit')),
+                ('position', models.CharField(blank=True, max_length=100, validators=[liaison.base.validators.validate_plain_text], verbose_name='position')),
                 ('kind', models.CharField(choices=[('official', 'Official (职务代表)'), ('grassroots', 'Grassroots (基层代表)')], default='grassroots', max_length=10, verbose_name='kind')),
-                ('public_phone', models.CharField(blank=True, max_length=20, validators=[liaison.validators.validate_phone], verbose_name='public contact phone')),
-                ('private_phone', models.CharField(blank=True, help_text='Used for SMS notices only; never published.', max_length=20, validators=[liaison.validators.validate_mobile], verbose_name='private mobile')),
+                ('public_phone', models.CharField(blank=True, max_length=20, validators=[liaison.base.validators.validate_phone], verbose_name='public contact phone')),
+                ('private_phone', models.CharField(blank=True, help_text='Used for SMS notices only; never published.', max_length=20, validators=[liaison.base.validators.validate_mobile], verbose_name='private mobile')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('photo', models.ImageField(blank=True, upload_to='representatives/', verbose_name='photo')),
                 ('published', models.BooleanField(default=True, verbose_name='published')),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             name='RepresentativeGroup',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, validators=[liaison.validators.validate_plain_text], verbose_name='name')),
+                ('name', models.CharField(max_length=100, validators=[liaison.base.validators.validate_plain_text], verbose_name='name')),
                 ('kind', models.CharField(choices=[('level', 'One level'), ('mixed', 'Mixed levels'), ('industry', 'Industry')], max_length=10, verbose_name='kind')),
                 ('level', models.CharField(blank=True, choices=[('national', 'National'), ('provincial', 'Provincial'), ('city', 'City'), ('county', 'County'), ('township', 'Township')], help_text='Only for groups of one level.', max_length=10, verbose_name='congress level')),
                 ('industry', models.CharField(blank=True, max_length=50, verbose_name='industry')),

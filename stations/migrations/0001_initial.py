@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
-import liaison.validators
+import liaison.base.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -74,11 +74,11 @@ class Migration(migrations.Migration):
             name='Station',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, validators=[liaison.validators.validate_plain_text], verbose_name='name')),
+                ('name', models.CharField(max_length=100, validators=[liaison.base.validators.validate_plain_text], verbose_name='name')),
                 ('kind', models.CharField(choices=[('station', 'Liaison station (联络站)'), ('studio', 'Representative studio (代表工作室)'), ('home', "Representatives' home (代表之家)"), ('contact', 'Contact-the-people station (联系群众工作站)')], default='station', max_length=10, verbose_name='kind')),
-                ('address', models.CharField(max_length=200, validators=[liaison.validators.validate_plain_text], verbose_name='address')),
+                ('address', models.CharField(max_length=200, validators=[liaison.base.validators.validate_plain_text], verbose_name='address')),
                 ('in_service_centre', models.BooleanField(default=False, verbose_name='in the convenience service centre')),
-                ('opening_notes', models.TextField(blank=True, validators=[liaison.validators.validate_plain_text], verbose_name='opening hours and notes')),
+                ('opening_notes', models.TextField(blank=True, validators=[liaison.base.validators.validate_plain_text], verbose_name='opening hours and notes')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('region', models.ForeignKey(help_text='The township/street or village/community where the station sits.', on_delete=django.db.models.deletion.PROTECT, related_name='stations', to='liaison.region', verbose_name='region')),

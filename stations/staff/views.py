@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from liaison.scopes import scope_of, stations_managed_by, visits_visible_to
-from liaison.staff.paging import list_page
+from liaison.base.paging import list_page
+from liaison.base.scopes import scope_of
 from representatives.models import Representative
 from stations import planning, reception
-from stations.api import VisitFilter
 from stations.day_off_moves import day_off_warning
+from stations.filters import VisitFilter
 from stations.models import DutyAssignment, ReceptionDay, StationMembership
+from stations.scopes import stations_managed_by, visits_visible_to
 from stations.staff.forms import CancelForm, PlanForm, ReceptionDayForm
 
 DAY_SORTS = {"date": (gettext_lazy("Date"), ("date", "id"))}

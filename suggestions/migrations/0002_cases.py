@@ -2,8 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import liaison.validators
-import suggestions.tracking
+import liaison.base.validators
+import suggestions.cases.tracking
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(max_length=30, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=50, validators=[liaison.validators.validate_plain_text], verbose_name='name')),
+                ('name', models.CharField(max_length=50, validators=[liaison.base.validators.validate_plain_text], verbose_name='name')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
             ],
@@ -37,9 +37,9 @@ class Migration(migrations.Migration):
             name='Case',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_code', models.CharField(default=suggestions.tracking.new_tracking_code, editable=False, max_length=12, unique=True, verbose_name='tracking code')),
-                ('title', models.CharField(max_length=200, validators=[liaison.validators.validate_plain_text], verbose_name='title')),
-                ('description', models.TextField(max_length=5000, validators=[liaison.validators.validate_plain_text], verbose_name='description')),
+                ('tracking_code', models.CharField(default=suggestions.cases.tracking.new_tracking_code, editable=False, max_length=12, unique=True, verbose_name='tracking code')),
+                ('title', models.CharField(max_length=200, validators=[liaison.base.validators.validate_plain_text], verbose_name='title')),
+                ('description', models.TextField(max_length=5000, validators=[liaison.base.validators.validate_plain_text], verbose_name='description')),
                 ('authority', models.CharField(blank=True, choices=[('township', "Within the township's powers"), ('township_major', 'Township-wide or major'), ('county', 'County level or above'), ('consultation', 'Consultation (a plain question)')], max_length=20, verbose_name='authority')),
                 ('disposition', models.CharField(blank=True, choices=[('on_the_spot', 'Assigned on the spot (现场交办)'), ('letter', 'Referred by letter (函件转办)'), ('township_report', 'Report and list to the township (报告+清单)'), ('suggestion', 'Turned into a representative suggestion'), ('consultation', 'Consultation answered by the liaison')], max_length=20, verbose_name='disposition')),
                 ('step', models.CharField(choices=[('received', 'Received (接待)'), ('registered', 'Registered (登记)'), ('handling', 'Handling (处理)'), ('supervising', 'Supervising (督办)'), ('replied', 'Replied (回复)'), ('feedback', 'Fed back (反馈)'), ('archived', 'Archived (归档)'), ('merged', 'Merged into another case'), ('withdrawn', 'Withdrawn')], default='received', max_length=12, verbose_name='step')),
@@ -48,11 +48,11 @@ class Migration(migrations.Migration):
                 ('escalation_level', models.PositiveSmallIntegerField(default=0, verbose_name='escalation level')),
                 ('escalated_deadline', models.DateField(blank=True, help_text='The deadline for which the last escalation fired.', null=True, verbose_name='deadline last escalated')),
                 ('extension_until', models.DateField(blank=True, null=True, verbose_name='extension requested until')),
-                ('extension_reason', models.CharField(blank=True, max_length=500, validators=[liaison.validators.validate_plain_text], verbose_name='reason for the extension')),
+                ('extension_reason', models.CharField(blank=True, max_length=500, validators=[liaison.base.validators.validate_plain_text], verbose_name='reason for the extension')),
                 ('result', models.CharField(blank=True, choices=[('solved', 'Solved or basically solved'), ('in_progress', 'Being solved or put into a plan'), ('cannot', 'Cannot be solved now (reason given)'), ('answered', 'Question answered')], max_length=15, verbose_name='result')),
-                ('reply', models.TextField(blank=True, max_length=5000, validators=[liaison.validators.validate_plain_text], verbose_name='reply')),
+                ('reply', models.TextField(blank=True, max_length=5000, validators=[liaison.base.validators.validate_plain_text], verbose_name='reply')),
                 ('satisfaction', models.CharField(blank=True, choices=[('satisfied', 'Satisfied'), ('basic', 'Basically satisfied'), ('unsatisfied', 'Unsatisfied')], max_length=12, verbose_name='satisfaction')),
-                ('public_summary', models.TextField(blank=True, help_text='Shown to the public: no names, phones, addresses or ID numbers.', max_length=2000, validators=[liaison.validators.validate_plain_text], verbose_name='public summary')),
+                ('public_summary', models.TextField(blank=True, help_text='Shown to the public: no names, phones, addresses or ID numbers.', max_length=2000, validators=[liaison.base.validators.validate_plain_text], verbose_name='public summary')),
                 ('is_key', models.BooleanField(default=False, verbose_name='key case')),
                 ('published', models.BooleanField(default=False, verbose_name='published')),
                 ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='times reopened')),

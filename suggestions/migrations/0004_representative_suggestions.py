@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import liaison.validators
+import liaison.base.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -54,18 +54,18 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('sequence', models.PositiveIntegerField(verbose_name='sequence')),
                 ('number', models.CharField(editable=False, max_length=12, verbose_name='number')),
-                ('title', models.CharField(max_length=200, validators=[liaison.validators.validate_plain_text], verbose_name='title')),
-                ('content', models.TextField(max_length=10000, validators=[liaison.validators.validate_plain_text], verbose_name='content')),
+                ('title', models.CharField(max_length=200, validators=[liaison.base.validators.validate_plain_text], verbose_name='title')),
+                ('content', models.TextField(max_length=10000, validators=[liaison.base.validators.validate_plain_text], verbose_name='content')),
                 ('session', models.CharField(choices=[('session', 'During the congress session'), ('recess', 'Between sessions')], max_length=10, verbose_name='filed')),
                 ('source', models.CharField(choices=[('direct', 'Filed directly'), ('case', 'From a station case')], default='direct', max_length=10, verbose_name='source')),
                 ('is_key', models.BooleanField(default=False, verbose_name='key suggestion')),
                 ('key_leader', models.CharField(blank=True, choices=[('director', 'Led with the congress director (主任联办)'), ('mayor', 'Led by the mayor (市长领办)')], max_length=10, verbose_name='led by')),
-                ('key_leader_name', models.CharField(blank=True, max_length=50, validators=[liaison.validators.validate_plain_text], verbose_name="leader's name")),
+                ('key_leader_name', models.CharField(blank=True, max_length=50, validators=[liaison.base.validators.validate_plain_text], verbose_name="leader's name")),
                 ('step', models.CharField(choices=[('filed', 'Filed'), ('returned', 'Returned'), ('accepted', 'Accepted'), ('assigned', 'Assigned'), ('handling', 'Handling'), ('replied', 'Replied'), ('rated', 'Rated'), ('rehandling', 'Re-handling'), ('follow_up', 'Followed up'), ('closed', 'Closed'), ('merged', 'Merged')], default='filed', max_length=12, verbose_name='step')),
                 ('return_reason', models.CharField(blank=True, choices=[('not_local', 'Not within the powers of local organs'), ('personal', 'A personal matter'), ('no_content', 'No substantive content')], max_length=12, verbose_name='reason for returning')),
-                ('handler_name', models.CharField(blank=True, max_length=50, validators=[liaison.validators.validate_plain_text], verbose_name='handler')),
-                ('handler_phone', models.CharField(blank=True, max_length=20, validators=[liaison.validators.validate_phone], verbose_name="handler's phone")),
-                ('plan', models.TextField(blank=True, max_length=5000, validators=[liaison.validators.validate_plain_text], verbose_name='handling plan')),
+                ('handler_name', models.CharField(blank=True, max_length=50, validators=[liaison.base.validators.validate_plain_text], verbose_name='handler')),
+                ('handler_phone', models.CharField(blank=True, max_length=20, validators=[liaison.base.validators.validate_phone], verbose_name="handler's phone")),
+                ('plan', models.TextField(blank=True, max_length=5000, validators=[liaison.base.validators.validate_plain_text], verbose_name='handling plan')),
                 ('planned_reply_date', models.DateField(blank=True, null=True, verbose_name='planned reply date')),
                 ('deadline', models.DateField(blank=True, null=True, verbose_name='deadline')),
                 ('deadline_explanation', models.JSONField(blank=True, default=dict, editable=False, verbose_name='how the deadline was computed')),
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('escalated_for', models.DateField(blank=True, help_text='The deadline for which the last escalation fired.', null=True, verbose_name='deadline last escalated')),
                 ('escalation_level', models.PositiveSmallIntegerField(default=0, verbose_name='escalation level')),
                 ('extension', models.CharField(blank=True, choices=[('', 'None'), ('requested', 'Requested'), ('approved', 'Approved'), ('refused', 'Refused')], max_length=10, verbose_name='extension')),
-                ('extension_reason', models.CharField(blank=True, max_length=500, validators=[liaison.validators.validate_plain_text], verbose_name='reason for the extension')),
+                ('extension_reason', models.CharField(blank=True, max_length=500, validators=[liaison.base.validators.validate_plain_text], verbose_name='reason for the extension')),
                 ('round', models.PositiveSmallIntegerField(default=1, help_text='1 for the first reply; one more per re-reply.', verbose_name='reply round')),
                 ('reply_category', models.CharField(blank=True, choices=[('A', 'A: solved or basically solved'), ('B', 'B: being solved or put into a plan'), ('C', 'C: cannot be solved now (reason given)')], max_length=1, verbose_name='reply category')),
                 ('follow_up_until', models.DateField(blank=True, null=True, verbose_name='expected to be solved by')),
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('stage', models.CharField(choices=[('before', 'Before handling'), ('during', 'During handling'), ('after', 'After the reply')], max_length=8, verbose_name='stage')),
                 ('way', models.CharField(choices=[('visit', 'Visit'), ('meeting', 'Meeting in person'), ('phone', 'Phone'), ('sms', 'SMS'), ('online', 'Online')], max_length=8, verbose_name='way')),
                 ('on', models.DateField(verbose_name='date')),
-                ('note', models.TextField(max_length=2000, validators=[liaison.validators.validate_plain_text], verbose_name='note')),
+                ('note', models.TextField(max_length=2000, validators=[liaison.base.validators.validate_plain_text], verbose_name='note')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('suggestion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='suggestions.suggestion', verbose_name='suggestion')),
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('due', models.DateField(verbose_name='opinion due')),
                 ('due_explanation', models.JSONField(blank=True, default=dict, verbose_name='how the date was computed')),
-                ('opinion', models.TextField(blank=True, max_length=5000, validators=[liaison.validators.validate_plain_text], verbose_name='opinion')),
+                ('opinion', models.TextField(blank=True, max_length=5000, validators=[liaison.base.validators.validate_plain_text], verbose_name='opinion')),
                 ('opinion_at', models.DateTimeField(blank=True, null=True, verbose_name='opinion sent')),
                 ('reminded_for', models.DateField(blank=True, null=True, verbose_name='opinion due date last reminded')),
                 ('opinion_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sent by')),
@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('round', models.PositiveSmallIntegerField(verbose_name='round')),
                 ('rating', models.CharField(choices=[('satisfied', 'Satisfied'), ('basic', 'Basically satisfied'), ('unsatisfied', 'Unsatisfied')], max_length=12, verbose_name='rating')),
-                ('note', models.TextField(blank=True, max_length=2000, validators=[liaison.validators.validate_plain_text], verbose_name='opinion')),
+                ('note', models.TextField(blank=True, max_length=2000, validators=[liaison.base.validators.validate_plain_text], verbose_name='opinion')),
                 ('rated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='rated')),
                 ('recorded_by', models.ForeignKey(help_text='The representative, or committee staff entering a paper rating form.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('representative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='representatives.representative', verbose_name='representative')),
@@ -189,7 +189,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('round', models.PositiveSmallIntegerField(verbose_name='round')),
                 ('category', models.CharField(choices=[('A', 'A: solved or basically solved'), ('B', 'B: being solved or put into a plan'), ('C', 'C: cannot be solved now (reason given)')], max_length=1, verbose_name='category')),
-                ('text', models.TextField(max_length=10000, validators=[liaison.validators.validate_plain_text], verbose_name='reply')),
+                ('text', models.TextField(max_length=10000, validators=[liaison.base.validators.validate_plain_text], verbose_name='reply')),
                 ('replied_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='replied')),
                 ('replied_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
                 ('representative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='representatives.representative', verbose_name='representative')),

@@ -15,7 +15,7 @@ def schedule_registered_cases(apps, schema_editor):
     # The working-day calendar reads liaison's WorkdayAdjustment, a table older than this
     # migration; the rule itself is sweeps.overdue_from, repeated here so that later
     # changes to the sweeps cannot change what this migration did.
-    from liaison.calendar import WorkdayCalendar
+    from liaison.base.calendar import WorkdayCalendar
 
     Case = apps.get_model("suggestions", "Case")
     waiting = Case.objects.filter(

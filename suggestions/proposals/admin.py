@@ -4,9 +4,7 @@ the services, which keep the history."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from liaison.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
-from liaison.scopes import suggestions_visible_to
-from suggestions.deadlines import explain
+from liaison.base.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
 from suggestions.proposals.models import (
     Suggestion,
     SuggestionCoUnit,
@@ -15,6 +13,8 @@ from suggestions.proposals.models import (
     SuggestionReply,
     SuggestionSigner,
 )
+from suggestions.proposals.scopes import suggestions_visible_to
+from suggestions.shared.deadlines import explain
 
 
 class ReadOnlyInline(admin.TabularInline):

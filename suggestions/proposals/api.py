@@ -11,12 +11,12 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from liaison.api_moves import move_endpoint
-from liaison.filtering import YesNoFilter
-from liaison.scopes import representatives_visible_to, scope_of
+from liaison.base.api_moves import move_endpoint
+from liaison.base.filtering import YesNoFilter
+from liaison.base.scopes import scope_of
 from representatives.models import Representative
-from suggestions.api import CategorySelect
-from suggestions.deadlines import explain
+from stations.scopes import representatives_visible_to
+from suggestions.cases.api import CategorySelect
 from suggestions.models import CaseCategory, HandlingUnit
 from suggestions.proposals import ledger, reports, selectors, services
 from suggestions.proposals.flow import TRANSITIONS, available_transitions
@@ -32,6 +32,7 @@ from suggestions.proposals.models import (
     SuggestionEvent,
     SuggestionStep,
 )
+from suggestions.shared.deadlines import explain
 
 
 class NewestFirst(CursorPagination):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from liaison.scopes import scope_of
+from liaison.base.scopes import scope_of
 from suggestions.proposals.models import (
     CLOSED_STEPS,
     WITH_UNIT,

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from liaison.scopes import scope_of, units_visible_to
+from liaison.base.scopes import scope_of
 from suggestions.models import CaseCategory
 from suggestions.proposals import selectors, services
 from suggestions.proposals.flow import committee, signer
@@ -21,6 +21,7 @@ from suggestions.proposals.models import (
     ReturnReason,
     Session,
 )
+from suggestions.shared.scopes import units_visible_to
 
 
 class MoveForm(forms.Form):

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison.history import Event
-from liaison.models import Region
-from liaison.validators import validate_phone, validate_plain_text
+from liaison.base.history import Event
+from liaison.base.models import Region
+from liaison.base.validators import validate_phone, validate_plain_text
 
 
 class SuggestionStep(models.TextChoices):

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from liaison import regions
-from liaison.models import CommitteeMembership
-from liaison.notifications.models import Channel, Notification
+from liaison.base import regions
+from liaison.base.models import CommitteeMembership
+from liaison.base.notifications.models import Channel, Notification
 from suggestions.models import HandlingUnit, UnitStaff
 from suggestions.proposals.models import Suggestion, SuggestionSigner
 

@@ -7,14 +7,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.scopes import (
-    cases_visible_to,
-    in_regions,
-    representatives_visible_to,
-    scope_of,
-    suggestions_visible_to,
-)
+from liaison.base.scopes import in_regions, scope_of
 from representatives.models import Representative
+from stations.scopes import representatives_visible_to
+from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import IN_HANDS_OF_UNIT, Case, Disposition
 from suggestions.proposals.models import (
     WITH_UNIT,
@@ -29,6 +25,7 @@ from suggestions.proposals.models import (
     SuggestionStep,
     suggestion_ids_handled_by,
 )
+from suggestions.proposals.scopes import suggestions_visible_to
 
 _RELATED = ("region", "category", "lead_unit", "lead_representative")
 

@@ -26,11 +26,11 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from liaison.calendar import WorkdayCalendar
-from liaison.jurisdiction import settings_for
-from liaison.models import JurisdictionSettings
-from liaison.notifications.models import NotificationKind
-from liaison.notifications.services import notifications_enqueue
+from liaison.base.calendar import WorkdayCalendar
+from liaison.base.jurisdiction import settings_for
+from liaison.base.models import JurisdictionSettings
+from liaison.base.notifications.models import NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
 from suggestions.proposals import notices
 from suggestions.proposals.models import (
     CLOSED_STEPS,

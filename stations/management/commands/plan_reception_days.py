@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from liaison.models import Region
+from liaison.base.models import Region
 from stations.models import ReceptionDay, Station
 from stations.planning import reception_plan_generate
 from stations.reception import reception_days_publish

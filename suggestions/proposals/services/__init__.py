@@ -9,7 +9,7 @@ or ``ValidationError`` with field errors.
 The moves live by step; callers use them from here (``services.suggestion_reply``).
 """
 
-from liaison.moves import Conflict, IllegalTransition, NotAllowed
+from liaison.base.moves import Conflict, IllegalTransition, NotAllowed
 from suggestions.proposals.services.acceptance import (
     suggestion_accept,
     suggestion_merge,

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison import moves
-from liaison.moves import IllegalTransition, NotAllowed, clean_text, raise_errors
+from liaison.base import moves
+from liaison.base.moves import IllegalTransition, NotAllowed, clean_text, raise_errors
 from suggestions.models import CaseCategory
 from suggestions.proposals.flow import committee
 from suggestions.proposals.models import ReturnReason, Suggestion, SuggestionSigner, SuggestionStep

@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.jurisdiction import settings_for
-from liaison.moves import clean_text, raise_errors
-from liaison.notifications.models import NotificationKind
-from liaison.notifications.services import notifications_enqueue
-from suggestions import deadlines
+from liaison.base.jurisdiction import settings_for
+from liaison.base.moves import clean_text, raise_errors
+from liaison.base.notifications.models import NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
 from suggestions.models import HandlingUnit
 from suggestions.proposals import notices
 from suggestions.proposals.models import Extension, Suggestion, SuggestionCoUnit
@@ -24,6 +23,7 @@ from suggestions.proposals.services.common import (
     set_key,
     start,
 )
+from suggestions.shared import deadlines
 
 
 @transaction.atomic

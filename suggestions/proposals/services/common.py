@@ -5,8 +5,8 @@ the fields several moves set. The part the case flow shares too is liaison/moves
 
 from django.utils.translation import gettext_lazy as _
 
-from liaison import moves
-from liaison.moves import clean_text
+from liaison.base import moves
+from liaison.base.moves import clean_text
 from suggestions.proposals.flow import TRANSITIONS, Transition
 from suggestions.proposals.models import KeyLeader, Suggestion
 

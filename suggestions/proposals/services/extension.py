@@ -5,14 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from liaison.jurisdiction import settings_for
-from liaison.moves import clean_text, raise_errors
-from liaison.notifications.models import NotificationKind
-from liaison.notifications.services import notifications_enqueue
-from suggestions import deadlines
+from liaison.base.jurisdiction import settings_for
+from liaison.base.moves import clean_text, raise_errors
+from liaison.base.notifications.models import NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
 from suggestions.proposals import notices
 from suggestions.proposals.models import Extension, Suggestion
 from suggestions.proposals.services.common import DEADLINE, finish, start
+from suggestions.shared import deadlines
 
 
 @transaction.atomic

@@ -10,15 +10,16 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison import moves
-from liaison.jurisdiction import settings_for
-from liaison.moves import NotAllowed, clean_text, raise_errors
-from liaison.scopes import cases_visible_to, scope_of
+from liaison.base import moves
+from liaison.base.jurisdiction import settings_for
+from liaison.base.moves import NotAllowed, clean_text, raise_errors
+from liaison.base.scopes import scope_of
 from representatives.models import Representative
-from suggestions import deadlines
+from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseCategory, Disposition
 from suggestions.proposals.flow import may_file_for
 from suggestions.proposals.models import Session, Source, Suggestion, SuggestionSigner
+from suggestions.shared import deadlines
 
 
 @transaction.atomic

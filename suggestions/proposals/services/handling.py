@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.moves import IllegalTransition, clean_text, raise_errors
-from liaison.notifications.models import NotificationKind
-from liaison.notifications.services import notifications_enqueue
-from liaison.scopes import scope_of
+from liaison.base.moves import IllegalTransition, clean_text, raise_errors
+from liaison.base.notifications.models import NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
+from liaison.base.scopes import scope_of
 from suggestions.models import HandlingUnit
 from suggestions.proposals import notices
 from suggestions.proposals.models import Suggestion, SuggestionContact, SuggestionCoUnit

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison import moves
-from liaison.moves import NotAllowed, clean_text, raise_errors
-from liaison.scopes import scope_of
+from liaison.base import moves
+from liaison.base.moves import NotAllowed, clean_text, raise_errors
+from liaison.base.scopes import scope_of
 from suggestions.proposals.models import Suggestion, SuggestionStep
 from suggestions.proposals.services.common import finish, start
 

@@ -5,12 +5,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison import moves
-from liaison.jurisdiction import settings_for
-from liaison.moves import IllegalTransition, NotAllowed, clean_text, raise_errors
-from liaison.scopes import scope_of
+from liaison.base import moves
+from liaison.base.jurisdiction import settings_for
+from liaison.base.moves import IllegalTransition, NotAllowed, clean_text, raise_errors
+from liaison.base.scopes import scope_of
 from representatives.models import Representative
-from suggestions import deadlines
 from suggestions.proposals.flow import committee
 from suggestions.proposals.models import Rating, Suggestion, SuggestionRating
 from suggestions.proposals.services.common import (
@@ -20,6 +19,7 @@ from suggestions.proposals.services.common import (
     reset_escalation,
     start,
 )
+from suggestions.shared import deadlines
 
 _RATING_ORDER = [Rating.UNSATISFIED, Rating.BASIC, Rating.SATISFIED]
 

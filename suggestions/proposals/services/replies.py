@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.moves import clean_text, raise_errors
-from liaison.notifications.models import NotificationKind
-from liaison.notifications.services import notifications_enqueue
-from suggestions import services as case_services
+from liaison.base.moves import clean_text, raise_errors
+from liaison.base.notifications.models import NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
+from suggestions.cases import services as case_services
 from suggestions.models import IN_HANDS_OF_UNIT, Case
 from suggestions.proposals import notices
 from suggestions.proposals.models import ReplyCategory, Suggestion, SuggestionReply, SuggestionStep

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.models import Region
-from liaison.moves import FlowError
-from liaison.scopes import scope_of
+from liaison.base.models import Region
+from liaison.base.moves import FlowError
+from liaison.base.scopes import scope_of
 from suggestions.proposals import ledger as ledger_module
 from suggestions.proposals import reports as report_module
 from suggestions.proposals import selectors, services

@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from liaison.moves import FlowError
-from liaison.scopes import scope_of
-from liaison.staff.paging import list_page
+from liaison.base.moves import FlowError
+from liaison.base.paging import list_page
+from liaison.base.scopes import scope_of
 from representatives.models import Representative
-from suggestions.deadlines import explain
 from suggestions.proposals import selectors
 from suggestions.proposals.api import SuggestionFilter
 from suggestions.proposals.flow import TRANSITIONS, available_transitions
 from suggestions.proposals.forms import MOVES, FilingForm, perform
+from suggestions.shared.deadlines import explain
 
 SORTS = {
     "-filed": (gettext_lazy("Newest first"), ("-filed_at", "-id")),

@@ -1,0 +1,113 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.base.admin_tools import ScopedAdminMixin
+from liaison.base.calendar import uncovered_years
+from liaison.base.models import CommitteeMembership, JurisdictionSettings, Region, WorkdayAdjustment
+from liaison.base.scopes import regions_visible_to
+
+admin.site.site_header = _("Liaison stations administration")
+admin.site.site_title = _("Liaison stations")
+admin.site.index_title = _("Administration")
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_function = regions_visible_to
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    ordering = ["code"]
+
+
+@admin.register(CommitteeMembership)
+class CommitteeMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "region", "title"]
+    list_select_related = ["user", "region"]
+    search_fields = ["user__username", "user__first_name", "region__name", "region__code"]
+    autocomplete_fields = ["user", "region"]
+
+
+@admin.register(WorkdayAdjustment)
+class WorkdayAdjustmentAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    def changelist_view(self, request, extra_context=None):
+        this_year = timezone.localdate().year
+        missing = uncovered_years([this_year, this_year + 1])
+        if missing:
+            self.message_user(
+                request,
+                _(
+                    "No official holiday calendar for %(years)s: working days there are "
+                    "counted Monday to Friday until you enter the holidays and make-up days."
+                )
+                % {"years": ", ".join(str(year) for year in missing)},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(JurisdictionSettings)
+class JurisdictionSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "region",
+        "notice_lead_workdays",
+        "reception_day_of_month",
+        "reply_workdays",
+        "due_soon_workdays",
+    ]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+    search_fields = ["region__name", "region__code"]
+    fieldsets = [
+        (None, {"fields": ["region"]}),
+        (
+            _("Reception days"),
+            {
+                "fields": [
+                    "reception_day_of_month",
+                    "keep_non_working_reception_day",
+                    "notice_lead_workdays",
+                    "duty_days_national",
+                    "duty_days_provincial",
+                    "duty_days_city",
+                    "duty_days_county",
+                    "duty_days_township",
+                ]
+            },
+        ),
+        (
+            _("Cases"),
+            {
+                "fields": [
+                    "registration_workdays",
+                    "reply_workdays",
+                    "due_soon_workdays",
+                    "escalation_interval_workdays",
+                ]
+            },
+        ),
+        (
+            _("Representative suggestions"),
+            {
+                "fields": [
+                    "suggestion_assign_workdays",
+                    "suggestion_reply_months",
+                    "suggestion_extended_reply_months",
+                    "suggestion_counit_months",
+                    "suggestion_rehandle_months",
+                ]
+            },
+        ),
+    ]
+
+
+# The outbox's admin is in its own package.
+import liaison.base.notifications.admin  # noqa: E402, F401

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseConfig(AppConfig):
+    """The base every app stands on; its models keep the app label ``liaison``."""
+
+    name = "liaison.base"
+    label = "liaison"
+    verbose_name = _("Regions, calendar and roles")
+
+    def ready(self):
+        from liaison.base import scopes
+
+        scopes.role_source(scopes.committee_roles)

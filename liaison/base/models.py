@@ -1,0 +1,203 @@
+"""What every app stands on: the region tree, the working-day calendar,
+per-jurisdiction settings, and the committee role."""
+
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from liaison.base import regions
+from liaison.base.regions import RegionLevel
+
+
+class RegionQuerySet(models.QuerySet):
+    def subtree(self, code: str, level: str | None = None) -> "RegionQuerySet":
+        return self.filter(regions.within("code", regions.subtree_bounds(code, level)))
+
+
+class Region(models.Model):
+    code = models.CharField(
+        _("division code"), max_length=12, primary_key=True, validators=[regions.validate_code]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{12}$"),
+                name="region_code_12_digits",
+                violation_error_message=_("A division code is exactly 12 digits."),
+            ),
+            models.CheckConstraint(
+                condition=reduce(
+                    or_,
+                    (
+                        models.Q(level=level) & regions.level_q("code", level)
+                        for level in RegionLevel
+                    ),
+                ),
+                name="region_level_matches_code",
+                violation_error_message=_("The level does not match the division code."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        regions.validate_code(self.code)
+        expected = regions.level_of(self.code)
+        if self.level and self.level != expected:
+            raise ValidationError(
+                {
+                    "level": _("Code %(code)s is a %(level)s code.")
+                    % {"code": self.code, "level": expected.label}
+                }
+            )
+        parent = regions.parent_code(self.code)
+        if parent != self.parent_id:
+            if parent and not Region.objects.filter(code=parent).exists():
+                raise ValidationError(
+                    {"code": _("Create the parent region %(code)s first.") % {"code": parent}}
+                )
+            self.parent_id = parent
+
+    @property
+    def bounds(self) -> tuple[str, str]:
+        return regions.subtree_bounds(self.code, self.level)
+
+
+class CommitteeMembership(models.Model):
+    """A staff user of a region's congress committee (联工委, 人大工委): sees the whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="committee_memberships",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="committee_staff"
+    )
+    title = models.CharField(_("title"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("committee membership")
+        verbose_name_plural = _("committee memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="committee_user_region_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.user}"
+
+
+class WorkdayAdjustment(models.Model):
+    """An administrator's entry that wins over the packaged holiday calendar."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("reason"), max_length=50, help_text=_("e.g. 春节 or 春节调休"))
+
+    class Meta:
+        verbose_name = _("working-day adjustment")
+        verbose_name_plural = _("working-day adjustments")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = _("working day") if self.is_workday else _("day off")
+        return f"{self.date:%Y-%m-%d} {self.name} ({kind})"
+
+
+class JurisdictionSettings(models.Model):
+    """The rules of one region's congress; a region without its own row uses its
+    nearest ancestor's, and the documents' values where none has one."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, primary_key=True
+    )
+    # At most what a reception day accepts (its check constraint), or the planner and the
+    # notice-date refresh could not copy the lead onto the days.
+    notice_lead_workdays = models.PositiveSmallIntegerField(
+        _("reception-day notice lead (working days)"),
+        default=5,
+        validators=[MaxValueValidator(30)],
+    )
+    reception_day_of_month = models.PositiveSmallIntegerField(
+        _("monthly reception day"), default=15
+    )
+    keep_non_working_reception_day = models.BooleanField(
+        _("keep a reception day that falls on a day off"),
+        default=False,
+        help_text=_("Otherwise it moves to the next working day."),
+    )
+    registration_workdays = models.PositiveSmallIntegerField(
+        _("cases registered within (working days after the reception day)"), default=2
+    )
+    reply_workdays = models.PositiveSmallIntegerField(
+        _("unit reply due (working days after assignment)"), default=15
+    )
+    due_soon_workdays = models.PositiveSmallIntegerField(
+        _("due-soon window (working days)"), default=3
+    )
+    escalation_interval_workdays = models.PositiveSmallIntegerField(
+        _("escalate one level up after (working days overdue)"), default=5
+    )
+    duty_days_national = models.PositiveSmallIntegerField(
+        _("yearly station days: national"), default=2
+    )
+    duty_days_provincial = models.PositiveSmallIntegerField(
+        _("yearly station days: provincial"), default=2
+    )
+    duty_days_city = models.PositiveSmallIntegerField(_("yearly station days: city"), default=3)
+    duty_days_county = models.PositiveSmallIntegerField(_("yearly station days: county"), default=3)
+    duty_days_township = models.PositiveSmallIntegerField(
+        _("yearly station days: township"), default=3
+    )
+    suggestion_assign_workdays = models.PositiveSmallIntegerField(
+        _("suggestion assigned within (working days)"), default=5
+    )
+    suggestion_reply_months = models.PositiveSmallIntegerField(
+        _("suggestion reply due (months)"), default=3
+    )
+    suggestion_extended_reply_months = models.PositiveSmallIntegerField(
+        _("extended suggestion reply due (months)"), default=6
+    )
+    suggestion_counit_months = models.PositiveSmallIntegerField(
+        _("co-unit opinion due (months)"), default=1
+    )
+    suggestion_rehandle_months = models.PositiveSmallIntegerField(
+        _("re-handled reply due (months)"), default=1
+    )
+
+    class Meta:
+        verbose_name = _("jurisdiction settings")
+        verbose_name_plural = _("jurisdiction settings")
+
+    def __str__(self) -> str:
+        return str(self.region)
+
+    def duty_days_for(self, level: str) -> int:
+        return getattr(self, f"duty_days_{level}")
+
+
+# The outbox lives in its own module; importing it here registers it with this app.
+from liaison.base.notifications.models import Notification  # noqa: E402, F401

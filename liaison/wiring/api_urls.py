@@ -1,0 +1,49 @@
+"""The REST API: /api/v1/ resources, /api/schema/ (OpenAPI 3), /api/docs/ (Swagger UI).
+
+Swagger UI is served from the vendored drf-spectacular-sidecar assets: no CDN.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from stations.public_api import (
+    PublicReceptionDayViewSet,
+    PublicRegionChildrenView,
+    PublicRegionStationsView,
+    PublicRepresentativeViewSet,
+    PublicStationViewSet,
+)
+from suggestions.cases.api import CaseViewSet
+from suggestions.cases.public_api import PublicCaseStatusView
+from suggestions.cases.visits_api import VisitViewSet
+from suggestions.proposals.api import SuggestionViewSet
+
+router = DefaultRouter()
+router.register("cases", CaseViewSet, basename="case")
+router.register("visits", VisitViewSet, basename="visit")
+# The public read-only API: anonymous, throttled, published fields only.
+router.register(
+    "public/representatives", PublicRepresentativeViewSet, basename="public-representative"
+)
+router.register("public/stations", PublicStationViewSet, basename="public-station")
+router.register("public/reception-days", PublicReceptionDayViewSet, basename="public-reception-day")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
+
+urlpatterns = [
+    path("v1/public/case-status/", PublicCaseStatusView.as_view(), name="public-case-status"),
+    # The opinion form's place picker: one region's children, not throttled, cached.
+    path(
+        "v1/public/regions/<str:code>/children/",
+        PublicRegionChildrenView.as_view(),
+        name="public-region-children",
+    ),
+    path(
+        "v1/public/regions/<str:code>/stations/",
+        PublicRegionStationsView.as_view(),
+        name="public-region-stations",
+    ),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

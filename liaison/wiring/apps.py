@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WiringConfig(AppConfig):
+    """What composes the apps: URLs, home pages, recompute, demo seeding, users' roles."""
+
+    name = "liaison.wiring"
+    label = "wiring"
+    verbose_name = _("Users and roles")
+
+    def ready(self):
+        # Stored notice and sweep dates follow changes to the calendar and the rules.
+        from liaison.wiring import recompute
+
+        recompute.connect()

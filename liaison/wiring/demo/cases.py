@@ -1,0 +1,152 @@
+"""Visits and cases of the demo county, in every step, made through the real services."""
+
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from liaison.base.calendar import WorkdayCalendar
+from liaison.base.jurisdiction import settings_for
+from liaison.wiring.demo import names
+from stations.models import VisitChannel
+from suggestions.cases import services, sweeps
+from suggestions.models import Case, CaseCategory, Satisfaction, Step
+from suggestions.shared import deadlines
+
+# (title, description, category code) as constituents raise them at 长沙县 stations.
+OPINIONS = [
+    ("村道路面破损", "组里通往主干道的村道坑洼积水，雨天无法通行。", "transport"),
+    ("路灯不亮", "小区东门三盏路灯坏了一个多月。", "urban-management"),
+    ("垃圾清运不及时", "垃圾站每周只清运一次，夏天气味很大。", "environment"),
+    ("农田灌溉渠堵塞", "灌溉渠淤塞，春耕前需要清淤。", "water"),
+    ("学校门口交通安全", "放学时段车辆多，希望设置减速带和护学岗。", "education"),
+    ("卫生院缺少儿科医生", "镇卫生院没有儿科门诊，看病要跑县城。", "health"),
+    ("养老保险缴费咨询", "灵活就业人员如何续缴养老保险？", "social-security"),
+    ("农贸市场占道经营", "市场外摊贩占道，影响通行。", "urban-management"),
+    ("河道采砂", "河道有人夜间采砂，担心堤岸安全。", "safety"),
+    ("茶叶收购价格", "希望政府帮助对接茶叶销售渠道。", "agriculture"),
+]
+
+# The step each demo case is left at; several of each so every list has rows.
+PLAN = [
+    Step.RECEIVED,
+    Step.REGISTERED,
+    Step.HANDLING,
+    Step.SUPERVISING,
+    Step.REPLIED,
+    Step.FEEDBACK,
+    Step.ARCHIVED,
+    Step.MERGED,
+    Step.WITHDRAWN,
+] * 3
+
+# Cases a unit let run late, as (working days since assignment, working days to reply):
+# 10 working days overdue (escalation levels 1 and 2), 2 overdue (level 1), due in 2 (due soon).
+LATE = [(25, 15), (25, 15), (17, 15), (17, 15), (13, 15)]
+
+
+def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
+    users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
+    committee, liaison = users["committee"], users["liaison"]
+    unit_clerk = users["unit"]
+    categories = {c.code: c for c in CaseCategory.objects.all()}
+    station, lead = stations[0], units[0]
+    representatives = list(station.memberships.values_list("representative_id", flat=True)[:2])
+    now = timezone.now()
+    survivor = None
+    for index, step in enumerate(PLAN):
+        title, description, category = OPINIONS[index % len(OPINIONS)]
+        visit = services.visit_record(
+            actor=liaison,
+            station=station,
+            channel=rng.choice([VisitChannel.HOUSEHOLD, VisitChannel.PHONE, VisitChannel.WECHAT]),
+            visited_at=now - dt.timedelta(days=len(PLAN) - index, hours=rng.randrange(8)),
+            constituent_name=names.person(rng),
+            constituent_phone=names.mobile(rng),
+            people_count=rng.randint(1, 3),
+            representatives=representatives,
+            cases=[{"title": title, "description": description}],
+        )
+        case = visit.cases.get()
+        _advance(case, step, categories[category], committee, liaison, unit_clerk, lead, survivor)
+        if step == Step.HANDLING and survivor is None:
+            survivor = case
+    for index, (ago, workdays) in enumerate(LATE):
+        title, description, category = OPINIONS[(index + 3) % len(OPINIONS)]
+        visit = services.visit_record(
+            actor=liaison,
+            station=station,
+            channel=VisitChannel.PHONE,
+            visited_at=now - dt.timedelta(days=ago * 7 // 5 + 2),
+            constituent_name=names.person(rng),
+            constituent_phone=names.mobile(rng),
+            representatives=representatives,
+            cases=[{"title": title, "description": description}],
+        )
+        case = visit.cases.get()
+        _advance(
+            case, Step.HANDLING, categories[category], committee, liaison, unit_clerk, lead, None
+        )
+        _assigned_earlier(Case.objects.get(pk=case.pk), ago=ago, workdays=workdays)
+    # The first morning's sweeps, as beat (or ``make run``'s loop) runs them: unregistered
+    # and unassigned cases flagged, the unit reminded, overdue cases escalated, each with
+    # its notices.
+    sweeps.cases_unregistered_flag()
+    sweeps.cases_unassigned_flag()
+    sweeps.cases_due_soon_remind()
+    sweeps.cases_escalate()
+    return len(PLAN) + len(LATE)
+
+
+def _assigned_earlier(case, *, ago: int, workdays: int) -> None:
+    """Demo history: the case was assigned ``ago`` working days back, so its deadline (and
+    the sweeps' next date) are recomputed from then by the real deadline rules. Its events
+    keep the seeding time: history is append-only."""
+    today = timezone.localdate()
+    start = WorkdayCalendar(today).shift(today, -ago).date
+    case.deadline, case.deadline_explanation = deadlines.in_workdays(
+        start=start, workdays=workdays, rule="reply"
+    )
+    case.next_sweep_on = sweeps.first_sweep_on(case, rules=settings_for(case.region_id))
+    Case.objects.filter(pk=case.pk).update(
+        deadline=case.deadline,
+        deadline_explanation=case.deadline_explanation,
+        next_sweep_on=case.next_sweep_on,
+    )
+
+
+def _advance(case, step, category, committee, liaison, clerk, lead, survivor) -> None:
+    if step == Step.RECEIVED:
+        return
+    services.case_register(case_id=case.pk, actor=liaison, category=category, authority="township")
+    if step == Step.REGISTERED:
+        return
+    if step == Step.MERGED:
+        services.case_merge(case_id=case.pk, actor=liaison, into_id=survivor.pk)
+        return
+    if step == Step.WITHDRAWN:
+        services.case_withdraw(case_id=case.pk, actor=liaison, reason="群众表示问题已自行解决")
+        return
+    services.case_refer_by_letter(case_id=case.pk, actor=committee, unit=lead)
+    if step == Step.HANDLING:
+        return
+    services.case_supervise(case_id=case.pk, actor=committee, note="联工委督办，请按期答复")
+    if step == Step.SUPERVISING:
+        return
+    services.case_reply(
+        case_id=case.pk, actor=clerk, result="solved", reply="已安排维修，本周完成。"
+    )
+    if step == Step.REPLIED:
+        return
+    services.case_feedback(
+        case_id=case.pk, actor=liaison, satisfaction=Satisfaction.SATISFIED, note="电话告知群众"
+    )
+    if step == Step.FEEDBACK:
+        return
+    services.case_archive(
+        case_id=case.pk,
+        actor=committee,
+        public_summary="群众反映的问题已由承办单位解决，群众满意。",
+        published=True,
+    )

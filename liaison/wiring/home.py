@@ -1,0 +1,32 @@
+"""The public home page: search, the coming reception days and the published figures
+(people received, opinions collected, assigned, completed, satisfaction), by region.
+
+Project-wide wiring: it composes stations/ (reception days) and suggestions/ (figures),
+which stations/ may not import.
+"""
+
+from django.shortcuts import render
+
+from stations import places
+from stations import selectors as station_selectors
+from stations.filters import PublicReceptionDayFilter
+from suggestions.cases import selectors as case_selectors
+
+
+def home(request):
+    filterset, pick = places.region_filter(
+        PublicReceptionDayFilter, request.GET, station_selectors.public_reception_days()
+    )
+    # The filter cleans the code to its region (one lookup), or to None.
+    region = filterset.form.cleaned_data.get("region") if filterset.is_valid() else None
+    return render(
+        request,
+        "public/home.html",
+        {
+            "filter": filterset,
+            "pick": pick,
+            "region": region,
+            "reception_days": filterset.qs[:12],
+            "figures": case_selectors.public_figures(region=region),
+        },
+    )

@@ -1,0 +1,28 @@
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from liaison.base.scopes import scope_of
+from liaison.wiring import demo
+from liaison.wiring.demo.users import DEMO_LOGINS
+
+
+class Command(BaseCommand):
+    help = "Create the demo county (长沙县 model) once and print one login per role."
+
+    def handle(self, *args, **options):
+        created, password = demo.seed(password=os.environ.get("DEMO_PASSWORD") or None)
+        if created:
+            self.stdout.write(self.style.SUCCESS("Demo county created."))
+        else:
+            self.stdout.write("Demo county already present: nothing created.")
+        self.stdout.write("\nLogins (one per role):")
+        users = get_user_model().objects.filter(username__in=DEMO_LOGINS)
+        for user in sorted(users, key=lambda u: DEMO_LOGINS.index(u.username)):
+            roles = ", ".join(sorted(scope_of(user).roles)) or "-"
+            self.stdout.write(f"  {user.username:<16} {roles:<16} {user.first_name}")
+        if password:
+            self.stdout.write(f"\nPassword for all of them: {password}")
+        else:
+            self.stdout.write("\nPasswords unchanged; run with DEMO_PASSWORD=... to set a new one.")

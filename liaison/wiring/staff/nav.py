@@ -1,0 +1,54 @@
+"""The staff navigation, as data: one entry per section, shown to the roles listed.
+
+Adding a section is adding one ``Section`` to ``SECTIONS``.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from liaison.base.roles import Role
+from liaison.base.scopes import scope_of
+
+EVERY_ROLE = frozenset(Role.values)
+RUNS_STATIONS = frozenset({Role.LIAISON, Role.COMMITTEE, Role.ADMIN})
+COMMITTEE = frozenset({Role.COMMITTEE, Role.ADMIN})
+UNIT = frozenset({Role.UNIT})
+REPRESENTATIVE = frozenset({Role.REPRESENTATIVE})
+FIGURES = frozenset({Role.COMMITTEE, Role.ADMIN, Role.UNIT})
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+SECTIONS: list[Section] = [
+    Section(_("My work"), "staff:home", EVERY_ROLE),
+    Section(_("Reception desk"), "staff:reception-console", RUNS_STATIONS),
+    Section(_("Reception plan"), "staff:reception-plan", RUNS_STATIONS),
+    Section(_("Visits"), "staff:visit-list", RUNS_STATIONS),
+    Section(_("Inbox"), "staff:inbox", COMMITTEE),
+    Section(_("Cases"), "staff:case-list", EVERY_ROLE),
+    Section(_("Overdue"), "staff:overdue", COMMITTEE),
+    Section(_("My unit"), "staff:unit", UNIT),
+    Section(_("My duty days"), "staff:representative", REPRESENTATIVE),
+    Section(_("Suggestion inbox"), "staff:suggestion-inbox", COMMITTEE),
+    Section(_("Suggestions for my unit"), "staff:suggestion-unit", UNIT),
+    Section(_("My suggestions"), "staff:suggestion-mine", REPRESENTATIVE),
+    Section(_("Suggestions"), "staff:suggestion-list", RUNS_STATIONS | UNIT),
+    Section(_("Suggestion figures"), "staff:suggestion-reports", FIGURES),
+    Section(_("Excellent suggestions"), "staff:suggestion-excellent", COMMITTEE),
+]
+
+
+def sections_for(user) -> list[dict]:
+    roles = scope_of(user).roles
+    return [
+        {"label": section.label, "url": reverse(section.url_name)}
+        for section in SECTIONS
+        if roles & section.roles
+    ]

@@ -1,0 +1,17 @@
+"""/staff/: every staff page, under the ``staff`` namespace."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from liaison.wiring.staff import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="staff:login"), name="logout"),
+    path("", include("stations.staff.urls")),
+    path("", include("suggestions.cases.staff.urls")),
+    path("", include("suggestions.proposals.staff.urls")),
+]

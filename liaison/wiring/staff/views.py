@@ -1,0 +1,39 @@
+"""Login and "my work": what is due today, overdue, waiting for me, recently changed."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from liaison.base.scopes import scope_of
+from suggestions.cases import selectors
+from suggestions.proposals import selectors as suggestion_selectors
+
+ROWS = 10
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "staff/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    user, today = request.user, timezone.localdate()
+    cases = selectors.case_list(user=user)
+    sections = [
+        ("waiting", selectors.waiting_for(user).order_by("deadline", "id")),
+        ("due_today", selectors.due_on(cases, today).order_by("id")),
+        ("overdue", selectors.overdue(cases, today=today).order_by("deadline", "id")),
+        ("recent", selectors.recently_changed(user)),
+    ]
+    return render(
+        request,
+        "staff/home.html",
+        {
+            "today": today,
+            "roles": scope_of(user).roles,
+            "suggestion_work": suggestion_selectors.work_for(user=user),
+            **{name: list(queryset[:ROWS]) for name, queryset in sections},
+        },
+    )

@@ -1,0 +1,350 @@
+"""群众意见: the case and its seven steps, its co-units and its history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.base.history import Event
+from liaison.base.models import Region
+from liaison.base.validators import validate_plain_text
+from suggestions.cases.tracking import CODE_REGEX, new_tracking_code
+from suggestions.shared.models import CaseCategory, HandlingUnit
+
+
+class Step(models.TextChoices):
+    # The seven steps (七步工作法, 辰溪), in order.
+    RECEIVED = "received", _("Received (接待)")  # raised at a visit, not yet sorted
+    REGISTERED = "registered", _("Registered (登记)")  # classified, waiting for a disposition
+    HANDLING = "handling", _("Handling (处理)")  # with a unit, or filed as a suggestion
+    SUPERVISING = "supervising", _("Supervising (督办)")  # the committee is pressing the unit
+    REPLIED = "replied", _("Replied (回复)")  # the unit (or the liaison) has answered
+    FEEDBACK = "feedback", _("Fed back (反馈)")  # the constituent has heard the result
+    ARCHIVED = "archived", _("Archived (归档)")  # closed off (销号); read-only from now on
+    # Terminal states outside the seven steps.
+    MERGED = "merged", _("Merged into another case")  # a duplicate; follow merged_into
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # the constituent dropped it
+
+
+CLOSED_STEPS = (Step.ARCHIVED, Step.MERGED, Step.WITHDRAWN)
+IN_HANDS_OF_UNIT = (Step.HANDLING, Step.SUPERVISING)
+
+
+class Authority(models.TextChoices):
+    TOWNSHIP = "township", _("Within the township's powers")
+    TOWNSHIP_MAJOR = "township_major", _("Township-wide or major")
+    COUNTY = "county", _("County level or above")
+    CONSULTATION = "consultation", _("Consultation (a plain question)")
+
+
+class Disposition(models.TextChoices):
+    ON_THE_SPOT = "on_the_spot", _("Assigned on the spot (现场交办)")
+    LETTER = "letter", _("Referred by letter (函件转办)")
+    TOWNSHIP_REPORT = "township_report", _("Report and list to the township (报告+清单)")
+    SUGGESTION = "suggestion", _("Turned into a representative suggestion")
+    CONSULTATION = "consultation", _("Consultation answered by the liaison")
+
+
+class ReplyResult(models.TextChoices):
+    SOLVED = "solved", _("Solved or basically solved")
+    IN_PROGRESS = "in_progress", _("Being solved or put into a plan")
+    CANNOT = "cannot", _("Cannot be solved now (reason given)")
+    ANSWERED = "answered", _("Question answered")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self) -> "CaseQuerySet":
+        return self.exclude(step__in=CLOSED_STEPS)
+
+
+def _open_q() -> models.Q:
+    return ~models.Q(step__in=CLOSED_STEPS)
+
+
+class Case(models.Model):
+    """群众意见: what a visit raises; it runs the seven steps (see suggestions/flow.py).
+
+    Only the services in suggestions/services.py change a case, each leaving a
+    CaseEvent. Public fields (tracking code, title, step, public summary) carry
+    no personal data: that stays on the Visit.
+    """
+
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False
+    )
+    visit = models.ForeignKey(
+        "stations.Visit", verbose_name=_("visit"), on_delete=models.PROTECT, related_name="cases"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="cases"
+    )
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name=_("station"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
+    description = models.TextField(
+        _("description"), max_length=5000, validators=[validate_plain_text]
+    )
+    category = models.ForeignKey(
+        CaseCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    authority = models.CharField(
+        _("authority"), max_length=20, choices=Authority.choices, blank=True
+    )
+    disposition = models.CharField(
+        _("disposition"), max_length=20, choices=Disposition.choices, blank=True
+    )
+    step = models.CharField(_("step"), max_length=12, choices=Step.choices, default=Step.RECEIVED)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline_explanation = models.JSONField(
+        _("how the deadline was computed"), default=dict, blank=True, editable=False
+    )
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalated_deadline = models.DateField(
+        _("deadline last escalated"),
+        null=True,
+        blank=True,
+        help_text=_("The deadline for which the last escalation fired."),
+    )
+    # Kept by the services whenever the deadline changes, and by the sweeps after each
+    # action, so that each sweep is one range scan of the partial index below.
+    next_sweep_on = models.DateField(
+        _("next reminder or escalation"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the daily sweeps next act on this case: the due-soon reminder, the "
+            "unregistered flag or the next escalation level; empty when nothing is due."
+        ),
+    )
+    lead_unit = models.ForeignKey(
+        HandlingUnit,
+        verbose_name=_("lead unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_cases",
+    )
+    co_units = models.ManyToManyField(
+        HandlingUnit,
+        through="CaseCoUnit",
+        verbose_name=_("co-units"),
+        related_name="co_cases",
+        blank=True,
+    )
+    # 三定: the lead unit names who handles the case and how, before it replies.
+    handler = models.CharField(
+        _("handler"), max_length=50, blank=True, validators=[validate_plain_text]
+    )
+    plan = models.TextField(
+        _("handling plan"), max_length=2000, blank=True, validators=[validate_plain_text]
+    )
+    extension_until = models.DateField(_("extension requested until"), null=True, blank=True)
+    extension_reason = models.CharField(
+        _("reason for the extension"), max_length=500, blank=True, validators=[validate_plain_text]
+    )
+    result = models.CharField(_("result"), max_length=15, choices=ReplyResult.choices, blank=True)
+    reply = models.TextField(
+        _("reply"), max_length=5000, blank=True, validators=[validate_plain_text]
+    )
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
+    public_summary = models.TextField(
+        _("public summary"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("Shown to the public: no names, phones, addresses or ID numbers."),
+    )
+    is_key = models.BooleanField(_("key case"), default=False)
+    published = models.BooleanField(_("published"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-id"]
+        indexes = [
+            # Inboxes and the escalation sweeps: open cases of a region by step and deadline.
+            models.Index(
+                fields=["region", "step", "deadline"],
+                condition=_open_q(),
+                name="case_open_region_step_dl_idx",
+            ),
+            # Overdue and due-soon lists across regions.
+            models.Index(fields=["deadline"], condition=_open_q(), name="case_open_deadline_idx"),
+            # The sweeps' claim: only cases the sweeps still have something to do for.
+            models.Index(
+                fields=["next_sweep_on", "id"],
+                condition=models.Q(next_sweep_on__isnull=False),
+                name="case_next_sweep_idx",
+            ),
+            models.Index(fields=["region", "received_at"], name="case_region_received_idx"),
+            models.Index(fields=["station", "received_at"], name="case_station_received_idx"),
+            models.Index(fields=["category", "received_at"], name="case_category_received_idx"),
+            models.Index(fields=["step", "received_at"], name="case_step_received_idx"),
+            models.Index(fields=["lead_unit", "step"], name="case_lead_unit_step_idx"),
+            models.Index(fields=["received_at"], name="case_received_idx"),
+            # Deadline windows over all cases (only cases not yet replied carry one).
+            models.Index(fields=["deadline"], name="case_deadline_idx"),
+            # Published outcomes on the public site, newest first, everywhere or by region.
+            models.Index(
+                fields=["closed_at", "id"],
+                condition=models.Q(published=True),
+                name="case_published_closed_idx",
+            ),
+            models.Index(
+                fields=["region", "closed_at"],
+                condition=models.Q(published=True),
+                name="case_published_region_idx",
+            ),
+            # "Recently changed" on the staff work area: newest changes first, LIMIT n.
+            models.Index(fields=["updated_at"], name="case_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tracking_code__regex=CODE_REGEX),
+                name="case_tracking_code_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(step=Step.MERGED, merged_into__isnull=False)
+                | (~models.Q(step=Step.MERGED) & models.Q(merged_into__isnull=True)),
+                name="case_merged_has_target",
+                violation_error_message=_("A merged case points to the case it was merged into."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")),
+                name="case_not_merged_into_itself",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(step__in=[Step.RECEIVED, Step.MERGED, Step.WITHDRAWN])
+                | models.Q(category__isnull=False, authority__gt=""),
+                name="case_registered_is_classified",
+                violation_error_message=_("A registered case has a category and an authority."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(step__in=IN_HANDS_OF_UNIT)
+                | (
+                    models.Q(deadline__isnull=False)
+                    & (models.Q(lead_unit__isnull=False) | models.Q(disposition="suggestion"))
+                ),
+                name="case_handling_has_unit_and_deadline",
+                violation_error_message=_("A case in handling has a lead unit and a deadline."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(step__in=[Step.REPLIED, Step.FEEDBACK, Step.ARCHIVED])
+                | models.Q(result__gt="", replied_at__isnull=False),
+                name="case_replied_has_result",
+                violation_error_message=_("A replied case has a result."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(step__in=[Step.FEEDBACK, Step.ARCHIVED])
+                | models.Q(satisfaction__gt=""),
+                name="case_feedback_has_satisfaction",
+                violation_error_message=_("Feedback records the constituent's satisfaction."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(extension_until__isnull=True, extension_reason="")
+                | models.Q(extension_until__isnull=False, extension_reason__gt=""),
+                name="case_extension_has_reason",
+                violation_error_message=_("An extension request gives a date and a reason."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(published=False) | models.Q(public_summary__gt=""),
+                name="case_published_has_summary",
+                violation_error_message=_("A published case needs a public summary."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"/api/v1/cases/{self.pk}/"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.step in CLOSED_STEPS
+
+
+class CaseCoUnit(models.Model):
+    """A co-unit (协办单位) of a case: sees it and sends its opinion to the lead unit."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE)
+    unit = models.ForeignKey(HandlingUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("co-unit")
+        verbose_name_plural = _("co-units")
+        indexes = [models.Index(fields=["unit", "case"], name="case_co_unit_unit_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "unit"], name="case_co_unit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.tracking_code} · {self.unit}"
+
+
+def case_ids_handled_by(unit_ids) -> models.QuerySet:
+    """Ids of the cases the units lead or co-handle, as one subquery.
+
+    A UNION of two index scans: ``lead_unit IN (…) OR id IN (co-units)`` cannot use an
+    index for the OR, and PostgreSQL walks the whole case table instead.
+    """
+    led = Case.objects.filter(lead_unit_id__in=unit_ids).order_by().values("pk")
+    co = CaseCoUnit.objects.filter(unit_id__in=unit_ids).order_by().values("case_id")
+    return led.union(co)
+
+
+class CaseEvent(Event):
+    """One entry of a case's history: who, when, from which step to which, and why."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events"
+    )
+    from_step = models.CharField(_("from"), max_length=12, choices=Step.choices, blank=True)
+    to_step = models.CharField(_("to"), max_length=12, choices=Step.choices, blank=True)
+
+    class Meta(Event.Meta):
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at_idx")]

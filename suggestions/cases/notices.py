@@ -1,0 +1,249 @@
+"""Who hears about a case, and the outbox rows that tell them.
+
+Two callers: every move of the flow (``notify_case_changed``, after commit) and
+the daily sweeps (suggestions/sweeps.py). A notice to staff, units or
+committees says only what the case's public fields say — tracking code,
+title, step, deadline, station — never the constituent's name, phone, address
+or ID number, which stay on the Visit.
+
+Staff users get an in-app message, and an email where their account has an
+address; a handling unit's contact phone gets an SMS; a representative who
+received the visit gets an SMS, an email and an in-app message as far as they
+have each. Every row has a unique key per (case, event or deadline, recipient,
+channel), so writing the same notice twice writes it once.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from liaison.base.models import CommitteeMembership
+from liaison.base.notifications.models import Channel, Notification, NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
+from liaison.base.regions import PREFIX_LENGTH, RegionLevel
+from stations.models import StationStaff, Visit
+from suggestions.models import Case, CaseCoUnit, HandlingUnit, UnitStaff
+
+SUBJECT_TYPE = "suggestions.case"
+
+# Who hears about which move of the flow (suggestions/flow.py); moves not listed notify nobody.
+AUDIENCE = {
+    "receive": ("committee",),
+    "assign_on_spot": ("lead_unit",),
+    "refer_by_letter": ("lead_unit", "co_units"),
+    "report_to_township": ("lead_unit",),
+    "supervise": ("lead_unit",),
+    "request_extension": ("committee",),
+    "approve_extension": ("lead_unit",),
+    "refuse_extension": ("lead_unit",),
+    "reply": ("liaison", "receivers"),
+    "reopen": ("lead_unit",),
+    # The representatives who received the case file the suggestion (suggestions/proposals/).
+    "to_suggestion": ("receivers",),
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # e.g. user:12, unit:3, representative:7 — part of the dedupe key
+    name: str
+    user_id: int | None = None
+    email: str = ""
+    phone: str = ""
+
+
+def ancestor_code(region_code: str, level: str) -> str:
+    """The code of the region of ``level`` that contains ``region_code``."""
+    length = PREFIX_LENGTH[RegionLevel(level)]
+    return region_code[:length].ljust(12, "0")
+
+
+def local_committee_codes(region_code: str) -> list[str]:
+    """The committees that sort and supervise a station's cases: its township's and county's."""
+    return [
+        ancestor_code(region_code, level) for level in (RegionLevel.TOWNSHIP, RegionLevel.COUNTY)
+    ]
+
+
+# RECIPIENTS, fetched for a whole batch of cases at once
+
+
+def _user_recipient(user) -> Recipient:
+    return Recipient(
+        key=f"user:{user.pk}",
+        name=user.get_full_name() or user.get_username(),
+        user_id=user.pk,
+        email=user.email,
+    )
+
+
+def committees_of(region_codes: Iterable[str]) -> dict[str, list[Recipient]]:
+    """Active committee staff by the region code of their committee."""
+    found = defaultdict(list)
+    memberships = CommitteeMembership.objects.filter(
+        region_id__in=set(region_codes), user__is_active=True
+    ).select_related("user")
+    for membership in memberships.order_by("region_id", "user_id"):
+        found[membership.region_id].append(_user_recipient(membership.user))
+    return found
+
+
+def units_staff(unit_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    """Each unit's active staff, and the unit's contact phone for an SMS."""
+    found, unit_ids = defaultdict(list), set(unit_ids)
+    staff = UnitStaff.objects.filter(unit_id__in=unit_ids, user__is_active=True)
+    for row in staff.select_related("user", "unit").order_by("unit_id", "user_id"):
+        found[row.unit_id].append(_user_recipient(row.user))
+    for unit in HandlingUnit.objects.filter(pk__in=unit_ids).exclude(contact_phone=""):
+        found[unit.pk].append(
+            Recipient(key=f"unit:{unit.pk}", name=unit.name, phone=unit.contact_phone)
+        )
+    return found
+
+
+def stations_staff(station_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    found = defaultdict(list)
+    staff = StationStaff.objects.filter(station_id__in=set(station_ids), user__is_active=True)
+    for row in staff.select_related("user").order_by("station_id", "user_id"):
+        found[row.station_id].append(_user_recipient(row.user))
+    return found
+
+
+def receivers_of(visit_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    """The representatives who received each visit."""
+    found = defaultdict(list)
+    through = Visit.representatives.through.objects.filter(visit_id__in=set(visit_ids))
+    for row in through.select_related("representative__user").order_by("visit_id"):
+        rep = row.representative
+        found[row.visit_id].append(
+            Recipient(
+                key=f"representative:{rep.pk}",
+                name=rep.name,
+                user_id=rep.user_id if rep.user_id and rep.user.is_active else None,
+                email=rep.email,
+                phone=rep.private_phone or rep.public_phone,
+            )
+        )
+    return found
+
+
+# ROWS
+
+
+def summary(case: Case) -> str:
+    """What a third party may read about a case: no constituent data."""
+    lines = [
+        _("Case %(code)s: %(title)s") % {"code": case.tracking_code, "title": case.title},
+        _("Station: %(station)s") % {"station": case.station.name},
+        _("Step: %(step)s") % {"step": case.get_step_display()},
+    ]
+    if case.deadline:
+        lines.append(_("Deadline: %(date)s") % {"date": case.deadline.isoformat()})
+    return "\n".join(str(line) for line in lines)
+
+
+def rows_for(
+    recipients: Iterable[Recipient], *, case: Case, kind: str, key: str, title: str, body: str
+) -> list[Notification]:
+    """One outbox row per recipient and channel they can be reached on; ``key`` names the
+    occasion (an event, or a deadline and level) so that the same notice is written once."""
+    rows, seen = [], set()
+    today = timezone.localdate()
+    for recipient in recipients:
+        if recipient.key in seen:
+            continue
+        seen.add(recipient.key)
+        channels = [
+            (Channel.IN_APP, "", recipient.user_id),
+            (Channel.EMAIL, recipient.email, None),
+            (Channel.SMS, recipient.phone, None),
+        ]
+        for channel, address, user_id in channels:
+            if not (address or user_id):
+                continue
+            rows.append(
+                Notification(
+                    kind=kind,
+                    channel=channel,
+                    subject_type=SUBJECT_TYPE,
+                    subject_id=case.pk,
+                    recipient_key=recipient.key,
+                    recipient_name=recipient.name[:100],
+                    address=address,
+                    user_id=user_id,
+                    title=title[:200],
+                    body=body,
+                    due_date=today,
+                    dedupe_key=f"{kind}:{SUBJECT_TYPE}:{case.pk}:{key}:{recipient.key}:{channel}",
+                )
+            )
+    return rows
+
+
+# EVERY MOVE OF THE FLOW
+
+
+def notify_case_changed(*, case_id: int, transition: str, event_id: int) -> int:
+    """After commit of a move: tell the move's audience (``AUDIENCE``), except whoever made it.
+
+    Runs after the move is committed and never undoes it: the services register it with
+    ``transaction.on_commit(..., robust=True)``, so a failure here is logged, not raised.
+    Returns the number of outbox rows offered.
+    """
+    audience = AUDIENCE.get(transition, ())
+    if not audience:
+        return 0
+    case = Case.objects.select_related("station").get(pk=case_id)
+    actor_id = case.events.filter(pk=event_id).values_list("actor_id", flat=True).first()
+    recipients = [
+        r for r in _audience(case, audience) if r.user_id is None or r.user_id != actor_id
+    ]
+    with translation.override(settings.LANGUAGE_CODE):  # the site's language, not the actor's
+        title = _("Case %(code)s: %(move)s") % {
+            "code": case.tracking_code,
+            "move": _move_label(transition),
+        }
+        rows = rows_for(
+            recipients,
+            case=case,
+            kind=NotificationKind.CASE_CHANGED,
+            key=f"ev{event_id}",
+            title=title,
+            body=summary(case),
+        )
+    with transaction.atomic():
+        notifications_enqueue(notifications=rows)
+    return len(rows)
+
+
+def _move_label(transition: str) -> str:
+    from suggestions.cases.flow import TRANSITIONS
+
+    if transition == "receive":
+        return str(_("received"))
+    return str(TRANSITIONS[transition].label)
+
+
+def _audience(case: Case, roles: tuple[str, ...]) -> list[Recipient]:
+    found: list[Recipient] = []
+    for role in roles:
+        if role == "committee":
+            codes = local_committee_codes(case.region_id)
+            by_region = committees_of(codes)
+            found += [r for code in codes for r in by_region.get(code, [])]
+        elif role == "lead_unit" and case.lead_unit_id:
+            found += units_staff([case.lead_unit_id]).get(case.lead_unit_id, [])
+        elif role == "co_units":
+            ids = list(CaseCoUnit.objects.filter(case=case).values_list("unit_id", flat=True))
+            by_unit = units_staff(ids)
+            found += [r for unit_id in ids for r in by_unit.get(unit_id, [])]
+        elif role == "liaison":
+            found += stations_staff([case.station_id]).get(case.station_id, [])
+        elif role == "receivers":
+            found += receivers_of([case.visit_id]).get(case.visit_id, [])
+    return found

@@ -1,0 +1,121 @@
+"""The public case pages: submit an opinion, look up its status, read published outcomes.
+
+Thin: the forms validate, ``suggestions.online`` writes and looks up, the rate limits
+(``liaison.ratelimit``) answer 429 with a message in the visitor's language.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from liaison.base.ratelimit import client_ip, exceeded, hit
+from stations import places
+from suggestions.cases import online, selectors
+from suggestions.cases.filters import OutcomeFilter
+from suggestions.cases.online import status_limits, submit_limits
+from suggestions.cases.public_forms import StatusForm, SubmitForm
+
+
+def _too_many(request, template: str, context: dict):
+    context["throttled"] = _("Too many attempts from here. Please wait a while and try again.")
+    return render(request, template, context, status=429)
+
+
+# What the place picker's "show" buttons reset below the level they show (no JavaScript).
+_PICK_RESETS = {"county": ("region", "station"), "region": ("station",)}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_submit(request):
+    if request.method != "POST":
+        # ?station= comes from the station's page and QR code; ?region= and ?county=
+        # preselect a place the same way. Unknown values preselect nothing.
+        initial = {k: request.GET.get(k) for k in ("county", "region", "station")}
+        form = SubmitForm(initial=initial)
+        return render(request, "public/case_submit.html", {"form": form})
+    if request.POST.get("pick") in _PICK_RESETS:
+        # Without JavaScript the picker posts the form to show the next level's choices:
+        # the page comes back with what was typed and nothing is sent or counted. POST,
+        # not GET, so the name and phone typed never land in a URL or an access log.
+        kept = {name: request.POST.get(name) for name in SubmitForm.base_fields}
+        for name in (*_PICK_RESETS[request.POST["pick"]], "website"):
+            kept.pop(name)
+        form = SubmitForm(initial=kept)
+        return render(request, "public/case_submit.html", {"form": form, "picked": True})
+    per_ip, per_phone = submit_limits()
+    if not hit(per_ip, client_ip(request)):
+        return _too_many(request, "public/case_submit.html", {"form": SubmitForm()})
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        return render(request, "public/case_submit.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    if not hit(per_phone, data["phone"]):
+        return _too_many(request, "public/case_submit.html", {"form": form})
+    # A double click or a resent form arrives twice: the same phone and text within a day
+    # is one opinion.
+    fingerprint = hashlib.sha256(f"{data['phone']}\n{data['description']}".encode()).hexdigest()
+    if not cache.add(f"submitted:{fingerprint}", 1, timeout=86400):
+        form.add_error(
+            None,
+            _("This opinion was already received. Its tracking code was sent to your phone."),
+        )
+        return render(request, "public/case_submit.html", {"form": form}, status=400)
+    try:
+        case = online.case_submit_online(
+            station=data["station"],
+            category=data["category"],
+            name=data["name"],
+            phone=data["phone"],
+            title=data["title"],
+            description=data["description"],
+        )
+    except ValidationError as error:
+        cache.delete(f"submitted:{fingerprint}")
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return render(request, "public/case_submit.html", {"form": form}, status=400)
+    return render(request, "public/case_submitted.html", {"case": case})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_status(request):
+    if request.method != "POST":
+        return render(request, "public/case_status.html", {"form": StatusForm()})
+    per_ip, per_code = status_limits()
+    form = StatusForm(request.POST)
+    if not hit(per_ip, client_ip(request)):
+        return _too_many(request, "public/case_status.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "public/case_status.html", {"form": form}, status=400)
+    lookup = online.case_status_lookup(
+        code=form.cleaned_data["code"], check=form.cleaned_data["check"]
+    )
+    # After too many wrong checks on one code even the right one waits: no guessing
+    # the four digits.
+    if lookup.code and exceeded(per_code, lookup.code):
+        return _too_many(request, "public/case_status.html", {"form": form})
+    if lookup.case is None:
+        if lookup.code:
+            hit(per_code, lookup.code)
+        form.add_error(None, _("No case matches this tracking code and check."))
+        return render(request, "public/case_status.html", {"form": form}, status=404)
+    case = selectors.public_case_status(lookup.case.pk)
+    return render(request, "public/case_status.html", {"form": StatusForm(), "case": case})
+
+
+def outcome_list(request):
+    filterset, pick = places.region_filter(
+        OutcomeFilter, request.GET, selectors.published_outcomes()
+    )
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request, "public/outcome_list.html", {"filter": filterset, "pick": pick, "page": page}
+    )

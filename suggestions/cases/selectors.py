@@ -1,0 +1,196 @@
+"""Scoped reads of cases: a constant number of queries whatever the page size."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from liaison.base.calendar import WorkdayCalendar
+from liaison.base.models import Region
+from liaison.base.regions import within
+from liaison.base.scopes import in_regions, scope_of
+from stations.models import Visit
+from stations.scopes import visits_received_by
+from suggestions.cases.scopes import cases_visible_to
+from suggestions.models import (
+    IN_HANDS_OF_UNIT,
+    Case,
+    CaseEvent,
+    Disposition,
+    Satisfaction,
+    Step,
+    case_ids_handled_by,
+)
+
+# "Assigned or transferred" (交办或转办): handed to a unit, the township, or a suggestion.
+ASSIGNED = [
+    Disposition.ON_THE_SPOT,
+    Disposition.LETTER,
+    Disposition.TOWNSHIP_REPORT,
+    Disposition.SUGGESTION,
+]
+
+
+def case_list(*, user) -> QuerySet[Case]:
+    return _for_lists(cases_visible_to(user))
+
+
+def _for_lists(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("category", "station", "region", "lead_unit").prefetch_related(
+        "co_units"
+    )
+
+
+def case_detail(*, user) -> QuerySet[Case]:
+    events = CaseEvent.objects.select_related("actor").order_by("at", "id")
+    return case_list(user=user).prefetch_related(Prefetch("events", queryset=events))
+
+
+def overdue(queryset: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
+    today = today or timezone.localdate()
+    return queryset.open().filter(deadline__lt=today)
+
+
+def due_soon(
+    queryset: QuerySet[Case], *, workdays: int, today: dt.date | None = None
+) -> QuerySet[Case]:
+    """Open cases due from today up to ``workdays`` working days ahead."""
+    today = today or timezone.localdate()
+    until = WorkdayCalendar(today).shift(today, workdays).date
+    return queryset.open().filter(deadline__gte=today, deadline__lte=until)
+
+
+def handled_by(queryset: QuerySet[Case], *, unit_id: int) -> QuerySet[Case]:
+    """Cases a unit leads or co-handles."""
+    return queryset.filter(pk__in=case_ids_handled_by([unit_id]))
+
+
+# THE PUBLIC SIDE: only what a case publishes, never the visit behind it.
+
+# Moves a constituent sees on the status page: the seven steps and how a case ended.
+PUBLIC_MOVES = {
+    "receive",
+    "register",
+    "assign_on_spot",
+    "refer_by_letter",
+    "report_to_township",
+    "to_suggestion",
+    "answer_consultation",
+    "supervise",
+    "reply",
+    "feedback",
+    "archive",
+    "reopen",
+    "merge",
+    "withdraw",
+}
+
+
+def public_case_status(case_id: int) -> Case:
+    """A case for its own constituent: public fields, the unit, the steps with dates.
+    Events carry no notes here (staff notes may name people)."""
+    events = CaseEvent.objects.filter(kind__in=PUBLIC_MOVES).only(
+        "case_id", "kind", "to_step", "at"
+    )
+    return (
+        Case.objects.select_related("station", "lead_unit", "category", "merged_into")
+        .prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
+        .get(pk=case_id)
+    )
+
+
+def published_outcomes() -> QuerySet[Case]:
+    """Archived cases whose summary the committee chose to publish (partial index)."""
+    return (
+        Case.objects.filter(published=True, step=Step.ARCHIVED)
+        .select_related("category", "station", "region")
+        .only(
+            "pk",
+            "public_summary",
+            "result",
+            "received_at",
+            "closed_at",
+            "category__name",
+            "station__name",
+            "region__name",
+        )
+        .order_by("-closed_at", "-id")
+    )
+
+
+def public_figures(*, region: Region | None = None) -> dict:
+    """The published figures of a region (or everywhere): two aggregate queries over the
+    region's index range, cached for ``PUBLIC_FIGURES_CACHE_SECONDS``."""
+    key = f"public-figures:{region.code if region else 'all'}"
+    figures = cache.get(key)
+    if figures is not None:
+        return figures
+    cases, visits = Case.objects.exclude(step=Step.MERGED), Visit.objects.all()
+    if region is not None:
+        cases = cases.filter(within("region", region.bounds))
+        visits = visits.filter(within("region", region.bounds))
+    figures = cases.aggregate(
+        collected=Count("pk"),
+        assigned=Count("pk", filter=Q(disposition__in=ASSIGNED)),
+        completed=Count("pk", filter=Q(replied_at__isnull=False)),
+        rated=Count("pk", filter=~Q(satisfaction="")),
+        satisfied=Count(
+            "pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])
+        ),
+    )
+    figures["people"] = visits.aggregate(people=Coalesce(Sum("people_count"), 0))["people"]
+    rated = figures["rated"]
+    figures["satisfaction"] = round(100 * figures["satisfied"] / rated, 1) if rated else None
+    cache.set(key, figures, settings.PUBLIC_FIGURES_CACHE_SECONDS)
+    return figures
+
+
+def waiting_for(user) -> QuerySet[Case]:
+    """Open cases whose next move is this user's, by role: a liaison registers, disposes
+    and feeds back; a committee assigns, decides extensions and archives; a lead unit
+    replies; a representative feeds back on the visits they received."""
+    scope = scope_of(user)
+    condition = Q(pk__in=[])
+    if scope.station_ids:
+        condition |= Q(
+            station_id__in=scope.station_ids,
+            step__in=[Step.RECEIVED, Step.REGISTERED, Step.REPLIED],
+        )
+    if scope.region_bounds or scope.is_admin:
+        region = Q() if scope.is_admin else in_regions("region_id", scope.region_bounds)
+        condition |= region & (
+            Q(step__in=[Step.REGISTERED, Step.FEEDBACK])
+            | Q(step__in=IN_HANDS_OF_UNIT, extension_until__isnull=False)
+        )
+    if scope.unit_ids:
+        condition |= Q(lead_unit_id__in=scope.unit_ids, step__in=IN_HANDS_OF_UNIT)
+    if scope.representative_id is not None:
+        condition |= Q(visit_id__in=visits_received_by(scope.representative_id), step=Step.REPLIED)
+    return case_list(user=user).filter(condition)
+
+
+def recently_changed(user) -> QuerySet[Case]:
+    return case_list(user=user).order_by("-updated_at", "-id")
+
+
+def due_on(queryset: QuerySet[Case], day: dt.date) -> QuerySet[Case]:
+    return queryset.open().filter(deadline=day)
+
+
+def received_by(user) -> QuerySet[Case]:
+    """Cases raised at visits the user received as a representative."""
+    representative_id = scope_of(user).representative_id
+    if representative_id is None:
+        return Case.objects.none()
+    return case_list(user=user).filter(visit_id__in=visits_received_by(representative_id))
+
+
+def handled_by_units(user) -> QuerySet[Case]:
+    """Cases the user's units lead or co-handle, whatever else the user may see.
+
+    Not narrowed by ``cases_visible_to``: a unit's staff see every case of their unit,
+    and a second copy of the same UNION in the query only slows it down."""
+    return _for_lists(Case.objects.filter(pk__in=case_ids_handled_by(scope_of(user).unit_ids)))

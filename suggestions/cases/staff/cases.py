@@ -1,0 +1,195 @@
+"""Case lists, the case page with its timeline, deadline and moves, and the referral letter."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from liaison.base.moves import FlowError
+from liaison.base.paging import list_page
+from liaison.base.scopes import scope_of
+from stations.scopes import visits_visible_to
+from suggestions.cases import selectors
+from suggestions.cases.api import CaseFilter
+from suggestions.cases.flow import TRANSITIONS, available_transitions
+from suggestions.cases.staff.forms import MOVE_FORMS, BulkAssignForm, apply_errors
+from suggestions.models import IN_HANDS_OF_UNIT, Disposition, Step, Suggestion
+from suggestions.shared.deadlines import explain
+from suggestions.shared.scopes import units_visible_to
+
+SORTS = {
+    "-received": (gettext_lazy("Newest first"), ("-received_at", "-id")),
+    "received": (gettext_lazy("Oldest first"), ("received_at", "id")),
+    "deadline": (gettext_lazy("Deadline"), ("deadline", "id")),
+    "-updated": (gettext_lazy("Recently changed"), ("-updated_at", "-id")),
+}
+
+
+def _committee_or_404(user):
+    scope = scope_of(user)
+    if not (scope.is_admin or scope.region_bounds):
+        raise Http404
+
+
+@login_required
+def case_list(request):
+    listing = list_page(
+        request,
+        selectors.case_list(user=request.user),
+        filterset_class=CaseFilter,
+        sorts=SORTS,
+        default="-received",
+    )
+    return render(request, "staff/cases/list.html", {"listing": listing, "title": _("Cases")})
+
+
+@login_required
+def overdue(request):
+    _committee_or_404(request.user)
+    listing = list_page(
+        request,
+        selectors.overdue(selectors.case_list(user=request.user)),
+        sorts={"deadline": SORTS["deadline"], "-received": SORTS["-received"]},
+        default="deadline",
+    )
+    return render(
+        request,
+        "staff/cases/list.html",
+        {"listing": listing, "title": _("Overdue in my region"), "overdue_page": True},
+    )
+
+
+@login_required
+def inbox(request):
+    """The committee's inbox: received and registered cases to classify and assign."""
+    _committee_or_404(request.user)
+    user = request.user
+    queryset = selectors.case_list(user=user).filter(step__in=[Step.RECEIVED, Step.REGISTERED])
+    if request.method == "POST":
+        return _bulk_assign(request, queryset)
+    listing = list_page(
+        request, queryset, sorts={"deadline": SORTS["deadline"], **SORTS}, default="deadline"
+    )
+    form = BulkAssignForm(case_ids=[], units=units_visible_to(user).filter(active=True))
+    return render(request, "staff/cases/inbox.html", {"listing": listing, "form": form})
+
+
+def _bulk_assign(request, queryset):
+    """One service call per case, each in its own transaction; every refusal is reported."""
+    posted = [pk for pk in request.POST.getlist("cases") if pk.isdigit()]
+    ids = list(queryset.filter(pk__in=posted).values_list("pk", flat=True))
+    form = BulkAssignForm(
+        request.POST, case_ids=ids, units=units_visible_to(request.user).filter(active=True)
+    )
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect("staff:inbox")
+    service = BulkAssignForm.MOVES[form.cleaned_data["move"]]
+    codes = dict(queryset.filter(pk__in=ids).values_list("pk", "tracking_code"))
+    done = 0
+    for pk in form.cleaned_data["cases"]:
+        try:
+            service(
+                case_id=pk,
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                workdays=form.cleaned_data["workdays"],
+            )
+            done += 1
+        except FlowError as error:
+            messages.error(request, f"{codes.get(pk)}: {error.message}")
+        except ValidationError as error:
+            messages.error(request, f"{codes.get(pk)}: {' '.join(error.messages)}")
+    if done:
+        messages.success(request, _("%(n)s cases assigned.") % {"n": done})
+    return redirect("staff:inbox")
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
+    return _render_detail(request, case)
+
+
+def _render_detail(request, case, bound=None, status=200):
+    user = request.user
+    forms = []
+    for transition in available_transitions(user, case):
+        if bound is not None and bound.prefix == transition.name:
+            form = bound
+        else:
+            form = MOVE_FORMS[transition.name](case=case, user=user, prefix=transition.name)
+        forms.append((transition, form))
+    return render(
+        request,
+        "staff/cases/detail.html",
+        {
+            "case": case,
+            # Units do not see who came: a visit's personal data stays with station and region.
+            "visit": visits_visible_to(user).filter(pk=case.visit_id).first(),
+            "deadline_text": explain(case.deadline_explanation),
+            "overdue": bool(
+                case.deadline and not case.is_closed and case.deadline < timezone.localdate()
+            ),
+            "forms": forms,
+            "open_form": bound.prefix if bound is not None else "",
+            **_suggestion_of(case, user),
+        },
+        status=status,
+    )
+
+
+def _suggestion_of(case, user) -> dict:
+    """For a case turned into a suggestion: that suggestion, or whether the user may file it."""
+    if case.disposition != Disposition.SUGGESTION:
+        return {}
+    suggestion = Suggestion.objects.filter(source_case=case).only("pk", "number").first()
+    scope = scope_of(user)
+    may_file = (
+        suggestion is None
+        and case.step in IN_HANDS_OF_UNIT
+        and (scope.is_admin or bool(scope.region_bounds) or scope.representative_id is not None)
+    )
+    return {"suggestion": suggestion, "may_file_suggestion": may_file}
+
+
+@login_required
+@require_POST
+def case_move(request, pk: int, name: str):
+    """One move through its service: field errors next to the fields, refusals as a message."""
+    case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
+    if name not in TRANSITIONS:
+        raise Http404
+    form = MOVE_FORMS[name](request.POST, case=case, user=request.user, prefix=name)
+    if form.is_valid():
+        try:
+            form.service(case_id=case.pk, actor=request.user, **form.service_kwargs())
+        except FlowError as error:
+            messages.error(request, error.message)
+            return redirect("staff:case-detail", pk=case.pk)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
+            return redirect("staff:case-detail", pk=case.pk)
+    return _render_detail(request, case, bound=form, status=400)
+
+
+@login_required
+def referral_letter(request, pk: int):
+    """转办函, for A4: what the unit needs to act, and no constituent's personal data."""
+    case = get_object_or_404(
+        selectors.case_detail(user=request.user).filter(lead_unit__isnull=False), pk=pk
+    )
+    return render(
+        request,
+        "staff/print/referral_letter.html",
+        {"case": case, "today": timezone.localdate()},
+    )

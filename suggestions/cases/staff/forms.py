@@ -1,0 +1,309 @@
+"""One form per move of suggestions/flow.py; field names are the service's keyword names,
+so a service's ValidationError lands next to the field it names."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from liaison.base.regions import ancestor_codes
+from representatives.models import Representative
+from stations.models import VisitChannel
+from suggestions.cases import services
+from suggestions.cases.scopes import cases_visible_to
+from suggestions.models import Authority, CaseCategory, HandlingUnit, ReplyResult, Satisfaction
+
+NOTE = {"label": _("Note"), "widget": forms.Textarea(attrs={"rows": 2})}
+
+
+def units_for(case):
+    """Units of the case's township, county and above: where its matters can be sent."""
+    return HandlingUnit.objects.filter(active=True, region_id__in=ancestor_codes(case.region_id))
+
+
+class MoveForm(forms.Form):
+    service = None
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.user = case, user
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class RegisterForm(MoveForm):
+    service = staticmethod(services.case_register)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=CaseCategory.objects.filter(active=True)
+    )
+    authority = forms.ChoiceField(label=_("Authority"), choices=Authority.choices)
+    is_key = forms.BooleanField(label=_("Key case"), required=False)
+    note = forms.CharField(required=False, **NOTE)
+
+
+class AssignForm(MoveForm):
+    service = staticmethod(services.case_assign_on_spot)
+    unit = forms.ModelChoiceField(label=_("Handling unit"), queryset=HandlingUnit.objects.none())
+    workdays = forms.IntegerField(
+        label=_("Working days to reply"),
+        required=False,
+        min_value=1,
+        max_value=250,
+        help_text=_("Empty: the jurisdiction's rule."),
+    )
+    note = forms.CharField(required=False, **NOTE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(self.case)
+
+
+class ReferForm(AssignForm):
+    service = staticmethod(services.case_refer_by_letter)
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("Co-units"), queryset=HandlingUnit.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["co_units"].queryset = units_for(self.case)
+
+
+class ReportForm(AssignForm):
+    service = staticmethod(services.case_report_to_township)
+    note = forms.CharField(
+        label=_("Report and list of matters"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class NoteForm(MoveForm):
+    note = forms.CharField(required=False, **NOTE)
+
+
+class RequiredNoteForm(MoveForm):
+    note = forms.CharField(**NOTE)
+
+
+class ToSuggestionForm(NoteForm):
+    service = staticmethod(services.case_to_suggestion)
+
+
+class AnswerForm(NoteForm):
+    service = staticmethod(services.case_answer_consultation)
+    reply = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SuperviseForm(RequiredNoteForm):
+    service = staticmethod(services.case_supervise)
+    meeting = forms.BooleanField(label=_("A coordination meeting was called"), required=False)
+    escalation_level = forms.TypedChoiceField(
+        label=_("Escalation level"), coerce=int, required=False, empty_value=None
+    )
+    is_key = forms.BooleanField(label=_("Key case"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        low = self.case.escalation_level
+        self.fields["escalation_level"].choices = [
+            (level, str(level)) for level in range(low, services.MAX_ESCALATION_LEVEL + 1)
+        ]
+        self.fields["escalation_level"].initial = low
+        self.fields["is_key"].initial = self.case.is_key
+
+
+class SetPlanForm(MoveForm):
+    service = staticmethod(services.case_set_plan)
+    handler = forms.CharField(label=_("Handler"), max_length=50)
+    plan = forms.CharField(label=_("Plan and timing"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].initial = self.case.handler
+        self.fields["plan"].initial = self.case.plan
+
+
+class ExtensionForm(MoveForm):
+    service = staticmethod(services.case_request_extension)
+    until = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApproveExtensionForm(NoteForm):
+    service = staticmethod(services.case_approve_extension)
+
+
+class RefuseExtensionForm(RequiredNoteForm):
+    service = staticmethod(services.case_refuse_extension)
+
+
+class ReplyForm(MoveForm):
+    service = staticmethod(services.case_reply)
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[c for c in ReplyResult.choices if c[0] != ReplyResult.ANSWERED],
+        widget=forms.RadioSelect,
+    )
+    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FeedbackForm(RequiredNoteForm):
+    service = staticmethod(services.case_feedback)
+    satisfaction = forms.ChoiceField(
+        label=_("The constituent is"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("How the result was told"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ArchiveForm(NoteForm):
+    service = staticmethod(services.case_archive)
+    public_summary = forms.CharField(
+        label=_("Public summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("No names, phones, addresses or ID numbers."),
+    )
+    published = forms.BooleanField(label=_("Publish the outcome"), required=False)
+
+
+class ReopenForm(RequiredNoteForm):
+    service = staticmethod(services.case_reopen)
+    unit = forms.ModelChoiceField(
+        label=_("Handling unit"), queryset=HandlingUnit.objects.none(), required=False
+    )
+    workdays = forms.IntegerField(
+        label=_("Working days to reply"), required=False, min_value=1, max_value=250
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(self.case)
+
+
+class MergeForm(NoteForm):
+    service = staticmethod(services.case_merge)
+    into = forms.CharField(label=_("Tracking code of the case to merge into"), max_length=12)
+
+    def clean_into(self):
+        code = self.cleaned_data["into"].strip().upper()
+        target = cases_visible_to(self.user).filter(tracking_code=code).values("pk").first()
+        if target is None:
+            raise ValidationError(_("No such case."))
+        return target["pk"]
+
+    def service_kwargs(self) -> dict:
+        kwargs = dict(self.cleaned_data)
+        kwargs["into_id"] = kwargs.pop("into")
+        return kwargs
+
+
+class WithdrawForm(MoveForm):
+    service = staticmethod(services.case_withdraw)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+MOVE_FORMS: dict[str, type[MoveForm]] = {
+    "register": RegisterForm,
+    "assign_on_spot": AssignForm,
+    "refer_by_letter": ReferForm,
+    "report_to_township": ReportForm,
+    "to_suggestion": ToSuggestionForm,
+    "answer_consultation": AnswerForm,
+    "supervise": SuperviseForm,
+    "set_plan": SetPlanForm,
+    "request_extension": ExtensionForm,
+    "approve_extension": ApproveExtensionForm,
+    "refuse_extension": RefuseExtensionForm,
+    "reply": ReplyForm,
+    "feedback": FeedbackForm,
+    "archive": ArchiveForm,
+    "reopen": ReopenForm,
+    "merge": MergeForm,
+    "withdraw": WithdrawForm,
+}
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's field errors next to the field; the rest at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class BulkAssignForm(forms.Form):
+    """Assign many registered cases to one unit, each in its own transaction."""
+
+    MOVES = {
+        "refer_by_letter": services.case_refer_by_letter,
+        "assign_on_spot": services.case_assign_on_spot,
+    }
+
+    cases = forms.TypedMultipleChoiceField(label=_("Cases"), coerce=int)
+    move = forms.ChoiceField(
+        label=_("How"),
+        choices=[
+            ("refer_by_letter", _("Refer by letter")),
+            ("assign_on_spot", _("Assign on the spot")),
+        ],
+    )
+    unit = forms.ModelChoiceField(label=_("Handling unit"), queryset=HandlingUnit.objects.none())
+    workdays = forms.IntegerField(
+        label=_("Working days to reply"), required=False, min_value=1, max_value=250
+    )
+
+    def __init__(self, *args, case_ids, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [(pk, pk) for pk in case_ids]
+        self.fields["unit"].queryset = units
+
+
+# THE RECEPTION DESK
+
+
+class VisitForm(forms.Form):
+    """The visit, built for speed: phone first (a returning constituent is recognised),
+    then name; everything else has a sensible default."""
+
+    constituent_phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "inputmode": "tel", "autocomplete": "off"}
+        ),
+    )
+    constituent_name = forms.CharField(
+        label=_("Name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    constituent_address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    constituent_id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+    people_count = forms.IntegerField(label=_("People"), min_value=1, max_value=1000, initial=1)
+    representatives = forms.ModelMultipleChoiceField(
+        label=_("Received by"),
+        queryset=Representative.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=VisitChannel.choices)
+    visited_at = forms.DateTimeField(
+        label=_("When"),
+        # The browser's datetime-local input only reads the ISO form with a "T".
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, representatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["representatives"].queryset = representatives
+
+
+class CaseRowForm(forms.Form):
+    title = forms.CharField(label=_("Issue raised"), max_length=200)
+    description = forms.CharField(
+        label=_("Details"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+CaseRowFormSet = forms.formset_factory(CaseRowForm, extra=2, max_num=20, validate_max=True)

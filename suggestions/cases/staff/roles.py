@@ -1,0 +1,62 @@
+"""The handling unit's page and the representative's page."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.base.paging import list_page
+from liaison.base.scopes import scope_of
+from stations.models import DutyAssignment
+from suggestions.cases import selectors
+from suggestions.cases.api import CaseFilter
+from suggestions.cases.staff.cases import SORTS
+from suggestions.shared.scopes import units_visible_to
+
+
+@login_required
+def unit_page(request):
+    """What is assigned to my unit, soonest deadline first."""
+    unit_ids = scope_of(request.user).unit_ids
+    if not unit_ids:
+        raise Http404
+    listing = list_page(
+        request,
+        selectors.handled_by_units(request.user),
+        filterset_class=CaseFilter,
+        sorts={"deadline": SORTS["deadline"], **SORTS},
+        default="deadline",
+    )
+    units = units_visible_to(request.user).filter(pk__in=unit_ids)
+    return render(
+        request,
+        "staff/cases/list.html",
+        {"listing": listing, "title": _("Assigned to my unit"), "units": units},
+    )
+
+
+@login_required
+def representative_page(request):
+    """My duty days (a year back and all coming) and the cases of visits I received."""
+    representative_id = scope_of(request.user).representative_id
+    if representative_id is None:
+        raise Http404
+    today = timezone.localdate()
+    duties = (
+        DutyAssignment.objects.filter(
+            representative_id=representative_id, date__gte=today - dt.timedelta(days=365)
+        )
+        .select_related("reception_day__station")
+        .order_by("-date")
+    )
+    listing = list_page(
+        request, selectors.received_by(request.user), sorts=SORTS, default="-received"
+    )
+    return render(
+        request,
+        "staff/representative.html",
+        {"duties": list(duties[:60]), "listing": listing, "today": today},
+    )

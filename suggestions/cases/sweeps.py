@@ -1,0 +1,346 @@
+"""The daily case sweeps: unregistered after a reception day, registered but not assigned,
+due soon, overdue escalation.
+
+Every case carries ``next_sweep_on``, the date the sweeps next have something
+to do for it. The services set it whenever a deadline is set (``first_sweep_on``)
+and each sweep moves it on after acting, so each sweep is one range scan of the
+partial index ``case_next_sweep_idx`` (``next_sweep_on <= today``): it reads only
+the cases due today or missed while the scheduler was down, never every open case.
+
+A sweep claims up to ``BATCH_SIZE`` due cases with ``SELECT … FOR UPDATE SKIP
+LOCKED`` and, in the batch's one transaction, writes their CaseEvents (actor
+empty: the system), their new state and their outbox rows (unique keys). Two
+sweeps at once take different cases; a sweep run twice finds nothing the second
+time; a row written twice is written once.
+
+The dates, for a deadline D in working days of the case's jurisdiction:
+
+- received (not yet registered) and D passed: flagged to the station's liaisons and
+  the township and county committees, once per case;
+- registered (not yet assigned) and D, the disposition deadline, passed: flagged to the
+  township and county committees, who sort and assign, once per deadline;
+- in the unit's hands, ``due_soon_workdays`` before D: the lead unit is reminded;
+- the first working day after D: level 1 — the lead unit and the county committee
+  are told, the case moves to supervising (督办);
+- ``escalation_interval_workdays`` after level 1 was due, still open: level 2 — the
+  committee one region up (the city) is told.
+
+Each happens once per deadline; a new deadline (an approved extension, a reopening)
+starts over at level 0. A case past several dates when the sweep finally runs gets
+every level it is owed, in order, in one go.
+
+``next_sweep_on`` says what the sweeps have done so far for the current deadline; when
+the working-day calendar or a jurisdiction's rules change, ``sweep_dates.py`` computes
+it again with ``next_sweep_on`` below, and the deadline itself stays as it was given.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison.base.calendar import WorkdayCalendar
+from liaison.base.jurisdiction import settings_for_many
+from liaison.base.models import JurisdictionSettings
+from liaison.base.notifications.models import NotificationKind
+from liaison.base.notifications.services import notifications_enqueue
+from liaison.base.regions import RegionLevel
+from suggestions.cases.flow import TRANSITIONS
+from suggestions.cases.notices import (
+    ancestor_code,
+    committees_of,
+    local_committee_codes,
+    rows_for,
+    stations_staff,
+    summary,
+    units_staff,
+)
+from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseEvent, Step
+
+BATCH_SIZE = 500
+TOP_LEVEL = 2
+# Steps where the case waits for the station or the committee, not for a unit.
+WITH_STAFF = (Step.RECEIVED, Step.REGISTERED)
+_SAVED = ["step", "escalation_level", "escalated_deadline", "next_sweep_on"]
+
+
+# DATES
+
+
+def overdue_from(deadline: dt.date, calendar: WorkdayCalendar) -> dt.date:
+    """The first working day after the deadline: the case is overdue from then on."""
+    return calendar.next_workday(deadline + dt.timedelta(days=1))
+
+
+def level_two_on(deadline: dt.date, rules: JurisdictionSettings, cal: WorkdayCalendar) -> dt.date:
+    level_one = overdue_from(deadline, cal)
+    return cal.shift(level_one, rules.escalation_interval_workdays).date
+
+
+def first_sweep_on(
+    case: Case, *, rules: JurisdictionSettings, calendar: WorkdayCalendar | None = None
+) -> dt.date | None:
+    """When the sweeps first act on a case whose deadline was just set (None: never)."""
+    if case.deadline is None:
+        return None
+    calendar = calendar or WorkdayCalendar(case.deadline)
+    return next_sweep_on(case, rules=rules, calendar=calendar)
+
+
+def next_sweep_on(
+    case: Case, *, rules: JurisdictionSettings, calendar: WorkdayCalendar, reminded: bool = False
+) -> dt.date | None:
+    """When the sweeps next act on a case, given what they did for its deadline so far:
+    ``escalation_level`` with ``escalated_deadline`` (the flag or the levels that fired)
+    and ``reminded`` (the due-soon reminder went out). None: nothing is left to do."""
+    if case.deadline is None:
+        return None
+    if case.step in WITH_STAFF:
+        return None if case.escalation_level else overdue_from(case.deadline, calendar)
+    if case.step not in IN_HANDS_OF_UNIT:
+        return None
+    if case.escalation_level == 0 and rules.due_soon_workdays and not reminded:
+        return calendar.shift(case.deadline, -rules.due_soon_workdays).date
+    # A level the committee raised by hand (督办) is not the sweep's level 1 for this
+    # deadline: the escalation sweep still comes on the first day overdue.
+    if case.escalation_level == 0 or case.escalated_deadline != case.deadline:
+        return overdue_from(case.deadline, calendar)
+    if case.escalation_level < TOP_LEVEL:
+        return level_two_on(case.deadline, rules, calendar)
+    return None
+
+
+# THE SWEEPS
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A case left too long at a step where staff act (no unit yet): who hears, and how."""
+
+    step: str
+    kind: str  # NotificationKind
+    event: str  # CaseEvent kind
+    title: str  # lazy, "%(code)s" the tracking code
+    liaisons: bool  # the station's liaisons are told too, not only the committees
+    key: str  # names the occasion in the outbox keys, with the deadline if "{deadline}"
+
+
+UNREGISTERED = Flag(
+    step=Step.RECEIVED,
+    kind=NotificationKind.CASE_UNREGISTERED,
+    event="flag_unregistered",
+    title=gettext_lazy("Case %(code)s is not registered yet"),
+    liaisons=True,
+    key="registration",  # a received case has one registration deadline
+)
+# Sorting and assigning is the committee's (case_register's disposition deadline).
+UNASSIGNED = Flag(
+    step=Step.REGISTERED,
+    kind=NotificationKind.CASE_UNASSIGNED,
+    event="flag_unassigned",
+    title=gettext_lazy("Case %(code)s is registered but not assigned yet"),
+    liaisons=False,
+    key="disposition:{deadline}",
+)
+
+
+def cases_unregistered_flag(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Flag cases still at received after their registration deadline; returns how many."""
+    return _sweep(partial(_flag_batch, UNREGISTERED), today, batch_size)
+
+
+def cases_unassigned_flag(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Flag registered cases not assigned by their disposition deadline; returns how many."""
+    return _sweep(partial(_flag_batch, UNASSIGNED), today, batch_size)
+
+
+def cases_due_soon_remind(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Remind lead units of cases inside the due-soon window; returns how many cases."""
+    return _sweep(_due_soon_batch, today, batch_size)
+
+
+def cases_escalate(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Escalate overdue cases by the levels they are owed; returns how many cases."""
+    return _sweep(_escalation_batch, today, batch_size)
+
+
+def _sweep(batch, today: dt.date | None, batch_size: int) -> int:
+    today = today or timezone.localdate()
+    total = 0
+    with translation.override(settings.LANGUAGE_CODE):  # the site's default language
+        while count := batch(today, batch_size):
+            total += count
+    return total
+
+
+def claim(queryset, *, today: dt.date, batch_size: int) -> list[Case]:
+    """Lock up to ``batch_size`` due cases that no other sweep holds, oldest date first."""
+    return list(
+        queryset.filter(next_sweep_on__lte=today)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("station")
+        .order_by("next_sweep_on", "id")[:batch_size]
+    )
+
+
+def flag_due(flag: Flag):
+    return Case.objects.filter(step=flag.step)
+
+
+def due_soon_due(today: dt.date):
+    return Case.objects.filter(step__in=IN_HANDS_OF_UNIT, escalation_level=0, deadline__gte=today)
+
+
+def escalation_due(today: dt.date):
+    return Case.objects.filter(step__in=TRANSITIONS["escalate"].sources, deadline__lt=today)
+
+
+@transaction.atomic
+def _flag_batch(flag: Flag, today: dt.date, batch_size: int) -> int:
+    cases = claim(flag_due(flag), today=today, batch_size=batch_size)
+    if not cases:
+        return 0
+    staff = stations_staff(case.station_id for case in cases) if flag.liaisons else {}
+    committees = committees_of(c for case in cases for c in local_committee_codes(case.region_id))
+    rows, events = [], []
+    for case in cases:
+        recipients = staff.get(case.station_id, []) + [
+            r for code in local_committee_codes(case.region_id) for r in committees.get(code, [])
+        ]
+        title = str(flag.title) % {"code": case.tracking_code}
+        rows += rows_for(
+            recipients,
+            case=case,
+            kind=flag.kind,
+            key=flag.key.format(deadline=case.deadline),
+            title=title,
+            body=summary(case),
+        )
+        events.append(_event(case, flag.event, case.step, title, {"deadline": str(case.deadline)}))
+        case.escalation_level, case.escalated_deadline, case.next_sweep_on = 1, case.deadline, None
+    _write(cases, events, rows)
+    return len(cases)
+
+
+@transaction.atomic
+def _due_soon_batch(today: dt.date, batch_size: int) -> int:
+    cases = claim(due_soon_due(today), today=today, batch_size=batch_size)
+    if not cases:
+        return 0
+    calendar = WorkdayCalendar(today)
+    staff = units_staff(case.lead_unit_id for case in cases if case.lead_unit_id)
+    committees = committees_of(c for case in cases for c in local_committee_codes(case.region_id))
+    rows, events = [], []
+    for case in cases:
+        # A case filed as a suggestion has no lead unit here: its committee is reminded.
+        recipients = staff.get(case.lead_unit_id, []) or [
+            r for code in local_committee_codes(case.region_id) for r in committees.get(code, [])
+        ]
+        title = _("Case %(code)s is due on %(date)s") % {
+            "code": case.tracking_code,
+            "date": case.deadline.isoformat(),
+        }
+        rows += rows_for(
+            recipients,
+            case=case,
+            kind=NotificationKind.CASE_DUE_SOON,
+            key=str(case.deadline),
+            title=title,
+            body=summary(case),
+        )
+        events.append(_event(case, "remind_due_soon", case.step, title, _deadline_data(case)))
+        case.next_sweep_on = overdue_from(case.deadline, calendar)
+    _write(cases, events, rows)
+    return len(cases)
+
+
+@transaction.atomic
+def _escalation_batch(today: dt.date, batch_size: int) -> int:
+    cases = claim(escalation_due(today), today=today, batch_size=batch_size)
+    if cases:
+        escalate(cases=cases, today=today)
+    return len(cases)
+
+
+def escalate(*, cases: list[Case], today: dt.date) -> None:
+    """Raise locked, overdue cases to the level they are owed today, telling each level's
+    audience once. The caller holds the rows' locks inside its transaction."""
+    calendar = WorkdayCalendar(today)
+    rules = settings_for_many(case.region_id for case in cases)
+    units = units_staff(case.lead_unit_id for case in cases if case.lead_unit_id)
+    counties = {case.pk: ancestor_code(case.region_id, RegionLevel.COUNTY) for case in cases}
+    cities = {case.pk: ancestor_code(case.region_id, RegionLevel.CITY) for case in cases}
+    committees = committees_of([*counties.values(), *cities.values()])
+    rows, events, level_two_dates = [], [], {}
+    for case in cases:
+        # Cases share deadlines and rules: each date is counted on the calendar once.
+        key = (case.deadline, rules[case.region_id].escalation_interval_workdays)
+        if key not in level_two_dates:
+            level_two_dates[key] = level_two_on(case.deadline, rules[case.region_id], calendar)
+        level_two = level_two_dates[key]
+        owed = TOP_LEVEL if today >= level_two else 1
+        for level in range(case.escalation_level + 1, owed + 1):
+            from_step = case.step
+            if level == 1:
+                case.step = TRANSITIONS["escalate"].target
+                recipients = units.get(case.lead_unit_id, []) + committees.get(
+                    counties[case.pk], []
+                )
+            else:
+                recipients = committees.get(cities[case.pk], [])
+            title = _("Case %(code)s is overdue: escalated to level %(level)s") % {
+                "code": case.tracking_code,
+                "level": level,
+            }
+            rows += rows_for(
+                recipients,
+                case=case,
+                kind=NotificationKind.CASE_ESCALATED,
+                key=f"{case.deadline}:L{level}",
+                title=title,
+                body=summary(case),
+            )
+            events.append(
+                _event(case, "escalate", from_step, title, {"level": level, **_deadline_data(case)})
+            )
+        case.escalation_level = max(case.escalation_level, owed)
+        case.escalated_deadline = case.deadline
+        case.next_sweep_on = level_two if case.escalation_level < TOP_LEVEL else None
+    _write(cases, events, rows)
+
+
+def _deadline_data(case: Case) -> dict:
+    return {"deadline": case.deadline.isoformat()}
+
+
+def _event(case: Case, kind: str, from_step: str, note: str, data: dict) -> CaseEvent:
+    return CaseEvent(
+        case=case,
+        kind=kind,
+        from_step=from_step,
+        to_step=case.step,
+        actor=None,
+        note=note,
+        data=data,
+    )
+
+
+def _write(cases: list[Case], events: list[CaseEvent], rows: list) -> None:
+    # One UPDATE per distinct new state (a few dozen per batch: cases share deadlines
+    # and levels), which PostgreSQL runs far faster than bulk_update's CASE per row.
+    groups = defaultdict(list)
+    for case in cases:
+        groups[tuple(getattr(case, field) for field in _SAVED)].append(case.pk)
+    now = timezone.now()
+    for values, ids in groups.items():
+        Case.objects.filter(pk__in=ids).update(
+            **dict(zip(_SAVED, values, strict=True)), updated_at=now
+        )
+    CaseEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    notifications_enqueue(notifications=rows)

@@ -1,0 +1,25 @@
+"""Thin Celery tasks over the case sweeps (suggestions/sweeps.py); each is safe to run twice."""
+
+from celery import shared_task
+
+from suggestions.cases import sweeps
+
+
+@shared_task(ignore_result=True)
+def flag_unregistered_cases() -> int:
+    return sweeps.cases_unregistered_flag()
+
+
+@shared_task(ignore_result=True)
+def flag_unassigned_cases() -> int:
+    return sweeps.cases_unassigned_flag()
+
+
+@shared_task(ignore_result=True)
+def remind_cases_due_soon() -> int:
+    return sweeps.cases_due_soon_remind()
+
+
+@shared_task(ignore_result=True)
+def escalate_overdue_cases() -> int:
+    return sweeps.cases_escalate()

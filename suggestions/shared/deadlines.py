@@ -1,0 +1,102 @@
+"""Case deadlines on the working-day calendar, with the reasoning kept beside them.
+
+Each deadline is stored with an explanation (rule, start, working days or
+months, the days skipped and why, years counted Monday–Friday only), so staff
+can see how it was computed and an auditor can recompute it.
+"""
+
+import calendar as month_calendar
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from liaison.base.calendar import Deadline, WorkdayCalendar
+
+RULES = {
+    "registration": _("registered within %(n)s working days of the reception"),
+    "disposition": _("sorted and assigned within %(n)s working days of registration"),
+    "reply": _("the unit replies within %(n)s working days of assignment"),
+    "rehandle": _("re-handled within %(n)s working days of the unsatisfied feedback"),
+    "suggestion": _("a suggestion is answered within %(n)s months of filing"),
+    "extension": _("extended by the committee on request"),
+    # Representative suggestions (suggestions/proposals/).
+    "suggestion_assign": _(
+        "a suggestion filed between sessions is assigned within %(n)s working days of receipt"
+    ),
+    "suggestion_reply": _("the lead unit replies within %(n)s months of assignment"),
+    "suggestion_extended": _("extended: the lead unit replies within %(n)s months of assignment"),
+    "suggestion_counit": _("a co-unit sends its opinion within %(n)s months of assignment"),
+    "suggestion_rehandle": _("re-handled and answered again within %(n)s months of the order"),
+    "suggestion_follow_up": _("followed up until solved, by the date the unit gave"),
+}
+
+
+def in_workdays(*, start: dt.date, workdays: int, rule: str) -> tuple[dt.date, dict]:
+    deadline = WorkdayCalendar(start).shift(start, workdays)
+    return deadline.date, _explanation(deadline, rule)
+
+
+def in_months(*, start: dt.date, months: int, rule: str) -> tuple[dt.date, dict]:
+    """Calendar months, landing on the next working day when the date is a day off."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, month_calendar.monthrange(year, month)[1])
+    nominal = dt.date(year, month, day)
+    work_calendar = WorkdayCalendar(nominal)
+    date, skipped = nominal, []
+    while (reason := work_calendar.day_off_reason(date)) is not None:
+        skipped.append((date, reason))
+        date += dt.timedelta(days=1)
+    explanation = {
+        "rule": rule,
+        "start": start.isoformat(),
+        "months": months,
+        "date": date.isoformat(),
+        "skipped": [[day.isoformat(), reason] for day, reason in skipped],
+        "weekday_only_years": [],
+    }
+    return date, explanation
+
+
+def extended(*, start: dt.date, until: dt.date, reason: str) -> tuple[dt.date, dict]:
+    return until, {
+        "rule": "extension",
+        "start": start.isoformat(),
+        "date": until.isoformat(),
+        "reason": reason,
+        "skipped": [],
+        "weekday_only_years": [],
+    }
+
+
+def _explanation(deadline: Deadline, rule: str) -> dict:
+    return {
+        "rule": rule,
+        "start": deadline.start.isoformat(),
+        "workdays": deadline.workdays,
+        "date": deadline.date.isoformat(),
+        "skipped": [[day.isoformat(), str(reason)] for day, reason in deadline.skipped],
+        "weekday_only_years": deadline.weekday_only_years,
+    }
+
+
+def explain(explanation: dict) -> str:
+    """The stored explanation as one sentence in the user's language."""
+    if not explanation:
+        return ""
+    rule = RULES.get(explanation["rule"], explanation["rule"])
+    count = explanation.get("workdays", explanation.get("months", ""))
+    text = _("%(rule)s: from %(start)s to %(date)s") % {
+        "rule": str(rule) % {"n": count} if "%(n)s" in str(rule) else rule,
+        "start": explanation["start"],
+        "date": explanation["date"],
+    }
+    if explanation["skipped"]:
+        text += str(_("; days off skipped: %(days)s")) % {
+            "days": ", ".join(f"{day} {reason}" for day, reason in explanation["skipped"])
+        }
+    if explanation["weekday_only_years"]:
+        text += str(_("; counted Monday to Friday for %(years)s (no official calendar)")) % {
+            "years": ", ".join(str(year) for year in explanation["weekday_only_years"])
+        }
+    return str(text)

@@ -1,0 +1,92 @@
+"""What both flows share: the handling units and their staff, and the categories of
+cases and suggestions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from liaison.base import regions
+from liaison.base.models import Region
+from liaison.base.validators import validate_phone, validate_plain_text
+
+
+class UnitKind(models.TextChoices):
+    GOVERNMENT = "government", _("Government department")
+    COURT = "court", _("Court")
+    PROCURATORATE = "procuratorate", _("Procuratorate")
+    OTHER = "other", _("Other")
+
+
+class HandlingUnitQuerySet(models.QuerySet):
+    def in_region(self, region: Region) -> "HandlingUnitQuerySet":
+        return self.filter(regions.within("region", region.bounds))
+
+
+class HandlingUnit(models.Model):
+    """承办单位: a department that receives cases and suggestions and replies."""
+
+    name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
+    kind = models.CharField(
+        _("kind"), max_length=15, choices=UnitKind.choices, default=UnitKind.GOVERNMENT
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="units"
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = HandlingUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        ordering = ["region_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="unit_name_unique_in_region")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitStaff(models.Model):
+    unit = models.ForeignKey(
+        HandlingUnit,
+        verbose_name=_("handling unit"),
+        on_delete=models.CASCADE,
+        related_name="staff",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="unit_roles",
+    )
+
+    class Meta:
+        verbose_name = _("handling-unit staff")
+        verbose_name_plural = _("handling-unit staff")
+        constraints = [models.UniqueConstraint(fields=["unit", "user"], name="unit_staff_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.user}"
+
+
+class CaseCategory(models.Model):
+    """What a case is about (education, health, ...); administrators edit the list."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_plain_text])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name

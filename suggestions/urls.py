@@ -1,9 +1,0 @@
-from django.urls import path
-
-from suggestions import public
-
-urlpatterns = [
-    path("cases/submit/", public.case_submit, name="case-submit"),
-    path("cases/status/", public.case_status, name="case-status"),
-    path("cases/outcomes/", public.outcome_list, name="outcome-list"),
-]
