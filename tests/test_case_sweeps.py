@@ -12,8 +12,8 @@ from django.apps import apps as django_apps
 from django.core import mail
 from django.db import connections
 
+from liaison.base.notifications.delivery import notifications_deliver
 from liaison.base.notifications.models import Channel, Notification, NotificationKind
-from liaison.base.notifications.services import notifications_deliver
 from stations.models import VisitChannel
 from suggestions.cases import services
 from suggestions.cases.sweeps import (

@@ -7,13 +7,9 @@ from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from liaison.base.notifications.delivery import notifications_deliver, retry_delay
 from liaison.base.notifications.models import Channel, Notification, NotificationStatus
-from liaison.base.notifications.services import (
-    notifications_deliver,
-    notifications_enqueue,
-    notifications_resend,
-    retry_delay,
-)
+from liaison.base.notifications.services import notifications_enqueue, notifications_resend
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +190,7 @@ def test_a_claimed_row_is_not_claimed_again_within_its_lease(sms_gateway, settin
     """A worker that died after the claim leaves the row to wait out the lease, then the
     next attempt sends it with the same idempotency key."""
     notifications_enqueue(notifications=[sms(1)])
-    from liaison.base.notifications.services import _claim
+    from liaison.base.notifications.delivery import _claim
 
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:

@@ -93,7 +93,7 @@ def test_the_form_explains_the_use_of_personal_data_in_both_languages(client):
 
 
 def test_the_console_sms_log_never_holds_the_constituents_phone(client, settings, caplog):
-    from liaison.base.notifications.services import notifications_deliver
+    from liaison.base.notifications.delivery import notifications_deliver
 
     settings.SMS_BACKEND = "console"
     settings.SMS_FILE_PATH = ""

@@ -6,8 +6,8 @@ import time_machine
 from django.core import mail
 
 from liaison.base.models import JurisdictionSettings
+from liaison.base.notifications.delivery import notifications_deliver
 from liaison.base.notifications.models import Channel, Notification, NotificationStatus
-from liaison.base.notifications.services import notifications_deliver
 from stations.models import ReceptionNotice, ReceptionStatus
 from stations.notices import reception_notices_send
 from stations.reception import (

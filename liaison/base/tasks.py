@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from liaison.base.notifications.services import notifications_deliver
+from liaison.base.notifications.delivery import notifications_deliver
 
 
 @shared_task(ignore_result=True)

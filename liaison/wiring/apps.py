@@ -11,6 +11,6 @@ class WiringConfig(AppConfig):
 
     def ready(self):
         # Stored notice and sweep dates follow changes to the calendar and the rules.
-        from liaison.wiring import recompute
+        from liaison.wiring import triggers
 
-        recompute.connect()
+        triggers.connect()

@@ -17,7 +17,7 @@ dates that could depend on it are counted again, after commit, by a Celery task:
   changed and cases when the due-soon window or the escalation interval changed.
 
 Project-wide wiring (it imports stations/ and suggestions/): the signal receivers
-below are connected in ``LiaisonConfig.ready``. Receivers rather than admin hooks
+in ``triggers.py`` are connected in ``WiringConfig.ready``. Receivers rather than admin hooks
 because every writer — the admin, a shell, a fixture, a later service — goes through
 ``save`` and ``delete``; they only remember the previous values and schedule the task.
 ``QuerySet.update`` and ``bulk_create`` send no signals: after such a bulk change run
@@ -29,10 +29,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Max
-from django.db.models.signals import post_delete, post_save, pre_save
 
-from liaison.base.jurisdiction import settings_for
-from liaison.base.models import JurisdictionSettings, WorkdayAdjustment
+from liaison.base.models import JurisdictionSettings
 from stations.day_off_moves import reception_days_follow_calendar
 from stations.notice_dates import reception_notice_dates_refresh
 from suggestions.cases.sweep_dates import cases_sweep_dates_refresh
@@ -117,57 +115,3 @@ def derived_dates_refresh_all(*, today: dt.date | None = None) -> RefreshReport:
         notice_dates=reception_notice_dates_refresh(today=today),
         sweep_dates=cases_sweep_dates_refresh(),
     )
-
-
-# TRIGGERS
-
-
-def _adjustment_before(sender, instance: WorkdayAdjustment, **kwargs) -> None:
-    previous = WorkdayAdjustment.objects.filter(pk=instance.pk).first() if instance.pk else None
-    instance._previous_date = previous.date if previous else None
-
-
-def _adjustment_changed(sender, instance: WorkdayAdjustment, **kwargs) -> None:
-    from liaison.wiring.tasks import refresh_dates_around  # the tasks import this module
-
-    days = {instance.date, getattr(instance, "_previous_date", None)} - {None}
-    # After commit: the task reads the committed calendar, and a rollback schedules nothing.
-    refresh_dates_around.delay_on_commit(days=sorted(day.isoformat() for day in days))
-
-
-def _rules_before(sender, instance: JurisdictionSettings, **kwargs) -> None:
-    # What the region followed before this save: its own row, or its nearest ancestor's.
-    if instance.region_id:
-        instance._previous_rules = settings_for(instance.region_id)
-
-
-def _rules_saved(sender, instance: JurisdictionSettings, **kwargs) -> None:
-    _rules_changed(instance.region_id, getattr(instance, "_previous_rules", None), instance)
-
-
-def _rules_deleted(sender, instance: JurisdictionSettings, **kwargs) -> None:
-    _rules_changed(instance.region_id, instance, settings_for(instance.region_id))
-
-
-def _rules_changed(region_code: str, before, after: JurisdictionSettings) -> None:
-    from liaison.wiring.tasks import refresh_dates_of_region
-
-    before = before or JurisdictionSettings()
-    lead_changed = before.notice_lead_workdays != after.notice_lead_workdays
-    sweep_rules = any(getattr(before, rule) != getattr(after, rule) for rule in SWEEP_RULES)
-    if lead_changed or sweep_rules:
-        refresh_dates_of_region.delay_on_commit(
-            region_code=region_code,
-            previous_lead=before.notice_lead_workdays if lead_changed else None,
-            sweep_dates=sweep_rules,
-        )
-
-
-def connect() -> None:
-    uid = "liaison.wiring.recompute"
-    pre_save.connect(_adjustment_before, sender=WorkdayAdjustment, dispatch_uid=f"{uid}.a0")
-    post_save.connect(_adjustment_changed, sender=WorkdayAdjustment, dispatch_uid=f"{uid}.a1")
-    post_delete.connect(_adjustment_changed, sender=WorkdayAdjustment, dispatch_uid=f"{uid}.a2")
-    pre_save.connect(_rules_before, sender=JurisdictionSettings, dispatch_uid=f"{uid}.r0")
-    post_save.connect(_rules_saved, sender=JurisdictionSettings, dispatch_uid=f"{uid}.r1")
-    post_delete.connect(_rules_deleted, sender=JurisdictionSettings, dispatch_uid=f"{uid}.r2")

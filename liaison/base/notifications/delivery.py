@@ -1,0 +1,149 @@
+"""Delivering from the outbox.
+
+Delivery takes one due row at a time in two short transactions:
+
+1. The claim (``SELECT … FOR UPDATE SKIP LOCKED``) counts the attempt and moves
+   ``next_attempt_at`` one lease ahead, and commits. A worker that dies while
+   sending — a message that crashes it, an out-of-memory kill — has therefore
+   used up an attempt: the row waits out the lease instead of blocking the head
+   of the queue, and after the last allowed attempt it fails (an administrator
+   may re-send it) instead of killing every worker that takes it, forever.
+2. The attempt calls the channel outside any transaction (the lease keeps other
+   workers off the row; it is longer than any channel's timeout) and records the
+   outcome only if the row is still this attempt's. Every attempt carries the
+   row's idempotency key, which the gateway deduplicates, so a message accepted
+   once is never accepted twice.
+"""
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.utils import timezone
+
+from liaison.base.notifications.models import Channel, Notification, NotificationStatus
+from liaison.base.notifications.sms import Sms, get_backend
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    lost: int = 0
+    more_due: bool = False
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential backoff: base, 2×base, 4×base … capped."""
+    seconds = settings.NOTIFY_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, settings.NOTIFY_RETRY_MAX_SECONDS))
+
+
+def notifications_deliver(*, limit: int | None = None) -> DeliveryReport:
+    """Deliver due notifications until none is left, ``limit`` were handled, or the
+    time budget (below the task's soft time limit, even with a slow gateway) is spent."""
+    limit = limit or settings.NOTIFY_BATCH_SIZE
+    stop_at = time.monotonic() + settings.NOTIFY_TASK_BUDGET_SECONDS
+    report = DeliveryReport()
+    backend = get_backend()
+    while report.handled < limit and time.monotonic() < stop_at:
+        outcome = _deliver_one(backend)
+        if outcome is None:
+            break
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    report.more_due = report.handled > 0 and _due(timezone.now()).exists()
+    return report
+
+
+def _due(now):
+    return Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
+
+
+def _deliver_one(backend) -> str | None:
+    claimed = _claim(timezone.now())
+    if claimed is None:
+        return None
+    if claimed.status == NotificationStatus.FAILED:
+        return "failed"
+    return _attempt(claimed, backend)
+
+
+@transaction.atomic
+def _claim(now) -> Notification | None:
+    if connection.vendor == "postgresql":
+        # A claim lost in a database crash only means an uncounted attempt, so its commit
+        # need not wait for the disk; the outcome's does.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    notification = (
+        _due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "id").first()
+    )
+    if notification is None:
+        return None
+    if notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        # The last allowed attempt was claimed but never recorded an outcome.
+        notification.status = NotificationStatus.FAILED
+        notification.last_error = (
+            f"delivery stopped without an outcome {notification.attempts} times "
+            "(the worker died while sending)"
+        )
+        notification.save(update_fields=["status", "last_error"])
+        logger.error("notification %s failed: the worker died on every attempt", notification.pk)
+        return notification
+    notification.attempts += 1
+    notification.next_attempt_at = now + dt.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+    notification.save(update_fields=["attempts", "next_attempt_at"])
+    return notification
+
+
+def _attempt(notification: Notification, backend) -> str:
+    """Send outside any transaction, since the claim's lease keeps other workers off the
+    row, and record the outcome only while the row is still this attempt's."""
+    try:
+        _send(notification, backend)
+    except SoftTimeLimitExceeded:
+        raise  # the task is out of time; the row waits out its lease
+    except Exception as error:  # any channel failure is retried; the text holds no secrets
+        changes = {"last_error": f"{type(error).__name__}: {error}"[:2000]}
+        if notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+            changes["status"], outcome = NotificationStatus.FAILED, "failed"
+        else:
+            changes["next_attempt_at"] = timezone.now() + retry_delay(notification.attempts)
+            outcome = "retrying"
+        logger.warning("notification %s attempt %s failed", notification.pk, notification.attempts)
+    else:
+        changes = {"status": NotificationStatus.SENT, "sent_at": timezone.now()}
+        outcome = "sent"
+    recorded = Notification.objects.filter(
+        pk=notification.pk, status=NotificationStatus.PENDING, attempts=notification.attempts
+    ).update(**changes)
+    # Not recorded: the send outlasted the lease and another attempt took the row; it
+    # carries the same idempotency key, so the gateway delivers the message once.
+    return outcome if recorded else "lost"
+
+
+def _send(notification: Notification, backend) -> None:
+    key = str(notification.idempotency_key)
+    if notification.channel == Channel.SMS:
+        backend.send(Sms(to=notification.address, text=notification.body, idempotency_key=key))
+    elif notification.channel == Channel.EMAIL:
+        # SMTP cannot deduplicate; a stable Message-ID lets mail systems drop a repeat.
+        EmailMessage(
+            subject=notification.title,
+            body=notification.body,
+            to=[notification.address],
+            headers={"Message-ID": f"<{key}@liaison.notifications>"},
+        ).send()
+    # In-app: the row itself is the message in the user's inbox; marking it sent is delivery.
