@@ -6,6 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
+from liaison.base.flow import FlowError
 from representatives.models import Representative
 from representatives.photos import photo_thumbnails_make
 from stations.models import (
@@ -20,14 +21,6 @@ from stations.models import (
     StationStaff,
     Visit,
 )
-from stations.reception import (
-    ReceptionDayError,
-    check_duty,
-    reception_day_hold,
-    reception_day_publish,
-    reception_day_unpublish,
-    reception_day_update,
-)
 from stations.scopes import (
     reception_days_visible_to,
     representatives_visible_to,
@@ -35,6 +28,14 @@ from stations.scopes import (
     visits_visible_to,
 )
 from stations.selectors import DayFigures, attach_figures
+from stations.services import (
+    ReceptionDayError,
+    check_duty,
+    reception_day_hold,
+    reception_day_publish,
+    reception_day_unpublish,
+    reception_day_update,
+)
 
 
 class StaffInline(admin.TabularInline):
@@ -207,6 +208,7 @@ class ReceptionDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
         fields = ["date", "start_time", "end_time", "place", "notice_lead_workdays"]
         reception_day_update(
             day=obj,
+            actor=request.user,
             **{name: form.cleaned_data[name] for name in fields if name in form.changed_data},
         )
 
@@ -214,9 +216,11 @@ class ReceptionDayAdmin(ScopedAdminMixin, admin.ModelAdmin):
         done, refused = 0, []
         for day in queryset:
             try:
-                service(day=day)
+                service(day=day, actor=request.user)
             except ReceptionDayError as error:
                 refused.append(f"{day}: {' '.join(error.messages)}")
+            except FlowError as error:
+                refused.append(f"{day}: {error.message}")
             else:
                 done += 1
         self.message_user(request, _("%(count)d reception days changed.") % {"count": done})

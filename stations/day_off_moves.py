@@ -42,7 +42,7 @@ from liaison.base.notifications.services import notifications_enqueue
 from liaison.base.regions import RegionLevel
 from stations.models import ReceptionDay, ReceptionStatus, StationStaff
 from stations.planning import monthly_date, nominal_date
-from stations.reception import reception_day_update
+from stations.services import reception_day_update
 
 S = ReceptionStatus
 BATCH_SIZE = 200
@@ -131,7 +131,8 @@ def _move(day: ReceptionDay, target: dt.date) -> str | None:
         }
     try:
         with transaction.atomic():
-            reception_day_update(day=day, date=target)
+            # The system moves it: no person asked for it.
+            reception_day_update(day=day, actor=None, date=target)
     except ValidationError as error:  # ReceptionDayError: double-booked, not seated
         return " ".join(error.messages)
     except IntegrityError:  # someone booked the same person or date meanwhile

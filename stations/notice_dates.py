@@ -1,6 +1,6 @@
 """Notice dates that follow the calendar and the rules after a day was published.
 
-A published day stores its ``notice_date`` (reception.py) so that the notice sweep is
+A published day stores its ``notice_date`` (``notice_date_for``, set when published) so that the notice sweep is
 one indexed range query. When an administrator changes the working-day calendar or a
 jurisdiction's notice lead, the days whose notice has not gone out yet are counted
 again; a day already noticed keeps the date its notice went out on.
@@ -17,11 +17,31 @@ from django.utils import timezone
 
 from liaison.base import regions
 from liaison.base.batches import in_locked_batches
+from liaison.base.calendar import WorkdayCalendar
 from liaison.base.jurisdiction import settings_for_many
 from stations.models import ReceptionDay, ReceptionStatus, Station
-from stations.reception import NoticeDates
 
 BATCH_SIZE = 500
+
+
+def notice_date_for(day: ReceptionDay, calendar: WorkdayCalendar | None = None) -> dt.date:
+    """N working days before the day, N being the day's own notice lead."""
+    calendar = calendar or WorkdayCalendar(day.date)
+    return calendar.shift(day.date, -day.notice_lead_workdays).date
+
+
+class NoticeDates:
+    """Notice dates for many days: one calendar query, each (date, lead) counted once."""
+
+    def __init__(self, around: dt.date):
+        self._calendar = WorkdayCalendar(around)
+        self._known: dict[tuple[dt.date, int], dt.date] = {}
+
+    def __call__(self, day: ReceptionDay) -> dt.date:
+        key = (day.date, day.notice_lead_workdays)
+        if key not in self._known:
+            self._known[key] = notice_date_for(day, self._calendar)
+        return self._known[key]
 
 
 def reception_notice_dates_refresh(

@@ -6,6 +6,8 @@ exports fetch through these, so that what is out of scope is a 404.
 
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Cast
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from liaison.base.scopes import TEXT, in_regions, scope_of
 from representatives.models import Representative
@@ -41,6 +43,21 @@ def stations_managed_by(user) -> QuerySet[Station]:
     return Station.objects.filter(
         in_regions("region_id", scope.region_bounds) | Q(pk__in=scope.station_ids)
     )
+
+
+def station_chosen(request) -> tuple[Station, QuerySet[Station]]:
+    """The staff pages' station: the active station the request asks for (``?station=``),
+    else the user's own first, else the first they run; 404 if they run none. With the
+    stations to choose from."""
+    stations = stations_managed_by(request.user).filter(active=True)
+    wanted = request.GET.get("station") or request.POST.get("station")
+    if wanted and wanted.isdigit():
+        return get_object_or_404(stations, pk=wanted), stations
+    own = sorted(scope_of(request.user).station_ids)
+    station = stations.filter(pk__in=own).order_by("pk").first() or stations.order_by("pk").first()
+    if station is None:
+        raise Http404
+    return station, stations
 
 
 def representatives_visible_to(user) -> QuerySet[Representative]:

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from stations.models import ReceptionDay
-from stations.reception import reception_day_publish, reception_day_set_duty
+from stations.services import reception_day_publish, reception_day_set_duty
 from tests.factories import MembershipFactory, RepresentativeFactory, StationFactory
 
 
@@ -20,5 +20,5 @@ def published_day(station, reps, date: dt.date, *, lead: int = 5, today: dt.date
     day = ReceptionDay.objects.create(
         station=station, date=date, place="便民服务中心二楼", notice_lead_workdays=lead
     )
-    reception_day_set_duty(day=day, representatives=reps)
-    return reception_day_publish(day=day, today=today or date - dt.timedelta(days=30))
+    reception_day_set_duty(actor=None, day=day, representatives=reps)
+    return reception_day_publish(actor=None, day=day, today=today or date - dt.timedelta(days=30))

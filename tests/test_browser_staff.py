@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from stations.models import ReceptionDay
-from stations.reception import reception_day_set_duty
+from stations.services import reception_day_set_duty
 from suggestions.models import Case, Step
 from tests.case_world import case_at, make_world, received
 from tests.factories import HandlingUnitFactory, MembershipFactory
@@ -22,7 +22,7 @@ def _today_with_duty(world):
     day = ReceptionDay.objects.create(
         station=world.station, date=timezone.localdate(), place="便民服务中心二楼"
     )
-    reception_day_set_duty(day=day, representatives=[world.representative])
+    reception_day_set_duty(actor=None, day=day, representatives=[world.representative])
     return day
 
 

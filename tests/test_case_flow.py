@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from suggestions.cases import services
-from suggestions.cases.flow import TRANSITIONS, available_transitions
+from suggestions.cases.flow import CASES
 from suggestions.models import Case, CaseEvent, Disposition, Satisfaction, Step
 from tests.case_world import case_at, make_world
 
@@ -145,7 +145,7 @@ def _prepare(world, start) -> Case:
 
 def test_the_matrix_covers_every_transition():
     """Every transition of the table is exercised below for every role."""
-    assert set(MATRIX) == set(TRANSITIONS)
+    assert set(MATRIX) == set(CASES.table)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -159,11 +159,11 @@ def test_every_transition_for_every_role(name, role):
     kwargs = arguments(world, case)
     before = (case.step, CaseEvent.objects.filter(case=case).count())
     actor = world.users[role]
-    offered = {t.name for t in available_transitions(actor, case)}
+    offered = {t.name for t in CASES.available(actor, case)}
     if role in allowed:
         assert name in offered
         moved = service(case_id=case.pk, actor=actor, **kwargs)
-        target = TRANSITIONS[name].target or before[0]
+        target = CASES.table[name].target or before[0]
         assert moved.step == target
         event = CaseEvent.objects.filter(case=case).last()
         assert (event.kind, event.from_step, event.to_step, event.actor) == (
@@ -187,7 +187,7 @@ def test_nothing_moves_an_archived_case(name):
     case = case_at(world, Step.ARCHIVED)
     _start, _allowed, service, arguments = MATRIX[name]
     events = case.events.count()
-    assert available_transitions(world.users["admin"], case) == []
+    assert CASES.available(world.users["admin"], case) == []
     with pytest.raises(services.IllegalTransition):
         service(case_id=case.pk, actor=world.users["admin"], **arguments(world, case))
     case.refresh_from_db()

@@ -12,7 +12,7 @@ from liaison.base.notifications.models import Notification, NotificationKind
 from liaison.celery import app
 from liaison.wiring.recompute import derived_dates_refresh_around
 from stations.models import DutyAssignment, ReceptionDay, ReceptionStatus, StaffRole, StationStaff
-from stations.reception import reception_day_set_duty
+from stations.services import reception_day_set_duty
 from tests.factories import MembershipFactory, StationFactory, UserFactory, region
 from tests.reception_factories import published_day, staffed_station
 from tests.test_derived_dates import at
@@ -36,7 +36,7 @@ def committed(django_capture_on_commit_callbacks):
 
 def planned_day(station, reps, date: dt.date = DAY) -> ReceptionDay:
     day = ReceptionDay.objects.create(station=station, date=date, place="便民服务中心")
-    reception_day_set_duty(day=day, representatives=reps)
+    reception_day_set_duty(actor=None, day=day, representatives=reps)
     return day
 
 

@@ -4,7 +4,7 @@ import pytest
 from icalendar import Calendar
 
 from stations.models import ReceptionDay
-from stations.reception import reception_day_cancel, reception_day_set_duty
+from stations.services import reception_day_cancel, reception_day_set_duty
 from tests.reception_factories import published_day, staffed_station
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def plan():
     station, reps = staffed_station("official", "grassroots")
     published = published_day(station, reps, SOON, today=dt.date.today())
     draft = ReceptionDay.objects.create(station=station, date=SOON + dt.timedelta(days=30))
-    reception_day_set_duty(day=draft, representatives=reps)
+    reception_day_set_duty(actor=None, day=draft, representatives=reps)
     return station, reps, published, draft
 
 
@@ -45,7 +45,7 @@ def test_station_feed_lists_published_days_only(client, plan):
 def test_representative_feed_and_a_cancelled_day(client, plan):
     """The representative's feed has their days; a cancelled published day says CANCELLED."""
     _, reps, published, _ = plan
-    reception_day_cancel(day=published, reason="场地维修")
+    reception_day_cancel(actor=None, day=published, reason="场地维修")
     found = events(client.get(f"/representatives/{reps[1].pk}/calendar.ics"))
     assert len(found) == 1 and str(found[0]["status"]) == "CANCELLED"
 

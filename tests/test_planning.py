@@ -10,7 +10,7 @@ from liaison.base.models import JurisdictionSettings
 from representatives.models import CongressLevel
 from stations.models import DutyAssignment, ReceptionDay, ReceptionStatus, Station
 from stations.planning import reception_plan_generate, representatives_below_target
-from stations.reception import reception_days_publish
+from stations.services import reception_days_publish
 from tests.factories import MembershipFactory, RepresentativeFactory, StationFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,9 @@ def test_planning_again_only_fills_gaps_and_keeps_the_liaisons_edits():
 def test_publishing_the_plan_sets_notice_dates_on_future_staffed_days():
     station, _ = five_level_station()
     reception_plan_generate(year=YEAR, stations=Station.objects.all())
-    count = reception_days_publish(days=station.reception_days.all(), today=dt.date(YEAR, 6, 1))
+    count = reception_days_publish(
+        actor=None, days=station.reception_days.all(), today=dt.date(YEAR, 6, 1)
+    )
     assert count == 7  # June to December
     october = station.reception_days.get(date=dt.date(2026, 10, 15))
     assert october.status == ReceptionStatus.PUBLISHED

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from representatives.models import CongressLevel
 from stations.models import ReceptionDay
-from stations.reception import reception_day_publish, reception_day_set_duty
+from stations.services import reception_day_publish, reception_day_set_duty
 from tests.factories import MembershipFactory, RepresentativeFactory, StationFactory, region
 from tests.reception_factories import published_day
 
@@ -104,9 +104,9 @@ def test_duty_days_show_on_profile_and_station_page_only_when_announced(client):
     rep, station = membership.representative, membership.station
     soon = dt.date.today() + dt.timedelta(days=5)
     day = ReceptionDay.objects.create(station=station, date=soon)
-    reception_day_set_duty(day=day, representatives=[rep])
+    reception_day_set_duty(actor=None, day=day, representatives=[rep])
     assert soon.isoformat() not in client.get(f"/representatives/{rep.pk}/").content.decode()
-    reception_day_publish(day=day, today=dt.date.today())
+    reception_day_publish(actor=None, day=day, today=dt.date.today())
     assert soon.isoformat() in client.get(f"/representatives/{rep.pk}/").content.decode()
     assert rep.name in client.get(f"/stations/{station.pk}/").content.decode()
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from stations.models import DutyAssignment, ReceptionDay
-from stations.reception import reception_day_set_duty
+from stations.services import reception_day_set_duty
 from tests.factories import MembershipFactory, StationFactory
 from tests.reception_factories import staffed_station
 
@@ -40,9 +40,9 @@ def two_days():
     elsewhere = StationFactory()
     MembershipFactory(station=elsewhere, representative=reps[0])
     first = ReceptionDay.objects.create(station=station, date=DATE)
-    reception_day_set_duty(day=first, representatives=reps)
+    reception_day_set_duty(actor=None, day=first, representatives=reps)
     second = ReceptionDay.objects.create(station=elsewhere, date=DATE + dt.timedelta(days=1))
-    reception_day_set_duty(day=second, representatives=reps)
+    reception_day_set_duty(actor=None, day=second, representatives=reps)
     return first, second
 
 

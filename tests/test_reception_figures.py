@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stations.models import VisitChannel
-from stations.reception import reception_day_hold
 from stations.selectors import DayFigures, attach_figures
+from stations.services import reception_day_hold
 from suggestions.cases import services
 from tests.factories import liaison_user
 from tests.reception_factories import published_day, staffed_station
@@ -22,7 +22,7 @@ TODAY = dt.date(2026, 11, 23)
 
 def held_day(station, reps, date: dt.date):
     day = published_day(station, reps, date, today=date - dt.timedelta(days=30))
-    return reception_day_hold(day=day, today=TODAY)
+    return reception_day_hold(actor=None, day=day, today=TODAY)
 
 
 def log(liaison, day, *, people: int, cases: int, name: str = "王五"):

@@ -10,7 +10,7 @@ from liaison.base.notifications.delivery import notifications_deliver
 from liaison.base.notifications.models import Channel, Notification, NotificationStatus
 from stations.models import ReceptionNotice, ReceptionStatus
 from stations.notices import reception_notices_send
-from stations.reception import (
+from stations.services import (
     ReceptionDayError,
     reception_day_cancel,
     reception_day_unpublish,
@@ -121,10 +121,10 @@ def test_unpublishing_after_the_notice_is_refused_and_cancelling_tells_those_on_
     with at(dt.date(2026, 10, 9)):
         reception_notices_send()
     with pytest.raises(ReceptionDayError):
-        reception_day_unpublish(day=day)
+        reception_day_unpublish(actor=None, day=day)
     with pytest.raises(ReceptionDayError):
-        reception_day_cancel(day=day, reason="  ")
-    reception_day_cancel(day=day, reason="台风预警")
+        reception_day_cancel(actor=None, day=day, reason="  ")
+    reception_day_cancel(actor=None, day=day, reason="台风预警")
     day.refresh_from_db()
     assert day.status == ReceptionStatus.CANCELLED
     assert ReceptionNotice.objects.get(reception_day=day).withdrawn_at is not None
@@ -135,12 +135,12 @@ def test_unpublishing_after_the_notice_is_refused_and_cancelling_tells_those_on_
 
 def test_a_day_without_anyone_on_duty_cannot_be_published():
     from stations.models import ReceptionDay
-    from stations.reception import reception_day_publish
+    from stations.services import reception_day_publish
 
     station, _ = staffed_station("official")
     empty = ReceptionDay.objects.create(station=station, date=DAY)
     with pytest.raises(ReceptionDayError):
-        reception_day_publish(day=empty, today=dt.date(2026, 9, 1))
+        reception_day_publish(actor=None, day=empty, today=dt.date(2026, 9, 1))
 
 
 def test_in_app_notice_reaches_the_representatives_login(day):

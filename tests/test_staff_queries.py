@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stations.models import ReceptionDay
-from stations.reception import reception_day_set_duty
+from stations.services import reception_day_set_duty
 from suggestions.models import Step
 from tests.case_world import case_at, make_world, received
 from tests.factories import MembershipFactory
@@ -26,7 +26,7 @@ def _plan_day(world, n):
     day = ReceptionDay.objects.create(
         station=world.station, date=dt.date(YEAR, 1, 1) + dt.timedelta(days=n)
     )
-    reception_day_set_duty(day=day, representatives=[world.representative])
+    reception_day_set_duty(actor=None, day=day, representatives=[world.representative])
 
 
 # page: (role, url, how to add the n-th row, rows the page shows at most, when to look)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from liaison.base.history import ImmutableEvent
 from suggestions.models import Case, Step, Suggestion, SuggestionEvent
 from suggestions.proposals import services
-from suggestions.proposals.flow import TRANSITIONS, available_transitions
+from suggestions.proposals.flow import SUGGESTIONS
 from suggestions.proposals.models import (
     Rating,
     SuggestionCoUnit,
@@ -158,7 +158,7 @@ def _prepare(w, start) -> Suggestion:
 
 def test_the_matrix_covers_every_transition():
     """Every transition of the table is exercised below for every role."""
-    assert set(MATRIX) == set(TRANSITIONS)
+    assert set(MATRIX) == set(SUGGESTIONS.table)
 
 
 @pytest.mark.parametrize("name", list(MATRIX))
@@ -173,7 +173,7 @@ def test_every_transition_for_every_role(name):
         if role in allowed:
             continue
         actor = w.users[role]
-        assert name not in {t.name for t in available_transitions(actor, suggestion)}, role
+        assert name not in {t.name for t in SUGGESTIONS.available(actor, suggestion)}, role
         with pytest.raises(services.NotAllowed):
             service(suggestion_id=suggestion.pk, actor=actor, **arguments(w, suggestion))
         suggestion.refresh_from_db()
@@ -181,10 +181,10 @@ def test_every_transition_for_every_role(name):
     for role in sorted(allowed):
         suggestion = _prepare(w, start)
         from_step, actor = suggestion.step, w.users[role]
-        assert name in {t.name for t in available_transitions(actor, suggestion)}, role
+        assert name in {t.name for t in SUGGESTIONS.available(actor, suggestion)}, role
         service(suggestion_id=suggestion.pk, actor=actor, **arguments(w, suggestion))
         suggestion.refresh_from_db()
-        assert suggestion.step == (TRANSITIONS[name].target or from_step), role
+        assert suggestion.step == (SUGGESTIONS.table[name].target or from_step), role
         event = suggestion.events.last()
         assert (event.kind, event.from_step, event.to_step, event.actor) == (
             name,
@@ -200,7 +200,7 @@ def test_nothing_but_publication_moves_a_finished_suggestion(step):
     publication; anything else is an illegal transition and writes nothing."""
     w = make_suggestion_world()
     suggestion = suggestion_at(w, step)
-    offered = {t.name for t in available_transitions(w.users["admin"], suggestion)}
+    offered = {t.name for t in SUGGESTIONS.available(w.users["admin"], suggestion)}
     assert offered <= {"publish"}
     events = suggestion.events.count()
     for name in ("accept", "assign", "reply", "close", "rehandle"):

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from liaison.base.moves import Conflict, IllegalTransition, NotAllowed
+from liaison.base.flow import Conflict, IllegalTransition, NotAllowed
 
 
 def exception_handler(exc, context):

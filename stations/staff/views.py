@@ -1,7 +1,7 @@
 """The reception plan of a station: the year's days, editing a planned day and who is on
 duty, publishing, holding and cancelling; the visit list; the printed public notice.
 
-Every change goes through stations/reception.py or stations/planning.py; a day outside
+Every change goes through stations/services/ or stations/planning.py; a day outside
 the stations the user runs is a 404.
 """
 
@@ -18,14 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liaison.base.flow import FlowError
 from liaison.base.paging import list_page
-from liaison.base.scopes import scope_of
+from liaison.base.staff_moves import apply_errors
 from representatives.models import Representative
-from stations import planning, reception
+from stations import planning, services
 from stations.day_off_moves import day_off_warning
 from stations.filters import VisitFilter
+from stations.flow import RECEPTION_DAYS
 from stations.models import DutyAssignment, ReceptionDay, StationMembership
-from stations.scopes import stations_managed_by, visits_visible_to
+from stations.scopes import station_chosen, stations_managed_by, visits_visible_to
 from stations.staff.forms import CancelForm, PlanForm, ReceptionDayForm
 
 DAY_SORTS = {"date": (gettext_lazy("Date"), ("date", "id"))}
@@ -42,18 +44,6 @@ def _duties():
     )
 
 
-def _station(request):
-    stations = stations_managed_by(request.user)
-    wanted = request.GET.get("station") or request.POST.get("station")
-    if wanted and wanted.isdigit():
-        return get_object_or_404(stations, pk=wanted), stations
-    own = sorted(scope_of(request.user).station_ids)
-    station = stations.filter(pk__in=own).order_by("pk").first() or stations.order_by("pk").first()
-    if station is None:
-        raise Http404
-    return station, stations
-
-
 def _year(request) -> int:
     value = request.GET.get("year", "")
     return (
@@ -64,7 +54,7 @@ def _year(request) -> int:
 @login_required
 def plan(request):
     """The year's reception days of one station, with who is on duty."""
-    station, stations = _station(request)
+    station, stations = station_chosen(request)
     year = _year(request)
     days = ReceptionDay.objects.filter(station=station, date__year=year).prefetch_related(_duties())
     listing = list_page(request, days, sorts=DAY_SORTS, default="date")
@@ -77,7 +67,6 @@ def plan(request):
             "year": year,
             "years": [year - 1, year, year + 1],
             "listing": listing,
-            "transitions": reception.TRANSITIONS,
         },
     )
 
@@ -86,7 +75,7 @@ def plan(request):
 @require_POST
 def plan_generate(request):
     """Fill the year's missing days and empty duties (never touches existing ones)."""
-    station, _stations = _station(request)
+    station, _stations = station_chosen(request)
     form = PlanForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a year."))
@@ -106,11 +95,11 @@ def plan_generate(request):
 @login_required
 @require_POST
 def plan_publish(request):
-    station, _stations = _station(request)
+    station, _stations = station_chosen(request)
     form = PlanForm(request.POST)
     year = form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
     days = ReceptionDay.objects.filter(station=station, date__year=year)
-    count = reception.reception_days_publish(days=days)
+    count = services.reception_days_publish(days=days, actor=request.user)
     messages.success(request, _("%(n)s reception days published.") % {"n": count})
     return redirect(f"{_plan_url()}?station={station.pk}&year={year}")
 
@@ -147,19 +136,24 @@ def day_edit(request, pk: int):
             try:
                 # The day and its duty together, or neither.
                 with transaction.atomic():
-                    reception.reception_day_update(
+                    services.reception_day_update(
                         day=day,
+                        actor=request.user,
                         date=data["date"],
                         start_time=data["start_time"],
                         end_time=data["end_time"],
                         place=data["place"],
                         notice_lead_workdays=data["notice_lead_workdays"],
                     )
-                    reception.reception_day_set_duty(
-                        day=day, representatives=list(data["representatives"])
+                    services.reception_day_set_duty(
+                        day=day,
+                        actor=request.user,
+                        representatives=list(data["representatives"]),
                     )
             except ValidationError as error:
-                _apply(form, error)
+                apply_errors(form, error)
+            except FlowError as error:
+                form.add_error(None, error.message)
             else:
                 messages.success(request, _("Reception day saved."))
                 return redirect("staff:reception-day", pk=day.pk)
@@ -184,25 +178,20 @@ def day_edit(request, pk: int):
             "day": day,
             "form": form,
             "cancel_form": CancelForm(),
-            "actions": reception.available_transitions(day),
+            # The status moves; editing and the duty are the form above.
+            "actions": [
+                t for t in RECEPTION_DAYS.available(request.user, day) if t.target is not None
+            ],
             "day_off": day_off_warning(day),
         },
         status=status,
     )
 
 
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 ACTIONS = {
-    "publish": reception.reception_day_publish,
-    "unpublish": reception.reception_day_unpublish,
-    "hold": reception.reception_day_hold,
+    "publish": services.reception_day_publish,
+    "unpublish": services.reception_day_unpublish,
+    "hold": services.reception_day_hold,
 }
 
 
@@ -214,14 +203,16 @@ def day_action(request, pk: int, action: str):
         if action == "cancel":
             form = CancelForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            reception.reception_day_cancel(day=day, reason=reason)
+            services.reception_day_cancel(day=day, actor=request.user, reason=reason)
         elif action in ACTIONS:
-            ACTIONS[action](day=day)
+            ACTIONS[action](day=day, actor=request.user)
         else:
             raise Http404
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
+    except FlowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Reception day: %(status)s.") % {"status": _status(day)})
     return redirect("staff:reception-day", pk=day.pk)

@@ -7,19 +7,19 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from liaison.base import regions
-from liaison.base.api_moves import move_endpoint
+from liaison.base.api_moves import MoveEndpoints, target_in
 from liaison.base.filtering import YesNoFilter
 from liaison.base.jurisdiction import settings_for
 from liaison.base.models import JurisdictionSettings
 from stations.scopes import visits_visible_to
 from suggestions.cases import selectors, services
-from suggestions.cases.flow import TRANSITIONS, available_transitions
+from suggestions.cases.flow import CASES
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import (
     CLOSED_STEPS,
@@ -133,7 +133,7 @@ class CaseDetailSerializer(CaseSerializer):
         return explain(case.deadline_explanation)
 
     def get_available_transitions(self, case) -> list[str]:
-        return [t.name for t in available_transitions(self.context["request"].user, case)]
+        return [t.name for t in CASES.available(self.context["request"].user, case)]
 
 
 # FILTERS
@@ -311,33 +311,15 @@ class WithdrawInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-ERRORS = {
-    400: OpenApiResponse(description=_("Field errors")),
-    403: OpenApiResponse(description=_("Not this user's move")),
-    404: OpenApiResponse(description=_("No such case in your scope")),
-    409: OpenApiResponse(description=_("Illegal or concurrent transition")),
-}
-
-
-def _move(name: str, input_class, service, prepare=None):
-    return move_endpoint(
-        name,
-        input_class,
-        service,
-        id_argument="case_id",
-        detail=selectors.case_detail,
-        serializer_class=CaseDetailSerializer,
-        errors=ERRORS,
-        prepare=prepare,
-    )
-
-
-def _merge_target(request, kwargs):
-    # A case out of the user's scope is "no such case", never a hint that it exists.
-    into = kwargs.pop("into")
-    if not cases_visible_to(request.user).filter(pk=into).exists():
-        raise serializers.ValidationError({"into": [_("No such case.")]})
-    return {**kwargs, "into_id": into}
+MOVES = MoveEndpoints(
+    id_argument="case_id",
+    detail=selectors.case_detail,
+    serializer_class=CaseDetailSerializer,
+    missing=_("No such case in your scope"),
+)
+ERRORS = MOVES.errors
+_move = MOVES.endpoint
+_merge_target = target_in(cases_visible_to, field="into", missing=_("No such case."))
 
 
 class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -350,7 +332,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.case_list(user=self.request.user)
 
     def get_serializer_class(self):
-        if self.action in TRANSITIONS:
+        if self.action in CASES:
             return super().get_serializer_class()
         if self.action == "create":
             return ReceiveInput

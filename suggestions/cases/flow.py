@@ -1,33 +1,30 @@
-"""The seven-step case flow as one table: name → from-steps → to-step → who may.
+"""The seven-step case flow as one table on the flow engine (liaison/base/flow.py):
+name → from-steps → to-step → who may → what must be written → who is told.
 
-Deny by default: a move not in the table, from a step not in its sources, or by
-a user its ``allowed`` refuses, does not happen. ``available_transitions`` is
-what pages and the API offer; the services in ``suggestions/services.py``
-check the same table before they write.
+Deny by default. ``CASES.available(user, case)`` is what pages and the API offer;
+the services in ``services/`` start every move from this same table.
 
-Who is who, read from ``liaison.scopes.scope_of``: the *liaison* of the case's
-station; the *committee* whose region contains the case's region (an
-administrator acts as a committee); the staff of the case's *lead unit*; the
-*receiver*, a representative who received the visit; the *system* is the
-scheduled sweeps, acting with no user.
+Who is who, read from the user's ``Scope``: the *liaison* of the case's station; the
+*committee* whose region contains the case's region (an administrator acts as a
+committee); the staff of the case's *lead unit*; the *receiver*, a representative who
+received the visit; the *system* is the scheduled sweeps, acting with no user.
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base.flow import Flow, Refusals, Transition, any_of, system
 from liaison.base.scopes import scope_of
 from stations.models import Visit
-from suggestions.models import (
+from suggestions.cases.models import (
+    CLOSED_STEPS,
     IN_HANDS_OF_UNIT,
     Case,
     Disposition,
     Satisfaction,
     Step,
-    Suggestion,
 )
+from suggestions.proposals.models import Suggestion
 
 
 def liaison(user, case: Case) -> bool:
@@ -35,8 +32,7 @@ def liaison(user, case: Case) -> bool:
 
 
 def committee(user, case: Case) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or any(low <= case.region_id <= high for low, high in scope.region_bounds)
+    return scope_of(user).covers_region(case.region_id)
 
 
 def lead_unit(user, case: Case) -> bool:
@@ -63,89 +59,92 @@ def receiver(user, case: Case) -> bool:
     return received.exists()
 
 
-def system(user, case: Case) -> bool:
-    """The scheduled sweeps, which act with no user; no person is ever offered the move."""
-    return user is None
+def may_receive(user, station) -> bool:
+    """Who may open a case at a station: its liaison or a committee over it."""
+    return scope_of(user).covers_station(station)
 
 
-def any_of(*predicates: Callable) -> Callable:
-    def allowed(user, case: Case) -> bool:
-        return any(predicate(user, case) for predicate in predicates)
-
-    allowed.__doc__ = " or ".join(p.__name__ for p in predicates)
-    return allowed
-
-
-def always(case: Case) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[Step]
-    # None: the step stays as it is (extension requests, decisions on them).
-    target: Step | None
-    allowed: Callable[..., bool]
-    label: str
-    # A state the case must be in besides its step, e.g. a pending extension request.
-    condition: Callable[[Case], bool] = always
-    condition_message: str = ""
+def _extension_pending(case: Case) -> bool:
+    return case.extension_until is not None
 
 
 OPEN_BEFORE_REPLY = frozenset({Step.RECEIVED, Step.REGISTERED, *IN_HANDS_OF_UNIT})
 REGISTERED = frozenset({Step.REGISTERED})
 WITH_UNIT = frozenset(IN_HANDS_OF_UNIT)
+STAFF = any_of(liaison, committee)
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        Transition(
-            "register",
-            frozenset({Step.RECEIVED}),
-            Step.REGISTERED,
-            any_of(liaison, committee),
-            _("Register"),
-        ),
+CASES = Flow(
+    name="case",
+    model=Case,
+    refusals=Refusals(
+        busy=_("Someone else is changing this case; try again in a moment."),
+        wrong_step=_("“%(action)s” is not possible while the case is at “%(step)s”."),
+        not_allowed=_("You may not “%(action)s” this case."),
+    ),
+    closed=frozenset(CLOSED_STEPS),
+    transitions=(
+        Transition("register", frozenset({Step.RECEIVED}), Step.REGISTERED, STAFF, _("Register")),
         Transition(
             "assign_on_spot",
             REGISTERED,
             Step.HANDLING,
-            any_of(liaison, committee),
+            STAFF,
             _("Assign on the spot"),
+            notify=("lead_unit",),
         ),
         Transition(
             "refer_by_letter",
             REGISTERED,
             Step.HANDLING,
-            any_of(liaison, committee),
+            STAFF,
             _("Refer by letter"),
+            notify=("lead_unit", "co_units"),
         ),
         Transition(
             "report_to_township",
             REGISTERED,
             Step.HANDLING,
-            any_of(liaison, committee),
+            STAFF,
             _("Report to the township government"),
+            required=frozenset({"note"}),
+            notify=("lead_unit",),
         ),
+        # The representatives who received the case file the suggestion (proposals/).
         Transition(
             "to_suggestion",
             REGISTERED,
             Step.HANDLING,
             committee,
             _("Turn into a representative suggestion"),
+            notify=("receivers",),
         ),
         Transition(
             "answer_consultation",
             REGISTERED,
             Step.REPLIED,
-            any_of(liaison, committee),
+            STAFF,
             _("Answer the question"),
+            required=frozenset({"reply"}),
         ),
-        Transition("supervise", WITH_UNIT, Step.SUPERVISING, committee, _("Supervise")),
+        Transition(
+            "supervise",
+            WITH_UNIT,
+            Step.SUPERVISING,
+            committee,
+            _("Supervise"),
+            required=frozenset({"note"}),
+            notify=("lead_unit",),
+        ),
         # 三定: the lead unit names its handler and plan; the step stays.
-        Transition("set_plan", WITH_UNIT, None, lead_unit, _("Set handler and plan")),
-        # The escalation sweep puts an overdue case under supervision (suggestions/sweeps.py).
+        Transition(
+            "set_plan",
+            WITH_UNIT,
+            None,
+            lead_unit,
+            _("Set handler and plan"),
+            required=frozenset({"handler", "plan"}),
+        ),
+        # The escalation sweep puts an overdue case under supervision (sweeps.py).
         Transition("escalate", WITH_UNIT, Step.SUPERVISING, system, _("Escalate (overdue)")),
         Transition(
             "request_extension",
@@ -153,8 +152,10 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             lead_unit,
             _("Request an extension"),
-            condition=lambda case: case.extension_until is None,
+            condition=lambda case: not _extension_pending(case),
             condition_message=_("An extension request is already waiting for a decision."),
+            required=frozenset({"reason"}),
+            notify=("committee",),
         ),
         Transition(
             "approve_extension",
@@ -162,8 +163,9 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             committee,
             _("Approve the extension"),
-            condition=lambda case: case.extension_until is not None,
+            condition=_extension_pending,
             condition_message=_("No extension has been requested."),
+            notify=("lead_unit",),
         ),
         Transition(
             "refuse_extension",
@@ -171,16 +173,27 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             committee,
             _("Refuse the extension"),
-            condition=lambda case: case.extension_until is not None,
+            condition=_extension_pending,
             condition_message=_("No extension has been requested."),
+            required=frozenset({"note"}),
+            notify=("lead_unit",),
         ),
-        Transition("reply", WITH_UNIT, Step.REPLIED, any_of(lead_unit, committee), _("Reply")),
+        Transition(
+            "reply",
+            WITH_UNIT,
+            Step.REPLIED,
+            any_of(lead_unit, committee),
+            _("Reply"),
+            required=frozenset({"reply"}),
+            notify=("liaison", "receivers"),
+        ),
         Transition(
             "feedback",
             frozenset({Step.REPLIED}),
             Step.FEEDBACK,
             any_of(liaison, receiver),
             _("Record feedback"),
+            required=frozenset({"note"}),
         ),
         Transition(
             "archive", frozenset({Step.FEEDBACK}), Step.ARCHIVED, committee, _("Archive (销号)")
@@ -193,34 +206,27 @@ TRANSITIONS: dict[str, Transition] = {
             _("Reopen for handling"),
             condition=lambda case: case.satisfaction == Satisfaction.UNSATISFIED,
             condition_message=_("Only a case fed back as unsatisfied is reopened."),
+            required=frozenset({"note"}),
+            notify=("lead_unit",),
         ),
-        Transition("merge", OPEN_BEFORE_REPLY, Step.MERGED, any_of(liaison, committee), _("Merge")),
+        Transition("merge", OPEN_BEFORE_REPLY, Step.MERGED, STAFF, _("Merge")),
         Transition(
             "withdraw",
             OPEN_BEFORE_REPLY,
             Step.WITHDRAWN,
-            any_of(liaison, committee),
+            STAFF,
             _("Withdraw"),
+            required=frozenset({"reason"}),
         ),
-    ]
-}
-
-
-def may_receive(user, station) -> bool:
-    """Who may open a case at a station: its liaison or a committee over it."""
-    scope = scope_of(user)
-    return (
-        scope.is_admin
-        or station.pk in scope.station_ids
-        or any(low <= station.region_id <= high for low, high in scope.region_bounds)
-    )
-
-
-def available_transitions(user, case: Case) -> list[Transition]:
-    return [
-        transition
-        for transition in TRANSITIONS.values()
-        if case.step in transition.sources
-        and transition.condition(case)
-        and transition.allowed(user, case)
-    ]
+    ),
+    # History rows that are not moves of the table: a case's opening on a visit (接待,
+    # ``services.case_receive``, checked against the station with ``may_receive``), the
+    # sweeps' own, and a merge's target.
+    other_events={
+        "receive": _("Received"),
+        "absorb": _("Took in a merged case"),
+        "flag_unregistered": _("Flagged: not registered in time"),
+        "flag_unassigned": _("Flagged: not assigned in time"),
+        "remind_due_soon": _("Reminded: due soon"),
+    },
+)

@@ -1,7 +1,7 @@
 """Who hears about a case, and the outbox rows that tell them.
 
 Two callers: every move of the flow (``notify_case_changed``, after commit) and
-the daily sweeps (suggestions/sweeps.py). A notice to staff, units or
+the daily sweeps (sweeps.py). A notice to staff, units or
 committees says only what the case's public fields say — tracking code,
 title, step, deadline, station — never the constituent's name, phone, address
 or ID number, which stay on the Visit.
@@ -27,25 +27,20 @@ from liaison.base.notifications.models import Channel, Notification, Notificatio
 from liaison.base.notifications.services import notifications_enqueue
 from liaison.base.regions import PREFIX_LENGTH, RegionLevel
 from stations.models import StationStaff, Visit
+from suggestions.cases.flow import CASES
 from suggestions.models import Case, CaseCoUnit, HandlingUnit, UnitStaff
 
 SUBJECT_TYPE = "suggestions.case"
 
-# Who hears about which move of the flow (suggestions/flow.py); moves not listed notify nobody.
-AUDIENCE = {
-    "receive": ("committee",),
-    "assign_on_spot": ("lead_unit",),
-    "refer_by_letter": ("lead_unit", "co_units"),
-    "report_to_township": ("lead_unit",),
-    "supervise": ("lead_unit",),
-    "request_extension": ("committee",),
-    "approve_extension": ("lead_unit",),
-    "refuse_extension": ("lead_unit",),
-    "reply": ("liaison", "receivers"),
-    "reopen": ("lead_unit",),
-    # The representatives who received the case file the suggestion (suggestions/proposals/).
-    "to_suggestion": ("receivers",),
-}
+# Who hears about which move is the flow table's ``notify`` (cases/flow.py); opening a
+# case on a visit is not a move of the table and tells the committees.
+RECEIVE_AUDIENCE = ("committee",)
+
+
+def audience_of(transition: str) -> tuple[str, ...]:
+    if transition == "receive":
+        return RECEIVE_AUDIENCE
+    return CASES[transition].notify if transition in CASES else ()
 
 
 @dataclass(frozen=True)
@@ -189,13 +184,13 @@ def rows_for(
 
 
 def notify_case_changed(*, case_id: int, transition: str, event_id: int) -> int:
-    """After commit of a move: tell the move's audience (``AUDIENCE``), except whoever made it.
+    """After commit of a move: tell the move's audience (``audience_of``), except whoever made it.
 
     Runs after the move is committed and never undoes it: the services register it with
     ``transaction.on_commit(..., robust=True)``, so a failure here is logged, not raised.
     Returns the number of outbox rows offered.
     """
-    audience = AUDIENCE.get(transition, ())
+    audience = audience_of(transition)
     if not audience:
         return 0
     case = Case.objects.select_related("station").get(pk=case_id)
@@ -206,7 +201,7 @@ def notify_case_changed(*, case_id: int, transition: str, event_id: int) -> int:
     with translation.override(settings.LANGUAGE_CODE):  # the site's language, not the actor's
         title = _("Case %(code)s: %(move)s") % {
             "code": case.tracking_code,
-            "move": _move_label(transition),
+            "move": CASES.label_of(transition),
         }
         rows = rows_for(
             recipients,
@@ -219,14 +214,6 @@ def notify_case_changed(*, case_id: int, transition: str, event_id: int) -> int:
     with transaction.atomic():
         notifications_enqueue(notifications=rows)
     return len(rows)
-
-
-def _move_label(transition: str) -> str:
-    from suggestions.cases.flow import TRANSITIONS
-
-    if transition == "receive":
-        return str(_("received"))
-    return str(TRANSITIONS[transition].label)
 
 
 def _audience(case: Case, roles: tuple[str, ...]) -> list[Recipient]:

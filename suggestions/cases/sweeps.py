@@ -51,7 +51,7 @@ from liaison.base.models import JurisdictionSettings
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
 from liaison.base.regions import RegionLevel
-from suggestions.cases.flow import TRANSITIONS
+from suggestions.cases.flow import CASES
 from suggestions.cases.notices import (
     ancestor_code,
     committees_of,
@@ -198,7 +198,7 @@ def due_soon_due(today: dt.date):
 
 
 def escalation_due(today: dt.date):
-    return Case.objects.filter(step__in=TRANSITIONS["escalate"].sources, deadline__lt=today)
+    return Case.objects.filter(step__in=CASES["escalate"].sources, deadline__lt=today)
 
 
 @transaction.atomic
@@ -288,7 +288,7 @@ def escalate(*, cases: list[Case], today: dt.date) -> None:
         for level in range(case.escalation_level + 1, owed + 1):
             from_step = case.step
             if level == 1:
-                case.step = TRANSITIONS["escalate"].target
+                case.step = CASES["escalate"].target
                 recipients = units.get(case.lead_unit_id, []) + committees.get(
                     counties[case.pk], []
                 )

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from liaison.base.api_moves import move_endpoint
+from liaison.base.api_moves import MoveEndpoints, target_in
 from liaison.base.filtering import YesNoFilter
 from liaison.base.scopes import scope_of
 from representatives.models import Representative
@@ -19,7 +19,7 @@ from stations.scopes import representatives_visible_to
 from suggestions.cases.api import CategorySelect
 from suggestions.models import CaseCategory, HandlingUnit
 from suggestions.proposals import ledger, reports, selectors, services
-from suggestions.proposals.flow import TRANSITIONS, available_transitions
+from suggestions.proposals.flow import SUGGESTIONS
 from suggestions.proposals.models import (
     ContactStage,
     ContactWay,
@@ -208,7 +208,7 @@ class SuggestionDetailSerializer(SuggestionSerializer):
         return explain(s.deadline_explanation)
 
     def get_available_transitions(self, s) -> list[str]:
-        return [t.name for t in available_transitions(self.context["request"].user, s)]
+        return [t.name for t in SUGGESTIONS.available(self.context["request"].user, s)]
 
 
 # FILTERS
@@ -357,32 +357,19 @@ class SuggestionExcellentInput(serializers.Serializer):
     suggestions = serializers.ListField(child=serializers.IntegerField(), max_length=100)
 
 
-ERRORS = {
-    400: OpenApiResponse(description=_("Field errors")),
-    403: OpenApiResponse(description=_("Not this user's move")),
-    404: OpenApiResponse(description=_("No such suggestion in your scope")),
-    409: OpenApiResponse(description=_("Illegal or concurrent transition")),
-}
-
-
-def _move(name: str, input_class, service, prepare=None):
-    return move_endpoint(
-        name,
-        input_class,
-        service,
-        id_argument="suggestion_id",
-        detail=selectors.suggestion_detail,
-        serializer_class=SuggestionDetailSerializer,
-        errors=ERRORS,
-        prepare=prepare,
-    )
-
-
-def _merge_target(request, kwargs):
-    into = kwargs.pop("into")
-    if not selectors.suggestion_list(user=request.user).filter(pk=into).exists():
-        raise serializers.ValidationError({"into": [_("No such suggestion.")]})
-    return {**kwargs, "into_id": into}
+MOVES = MoveEndpoints(
+    id_argument="suggestion_id",
+    detail=selectors.suggestion_detail,
+    serializer_class=SuggestionDetailSerializer,
+    missing=_("No such suggestion in your scope"),
+)
+ERRORS = MOVES.errors
+_move = MOVES.endpoint
+_merge_target = target_in(
+    lambda user: selectors.suggestion_list(user=user),
+    field="into",
+    missing=_("No such suggestion."),
+)
 
 
 def _rated_representative(request, kwargs):
@@ -422,7 +409,7 @@ class SuggestionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.suggestion_list(user=self.request.user)
 
     def get_serializer_class(self):
-        if (self.action or "").rstrip("_") in TRANSITIONS:
+        if (self.action or "").rstrip("_") in SUGGESTIONS:
             return super().get_serializer_class()
         if self.action == "create":
             return SuggestionFileInput

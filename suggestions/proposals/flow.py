@@ -1,23 +1,19 @@
-"""The suggestion flow as one table: name → from-steps → to-step → who may.
+"""The suggestion flow as one table on the flow engine (liaison/base/flow.py):
+name → from-steps → to-step → who may → what must be written.
 
-Deny by default: a move not in the table, from a step not in its sources, by a
-user its ``allowed`` refuses, or with its ``condition`` unmet, does not happen.
-``available_transitions`` is what pages and the API offer; the services in
-``services/`` check the same table before they write.
+Deny by default. ``SUGGESTIONS.available(user, suggestion)`` is what pages and the API
+offer; the services in ``services/`` start every move from this same table.
 
-Who is who (``liaison.scopes.scope_of``): the *committee* whose region contains
+Who is who (the user's ``Scope``): the *committee* whose region contains
 the suggestion's congress (an administrator acts as a committee); staff of the
 *lead unit*; staff of a *co-unit*; a *signer*, a representative who signed it.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base.flow import Flow, Refusals, Transition, any_of
 from liaison.base.scopes import scope_of
 from suggestions.proposals.models import (
-    CLOSED_STEPS,
     WITH_UNIT,
     Extension,
     Rating,
@@ -31,10 +27,7 @@ from suggestions.proposals.models import SuggestionStep as S
 
 
 def committee(user, suggestion: Suggestion) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or any(
-        low <= suggestion.region_id <= high for low, high in scope.region_bounds
-    )
+    return scope_of(user).covers_region(suggestion.region_id)
 
 
 def lead_unit(user, suggestion: Suggestion) -> bool:
@@ -57,22 +50,6 @@ def signer(user, suggestion: Suggestion) -> bool:
             suggestion=suggestion, representative_id=representative_id
         ).exists()
     )
-
-
-def any_of(*predicates: Callable) -> Callable:
-    def allowed(user, suggestion: Suggestion) -> bool:
-        return any(predicate(user, suggestion) for predicate in predicates)
-
-    allowed.__doc__ = " or ".join(p.__name__ for p in predicates)
-    return allowed
-
-
-def always(suggestion: Suggestion) -> bool:
-    return True
-
-
-def anyone(user, suggestion: Suggestion) -> bool:
-    return True
 
 
 def rating_owed(user, suggestion: Suggestion) -> bool:
@@ -100,21 +77,6 @@ def opinion_owed(user, suggestion: Suggestion) -> bool:
     ).exists()
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    # None: the step stays (contacts, opinions, extensions, publication).
-    target: str | None
-    allowed: Callable[..., bool]
-    label: str
-    condition: Callable[[Suggestion], bool] = always
-    condition_message: str = ""
-    # Offered to a user only while they have something left to do by it (a rating
-    # not yet given); the service refuses a second one with IllegalTransition.
-    owed: Callable[..., bool] = anyone
-
-
 BEFORE_HANDLING = frozenset({S.FILED, S.ACCEPTED, S.ASSIGNED})
 UNIT_OWES_REPLY = frozenset(WITH_UNIT)
 FIRST_CLOCK = frozenset({S.ASSIGNED, S.HANDLING})
@@ -128,11 +90,26 @@ def _may_close(s: Suggestion) -> bool:
     return s.satisfaction != Rating.UNSATISFIED or s.rehandle_count > 0
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
+SUGGESTIONS = Flow(
+    name="suggestion",
+    model=Suggestion,
+    refusals=Refusals(
+        busy=_("Someone else is changing this suggestion; try again in a moment."),
+        wrong_step=_("“%(action)s” is not possible while the suggestion is “%(step)s”."),
+        not_allowed=_("You may not “%(action)s” this suggestion."),
+    ),
+    # Returned and merged suggestions are read-only; a closed one may still be published.
+    closed=frozenset({S.RETURNED, S.MERGED}),
+    transitions=(
         Transition("accept", frozenset({S.FILED}), S.ACCEPTED, committee, _("Accept")),
-        Transition("return", frozenset({S.FILED}), S.RETURNED, committee, _("Return")),
+        Transition(
+            "return",
+            frozenset({S.FILED}),
+            S.RETURNED,
+            committee,
+            _("Return"),
+            required=frozenset({"note"}),
+        ),
         Transition("merge", BEFORE_HANDLING, S.MERGED, committee, _("Merge into another")),
         Transition("assign", frozenset({S.ACCEPTED}), S.ASSIGNED, committee, _("Assign to units")),
         Transition(
@@ -143,6 +120,7 @@ TRANSITIONS: dict[str, Transition] = {
             _("Send back for reassignment"),
             condition=lambda s: s.round == 1,
             condition_message=_("A suggestion being re-handled cannot be sent back."),
+            required=frozenset({"reason"}),
         ),
         Transition(
             "start", frozenset({S.ASSIGNED}), S.HANDLING, lead_unit, _("Start handling (三定)")
@@ -170,6 +148,7 @@ TRANSITIONS: dict[str, Transition] = {
             _("Request the six-month extension"),
             condition=lambda s: s.extension == Extension.NONE,
             condition_message=_("An extension has already been requested for this suggestion."),
+            required=frozenset({"reason"}),
         ),
         Transition(
             "approve_extension",
@@ -188,6 +167,7 @@ TRANSITIONS: dict[str, Transition] = {
             _("Refuse the extension"),
             condition=lambda s: s.extension == Extension.REQUESTED,
             condition_message=_("No extension is waiting for a decision."),
+            required=frozenset({"note"}),
         ),
         Transition(
             "reply",
@@ -213,6 +193,7 @@ TRANSITIONS: dict[str, Transition] = {
             _("Order re-handling"),
             condition=lambda s: s.satisfaction == Rating.UNSATISFIED,
             condition_message=_("Only a suggestion rated unsatisfied is re-handled."),
+            required=frozenset({"note"}),
         ),
         Transition(
             "follow_up",
@@ -256,30 +237,23 @@ TRANSITIONS: dict[str, Transition] = {
             _("Withdraw from public view"),
             condition=lambda s: s.published,
             condition_message=_("The suggestion is not published."),
+            required=frozenset({"note"}),
         ),
-    ]
-}
+    ),
+    # History rows that are not moves of the table.
+    other_events={
+        "file": _("Filed the suggestion"),
+        "absorb": _("Took in a merged suggestion"),
+        "excellent": _("Chosen as an excellent suggestion"),
+        "escalate": _("Escalated"),
+    },
+)
 
 
 def may_file_for(user, representative) -> bool:
     """A representative files their own suggestions; a committee over the
     representative's region may enter one on their behalf (e.g. from paper)."""
     scope = scope_of(user)
-    return (
-        scope.is_admin
-        or scope.representative_id == representative.pk
-        or any(low <= representative.region_id <= high for low, high in scope.region_bounds)
+    return scope.representative_id == representative.pk or scope.covers_region(
+        representative.region_id
     )
-
-
-def available_transitions(user, suggestion: Suggestion) -> list[Transition]:
-    if suggestion.step in CLOSED_STEPS and suggestion.step != S.CLOSED:
-        return []
-    return [
-        transition
-        for transition in TRANSITIONS.values()
-        if suggestion.step in transition.sources
-        and transition.condition(suggestion)
-        and transition.allowed(user, suggestion)
-        and transition.owed(user, suggestion)
-    ]

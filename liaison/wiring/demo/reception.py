@@ -11,9 +11,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from stations.models import DutyAssignment, ReceptionDay, ReceptionNotice, ReceptionStatus
+from stations.notice_dates import NoticeDates
 from stations.notices import public_text
 from stations.planning import reception_plan_generate
-from stations.reception import NoticeDates
 
 YEAR = 2026
 HELD_UNTIL = dt.date(YEAR, 10, 31)

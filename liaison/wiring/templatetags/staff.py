@@ -1,6 +1,5 @@
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from liaison.wiring.staff.nav import sections_for
 
@@ -27,23 +26,3 @@ def query(context, **changes):
 @register.filter
 def overdue(case) -> bool:
     return bool(case.deadline and not case.is_closed and case.deadline < timezone.localdate())
-
-
-@register.filter
-def event_label(kind: str) -> str:
-    """A timeline entry's name: the move's label from the flow table."""
-    from suggestions.cases.flow import TRANSITIONS
-
-    if kind in TRANSITIONS:
-        return TRANSITIONS[kind].label
-    return SYSTEM_EVENTS.get(kind, kind)
-
-
-# Timeline entries that are not moves of the flow: the receive step and the sweeps' own.
-SYSTEM_EVENTS = {
-    "receive": _("Received"),
-    "absorb": _("Took in a merged case"),
-    "flag_unregistered": _("Flagged: not registered in time"),
-    "flag_unassigned": _("Flagged: not assigned in time"),
-    "remind_due_soon": _("Reminded: due soon"),
-}

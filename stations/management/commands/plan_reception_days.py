@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from liaison.base.models import Region
 from stations.models import ReceptionDay, Station
 from stations.planning import reception_plan_generate
-from stations.reception import reception_days_publish
+from stations.services import reception_days_publish
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         )
         if options["publish"]:
             days = ReceptionDay.objects.filter(station__in=stations, date__year=options["year"])
-            self.stdout.write(f"{reception_days_publish(days=days)} days published.")
+            self.stdout.write(f"{reception_days_publish(days=days, actor=None)} days published.")
         if report.below_target:
             self.stdout.write(f"\n{len(report.below_target)} representatives below target:")
             for short in report.below_target:

@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from liaison.base.moves import FlowError
+from liaison.base.flow import FlowError
 from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
 from suggestions.cases.api import CaseFilter
-from suggestions.cases.flow import TRANSITIONS, available_transitions
-from suggestions.cases.staff.forms import MOVE_FORMS, BulkAssignForm, apply_errors
+from suggestions.cases.staff.forms import PAGES, BulkAssignForm
 from suggestions.models import IN_HANDS_OF_UNIT, Disposition, Step, Suggestion
 from suggestions.shared.deadlines import explain
 from suggestions.shared.scopes import units_visible_to
@@ -118,15 +117,8 @@ def case_detail(request, pk: int):
     return _render_detail(request, case)
 
 
-def _render_detail(request, case, bound=None, status=200):
+def _render_detail(request, case, bound=None):
     user = request.user
-    forms = []
-    for transition in available_transitions(user, case):
-        if bound is not None and bound.prefix == transition.name:
-            form = bound
-        else:
-            form = MOVE_FORMS[transition.name](case=case, user=user, prefix=transition.name)
-        forms.append((transition, form))
     return render(
         request,
         "staff/cases/detail.html",
@@ -138,11 +130,10 @@ def _render_detail(request, case, bound=None, status=200):
             "overdue": bool(
                 case.deadline and not case.is_closed and case.deadline < timezone.localdate()
             ),
-            "forms": forms,
-            "open_form": bound.prefix if bound is not None else "",
+            **PAGES.context(user=user, row=case, bound=bound),
             **_suggestion_of(case, user),
         },
-        status=status,
+        status=200 if bound is None else 400,
     )
 
 
@@ -165,21 +156,13 @@ def _suggestion_of(case, user) -> dict:
 def case_move(request, pk: int, name: str):
     """One move through its service: field errors next to the fields, refusals as a message."""
     case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
-    if name not in TRANSITIONS:
-        raise Http404
-    form = MOVE_FORMS[name](request.POST, case=case, user=request.user, prefix=name)
-    if form.is_valid():
-        try:
-            form.service(case_id=case.pk, actor=request.user, **form.service_kwargs())
-        except FlowError as error:
-            messages.error(request, error.message)
-            return redirect("staff:case-detail", pk=case.pk)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
-            return redirect("staff:case-detail", pk=case.pk)
-    return _render_detail(request, case, bound=form, status=400)
+    return PAGES.post(
+        request,
+        row=case,
+        name=name,
+        detail="staff:case-detail",
+        render_detail=lambda bound: _render_detail(request, case, bound),
+    )
 
 
 @login_required

@@ -1,14 +1,18 @@
-"""One form per move of suggestions/flow.py; field names are the service's keyword names,
-so a service's ValidationError lands next to the field it names."""
+"""One form per move of the case flow (cases/flow.py), through the staff-move mechanism
+(liaison/base/staff_moves.py): field names are the service's keyword names, so a
+service's ValidationError lands next to the field it names; the reception desk's forms."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base import staff_moves
 from liaison.base.regions import ancestor_codes
+from liaison.base.staff_moves import MovePages, StaffMove
 from representatives.models import Representative
 from stations.models import VisitChannel
 from suggestions.cases import services
+from suggestions.cases.flow import CASES
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import Authority, CaseCategory, HandlingUnit, ReplyResult, Satisfaction
 
@@ -20,19 +24,13 @@ def units_for(case):
     return HandlingUnit.objects.filter(active=True, region_id__in=ancestor_codes(case.region_id))
 
 
-class MoveForm(forms.Form):
-    service = None
-
-    def __init__(self, *args, case, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.case, self.user = case, user
-
-    def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+class MoveForm(staff_moves.MoveForm):
+    @property
+    def case(self):
+        return self.row
 
 
 class RegisterForm(MoveForm):
-    service = staticmethod(services.case_register)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=CaseCategory.objects.filter(active=True)
     )
@@ -42,7 +40,6 @@ class RegisterForm(MoveForm):
 
 
 class AssignForm(MoveForm):
-    service = staticmethod(services.case_assign_on_spot)
     unit = forms.ModelChoiceField(label=_("Handling unit"), queryset=HandlingUnit.objects.none())
     workdays = forms.IntegerField(
         label=_("Working days to reply"),
@@ -59,7 +56,6 @@ class AssignForm(MoveForm):
 
 
 class ReferForm(AssignForm):
-    service = staticmethod(services.case_refer_by_letter)
     co_units = forms.ModelMultipleChoiceField(
         label=_("Co-units"), queryset=HandlingUnit.objects.none(), required=False
     )
@@ -70,7 +66,6 @@ class ReferForm(AssignForm):
 
 
 class ReportForm(AssignForm):
-    service = staticmethod(services.case_report_to_township)
     note = forms.CharField(
         label=_("Report and list of matters"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -80,21 +75,11 @@ class NoteForm(MoveForm):
     note = forms.CharField(required=False, **NOTE)
 
 
-class RequiredNoteForm(MoveForm):
-    note = forms.CharField(**NOTE)
-
-
-class ToSuggestionForm(NoteForm):
-    service = staticmethod(services.case_to_suggestion)
-
-
 class AnswerForm(NoteForm):
-    service = staticmethod(services.case_answer_consultation)
     reply = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class SuperviseForm(RequiredNoteForm):
-    service = staticmethod(services.case_supervise)
+class SuperviseForm(NoteForm):
     meeting = forms.BooleanField(label=_("A coordination meeting was called"), required=False)
     escalation_level = forms.TypedChoiceField(
         label=_("Escalation level"), coerce=int, required=False, empty_value=None
@@ -112,7 +97,6 @@ class SuperviseForm(RequiredNoteForm):
 
 
 class SetPlanForm(MoveForm):
-    service = staticmethod(services.case_set_plan)
     handler = forms.CharField(label=_("Handler"), max_length=50)
     plan = forms.CharField(label=_("Plan and timing"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -123,21 +107,11 @@ class SetPlanForm(MoveForm):
 
 
 class ExtensionForm(MoveForm):
-    service = staticmethod(services.case_request_extension)
     until = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ApproveExtensionForm(NoteForm):
-    service = staticmethod(services.case_approve_extension)
-
-
-class RefuseExtensionForm(RequiredNoteForm):
-    service = staticmethod(services.case_refuse_extension)
-
-
 class ReplyForm(MoveForm):
-    service = staticmethod(services.case_reply)
     result = forms.ChoiceField(
         label=_("Result"),
         choices=[c for c in ReplyResult.choices if c[0] != ReplyResult.ANSWERED],
@@ -146,8 +120,7 @@ class ReplyForm(MoveForm):
     reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class FeedbackForm(RequiredNoteForm):
-    service = staticmethod(services.case_feedback)
+class FeedbackForm(NoteForm):
     satisfaction = forms.ChoiceField(
         label=_("The constituent is"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
@@ -157,7 +130,6 @@ class FeedbackForm(RequiredNoteForm):
 
 
 class ArchiveForm(NoteForm):
-    service = staticmethod(services.case_archive)
     public_summary = forms.CharField(
         label=_("Public summary"),
         required=False,
@@ -167,8 +139,7 @@ class ArchiveForm(NoteForm):
     published = forms.BooleanField(label=_("Publish the outcome"), required=False)
 
 
-class ReopenForm(RequiredNoteForm):
-    service = staticmethod(services.case_reopen)
+class ReopenForm(NoteForm):
     unit = forms.ModelChoiceField(
         label=_("Handling unit"), queryset=HandlingUnit.objects.none(), required=False
     )
@@ -182,7 +153,6 @@ class ReopenForm(RequiredNoteForm):
 
 
 class MergeForm(NoteForm):
-    service = staticmethod(services.case_merge)
     into = forms.CharField(label=_("Tracking code of the case to merge into"), max_length=12)
 
     def clean_into(self):
@@ -199,38 +169,32 @@ class MergeForm(NoteForm):
 
 
 class WithdrawForm(MoveForm):
-    service = staticmethod(services.case_withdraw)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-MOVE_FORMS: dict[str, type[MoveForm]] = {
-    "register": RegisterForm,
-    "assign_on_spot": AssignForm,
-    "refer_by_letter": ReferForm,
-    "report_to_township": ReportForm,
-    "to_suggestion": ToSuggestionForm,
-    "answer_consultation": AnswerForm,
-    "supervise": SuperviseForm,
-    "set_plan": SetPlanForm,
-    "request_extension": ExtensionForm,
-    "approve_extension": ApproveExtensionForm,
-    "refuse_extension": RefuseExtensionForm,
-    "reply": ReplyForm,
-    "feedback": FeedbackForm,
-    "archive": ArchiveForm,
-    "reopen": ReopenForm,
-    "merge": MergeForm,
-    "withdraw": WithdrawForm,
-}
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's field errors next to the field; the rest at the top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+PAGES = MovePages(
+    flow=CASES,
+    id_argument="case_id",
+    moves={
+        "register": StaffMove(RegisterForm, services.case_register),
+        "assign_on_spot": StaffMove(AssignForm, services.case_assign_on_spot),
+        "refer_by_letter": StaffMove(ReferForm, services.case_refer_by_letter),
+        "report_to_township": StaffMove(ReportForm, services.case_report_to_township),
+        "to_suggestion": StaffMove(NoteForm, services.case_to_suggestion),
+        "answer_consultation": StaffMove(AnswerForm, services.case_answer_consultation),
+        "supervise": StaffMove(SuperviseForm, services.case_supervise),
+        "set_plan": StaffMove(SetPlanForm, services.case_set_plan),
+        "request_extension": StaffMove(ExtensionForm, services.case_request_extension),
+        "approve_extension": StaffMove(NoteForm, services.case_approve_extension),
+        "refuse_extension": StaffMove(NoteForm, services.case_refuse_extension),
+        "reply": StaffMove(ReplyForm, services.case_reply),
+        "feedback": StaffMove(FeedbackForm, services.case_feedback),
+        "archive": StaffMove(ArchiveForm, services.case_archive),
+        "reopen": StaffMove(ReopenForm, services.case_reopen),
+        "merge": StaffMove(MergeForm, services.case_merge),
+        "withdraw": StaffMove(WithdrawForm, services.case_withdraw),
+    },
+)
 
 
 class BulkAssignForm(forms.Form):

@@ -12,13 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.base.moves import FlowError
+from liaison.base.flow import FlowError
 from liaison.base.scopes import scope_of
+from liaison.base.staff_moves import apply_errors
 from liaison.base.validators import normalize_phone
 from representatives.models import Representative
 from stations.models import (
@@ -28,25 +28,12 @@ from stations.models import (
     StationMembership,
     VisitChannel,
 )
-from stations.scopes import stations_managed_by, visits_visible_to
+from stations.scopes import station_chosen, visits_visible_to
 from suggestions.cases import services
-from suggestions.cases.staff.forms import CaseRowFormSet, VisitForm, apply_errors
+from suggestions.cases.staff.forms import CaseRowFormSet, VisitForm
 from suggestions.models import Case
 
 PRIOR_VISITS = 5
-
-
-def _station(request):
-    """The station asked for, else the user's own first station, else 404."""
-    stations = stations_managed_by(request.user).filter(active=True)
-    wanted = request.GET.get("station") or request.POST.get("station")
-    if wanted and wanted.isdigit():
-        return get_object_or_404(stations, pk=wanted), stations
-    own = sorted(scope_of(request.user).station_ids)
-    station = stations.filter(pk__in=own).order_by("pk").first() or stations.order_by("pk").first()
-    if station is None:
-        raise Http404
-    return station, stations
 
 
 def _today_day(station):
@@ -83,7 +70,7 @@ def prior_visits(user, station, phone: str):
 
 @login_required
 def console(request):
-    station, stations = _station(request)
+    station, stations = station_chosen(request)
     day = _today_day(station)
     representatives = _seated(station)
     if request.method == "POST":
@@ -178,7 +165,7 @@ def _render(request, station, stations, day, form, formset, *, lookup=False, sta
 @login_required
 def phone_lookup(request):
     """htmx: the returning-constituent hint for the phone typed so far."""
-    station, _stations = _station(request)
+    station, _stations = station_chosen(request)
     phone = request.GET.get("constituent_phone", "")
     return render(
         request,

@@ -2,14 +2,14 @@
 
 Each locks the suggestion row, checks the step, the actor and the fields, then
 writes the change, a ``SuggestionEvent`` and any outbox rows in one transaction
-(``common.py``; what the case flow shares too is liaison/moves.py). Refusals are
+(``common.py``; what the case flow shares too is liaison/base/flow.py). Refusals are
 the case flow's named errors: ``IllegalTransition``, ``NotAllowed``, ``Conflict``,
 or ``ValidationError`` with field errors.
 
 The moves live by step; callers use them from here (``services.suggestion_reply``).
 """
 
-from liaison.base.moves import Conflict, IllegalTransition, NotAllowed
+from liaison.base.flow import Conflict, IllegalTransition, NotAllowed
 from suggestions.proposals.services.acceptance import (
     suggestion_accept,
     suggestion_merge,

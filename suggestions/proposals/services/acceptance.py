@@ -7,14 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base import moves
-from liaison.base.moves import IllegalTransition, NotAllowed, clean_text, raise_errors
+from liaison.base.flow import IllegalTransition, NotAllowed, clean_text, raise_errors
 from suggestions.models import CaseCategory
-from suggestions.proposals.flow import committee
+from suggestions.proposals.flow import SUGGESTIONS, committee
 from suggestions.proposals.models import ReturnReason, Suggestion, SuggestionSigner, SuggestionStep
 from suggestions.proposals.services.common import (
     DEADLINE,
-    REFUSALS,
     clear_deadline,
     finish,
     set_key,
@@ -34,8 +32,9 @@ def suggestion_accept(
     note: str = "",
 ) -> Suggestion:
     """立案: the committee accepts the suggestion (and may classify it and mark it key)."""
-    suggestion, transition = start("accept", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("accept", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     if category is not None:
         if not category.active:
             errors["category"] = [_("Choose an active category.")]
@@ -47,14 +46,15 @@ def suggestion_accept(
     raise_errors(errors)
     suggestion.accepted_at = timezone.now()
     changed = ["category", "is_key", "key_leader", "key_leader_name", "accepted_at"]
-    return finish(suggestion, transition, actor=actor, changed=changed, note=note)
+    return finish(move, changed=changed, note=note)
 
 
 @transaction.atomic
 def suggestion_return(*, suggestion_id: int, actor, reason: str, note: str) -> Suggestion:
     """退回: not accepted as a suggestion, with the reason told to the representative."""
-    suggestion, transition = start("return", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("return", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     if reason not in ReturnReason.values:
         errors["reason"] = [_("Choose why the suggestion is returned.")]
     note = clean_text(errors, "note", note)
@@ -62,9 +62,7 @@ def suggestion_return(*, suggestion_id: int, actor, reason: str, note: str) -> S
     suggestion.return_reason, suggestion.closed_at = reason, timezone.now()
     clear_deadline(suggestion)
     return finish(
-        suggestion,
-        transition,
-        actor=actor,
+        move,
         changed=["return_reason", "closed_at", *DEADLINE],
         note=note,
         data={"reason": reason},
@@ -77,15 +75,14 @@ def suggestion_merge(*, suggestion_id: int, actor, into_id: int, note: str = "")
     answered together with it."""
     if into_id == suggestion_id:
         raise ValidationError({"into": _("A suggestion cannot be merged into itself.")})
-    locked = {
-        s.pk: s for s in moves.lock(Suggestion.objects, [suggestion_id, into_id], refusals=REFUSALS)
-    }
+    locked = {s.pk: s for s in SUGGESTIONS.lock([suggestion_id, into_id])}
     if into_id not in locked:
         raise ValidationError({"into": _("No such suggestion.")})
     target = locked[into_id]
-    suggestion, transition = start(
+    move = start(
         "merge", suggestion_id=suggestion_id, actor=actor, suggestion=locked.get(suggestion_id)
     )
+    suggestion = move.row
     open_targets = {
         SuggestionStep.FILED,
         SuggestionStep.ACCEPTED,
@@ -96,7 +93,7 @@ def suggestion_merge(*, suggestion_id: int, actor, into_id: int, note: str = "")
         raise IllegalTransition(_("A suggestion can only be merged into one not yet answered."))
     if not committee(actor, target):
         raise NotAllowed(_("You cannot act on the suggestion to merge into."))
-    errors: dict = {}
+    errors = move.errors
     note = clean_text(errors, "note", note, required=False)
     raise_errors(errors)
     present = set(target.signings.values_list("representative_id", flat=True))
@@ -113,17 +110,15 @@ def suggestion_merge(*, suggestion_id: int, actor, into_id: int, note: str = "")
     )
     suggestion.merged_into, suggestion.closed_at = target, timezone.now()
     clear_deadline(suggestion)
-    moves.event(
+    SUGGESTIONS.event(
         target,
         kind="absorb",
         actor=actor,
         from_step=target.step,
         data={"merged": suggestion.pk, "number": suggestion.number, "signers": joining},
-    )
+    ).save()
     return finish(
-        suggestion,
-        transition,
-        actor=actor,
+        move,
         changed=["merged_into", "closed_at", *DEADLINE],
         note=note,
         data={"into": target.pk, "number": target.number},

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base.flow import clean_text, raise_errors
 from liaison.base.jurisdiction import settings_for
-from liaison.base.moves import clean_text, raise_errors
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
 from suggestions.models import HandlingUnit
@@ -39,9 +39,10 @@ def suggestion_assign(
     note: str = "",
 ) -> Suggestion:
     """交办: one lead unit and any co-units; the reply and the co-units' opinions fall due."""
-    suggestion, transition = start("assign", suggestion_id=suggestion_id, actor=actor)
+    move = start("assign", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
     co_units = {co.pk: co for co in co_units if co.pk != getattr(lead_unit, "pk", None)}
-    errors: dict = {}
+    errors = move.errors
     if lead_unit is None or not lead_unit.active:
         errors["lead_unit"] = [_("Choose an active lead unit.")]
     if any(not co.active for co in co_units.values()):
@@ -105,15 +106,16 @@ def suggestion_assign(
         "co_units": sorted(co_units),
         "assigned_late": assigned_late,
     }
-    return finish(suggestion, transition, actor=actor, changed=changed, note=note, data=data)
+    return finish(move, changed=changed, note=note, data=data)
 
 
 @transaction.atomic
 def suggestion_send_back(*, suggestion_id: int, actor, reason: str) -> Suggestion:
     """Misrouted: the lead unit sends it back, with the reason, for the committee to
     assign again (within the assignment limit from today)."""
-    suggestion, transition = start("send_back", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("send_back", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     reason = clean_text(errors, "reason", reason)
     raise_errors(errors)
     co_rows = SuggestionCoUnit.objects.filter(suggestion=suggestion)
@@ -144,4 +146,4 @@ def suggestion_send_back(*, suggestion_id: int, actor, reason: str) -> Suggestio
         *ESCALATION,
         *DEADLINE,
     ]
-    return finish(suggestion, transition, actor=actor, changed=changed, note=reason, data=data)
+    return finish(move, changed=changed, note=reason, data=data)

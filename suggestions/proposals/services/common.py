@@ -1,56 +1,24 @@
-"""What the suggestion moves share: start (lock the row, check the move against
-``flow.TRANSITIONS``), finish (the new step, the changed fields and the event), and
-the fields several moves set. The part the case flow shares too is liaison/moves.py.
+"""What the suggestion moves share: start a move from the flow table, finish it, and the
+fields several moves set. The machinery every flow shares is the engine,
+liaison/base/flow.py.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base import moves
-from liaison.base.moves import clean_text
-from suggestions.proposals.flow import TRANSITIONS, Transition
+from liaison.base.flow import Move, clean_text
+from suggestions.proposals.flow import SUGGESTIONS
 from suggestions.proposals.models import KeyLeader, Suggestion
 
 DEADLINE = ["deadline", "deadline_explanation"]
 ESCALATION = ["reminded_for", "escalated_for", "escalation_level"]
-REFUSALS = moves.Refusals(
-    busy=_("Someone else is changing this suggestion; try again in a moment."),
-    wrong_step=_("“%(action)s” is not possible while the suggestion is “%(step)s”."),
-    not_allowed=_("You may not “%(action)s” this suggestion."),
-)
 
 
-def start(
-    name: str, *, suggestion_id: int, actor, suggestion: Suggestion | None = None
-) -> tuple[Suggestion, Transition]:
-    transition = TRANSITIONS[name]
-    suggestion = moves.start(
-        transition,
-        model=Suggestion,
-        pk=suggestion_id,
-        actor=actor,
-        refusals=REFUSALS,
-        row=suggestion,
-    )
-    return suggestion, transition
+def start(name: str, *, suggestion_id: int, actor, suggestion: Suggestion | None = None) -> Move:
+    return SUGGESTIONS.start(name, pk=suggestion_id, actor=actor, row=suggestion)
 
 
-def finish(
-    suggestion: Suggestion,
-    transition: Transition,
-    *,
-    actor,
-    changed: list[str],
-    note: str = "",
-    data=None,
-) -> Suggestion:
-    from_step = suggestion.step
-    if transition.target is not None:
-        suggestion.step = transition.target
-    suggestion.save(update_fields=[*dict.fromkeys(changed), "step", "updated_at"])
-    moves.event(
-        suggestion, kind=transition.name, actor=actor, from_step=from_step, note=note, data=data
-    )
-    return suggestion
+def finish(move: Move, *, changed: list[str], note: str = "", data=None) -> Suggestion:
+    return move.finish(changed=changed, note=note, data=data)
 
 
 def clear_deadline(suggestion: Suggestion) -> None:

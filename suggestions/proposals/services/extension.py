@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from liaison.base.flow import clean_text, raise_errors
 from liaison.base.jurisdiction import settings_for
-from liaison.base.moves import clean_text, raise_errors
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
 from suggestions.proposals import notices
@@ -19,8 +19,9 @@ from suggestions.shared import deadlines
 def suggestion_request_extension(*, suggestion_id: int, actor, reason: str) -> Suggestion:
     """A wide or hard matter: the unit tells the representatives why and asks the
     committee for the six-month limit."""
-    suggestion, transition = start("request_extension", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("request_extension", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     reason = clean_text(errors, "reason", reason, max_length=500)
     raise_errors(errors)
     suggestion.extension, suggestion.extension_reason = Extension.REQUESTED, reason
@@ -38,16 +39,15 @@ def suggestion_request_extension(*, suggestion_id: int, actor, reason: str) -> S
             due=timezone.localdate(),
         )
     )
-    return finish(
-        suggestion, transition, actor=actor, changed=["extension", "extension_reason"], note=reason
-    )
+    return finish(move, changed=["extension", "extension_reason"], note=reason)
 
 
 @transaction.atomic
 def suggestion_approve_extension(*, suggestion_id: int, actor, note: str = "") -> Suggestion:
     """The committee approves: the reply is due six months after assignment."""
-    suggestion, transition = start("approve_extension", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("approve_extension", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     note = clean_text(errors, "note", note, required=False)
     raise_errors(errors)
     previous = suggestion.deadline
@@ -60,9 +60,7 @@ def suggestion_approve_extension(*, suggestion_id: int, actor, note: str = "") -
     suggestion.deadline_explanation["reason"] = suggestion.extension_reason
     suggestion.extension = Extension.APPROVED
     return finish(
-        suggestion,
-        transition,
-        actor=actor,
+        move,
         changed=["extension", *DEADLINE],
         note=note,
         data={"previous_deadline": previous.isoformat() if previous else None},
@@ -71,9 +69,10 @@ def suggestion_approve_extension(*, suggestion_id: int, actor, note: str = "") -
 
 @transaction.atomic
 def suggestion_refuse_extension(*, suggestion_id: int, actor, note: str) -> Suggestion:
-    suggestion, transition = start("refuse_extension", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("refuse_extension", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     note = clean_text(errors, "note", note)
     raise_errors(errors)
     suggestion.extension = Extension.REFUSED
-    return finish(suggestion, transition, actor=actor, changed=["extension"], note=note)
+    return finish(move, changed=["extension"], note=note)

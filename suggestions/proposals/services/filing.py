@@ -10,14 +10,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base import moves
+from liaison.base.flow import NotAllowed, clean_text, raise_errors
 from liaison.base.jurisdiction import settings_for
-from liaison.base.moves import NotAllowed, clean_text, raise_errors
 from liaison.base.scopes import scope_of
 from representatives.models import Representative
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseCategory, Disposition
-from suggestions.proposals.flow import may_file_for
+from suggestions.proposals.flow import SUGGESTIONS, may_file_for
 from suggestions.proposals.models import Session, Source, Suggestion, SuggestionSigner
 from suggestions.shared import deadlines
 
@@ -78,13 +77,13 @@ def suggestion_file(
             for rep in co_signers.values()
         ]
     )
-    moves.event(
+    SUGGESTIONS.event(
         suggestion,
         kind="file",
         actor=actor,
         from_step="",
         data={"co_signers": sorted(co_signers), "case": case.pk if case else None},
-    )
+    ).save()
     return suggestion
 
 

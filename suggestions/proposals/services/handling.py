@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base.moves import IllegalTransition, clean_text, raise_errors
+from liaison.base.flow import IllegalTransition, clean_text, raise_errors
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
 from liaison.base.scopes import scope_of
@@ -31,8 +31,9 @@ def suggestion_start(
 ) -> Suggestion:
     """三定: the lead unit fixes the handler, the plan and the reply date; the signers
     get an SMS before handling starts (办前有短信提醒)."""
-    suggestion, transition = start("start", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("start", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     suggestion.handler_name = clean_text(errors, "handler_name", handler_name, max_length=50)
     suggestion.plan = clean_text(errors, "plan", plan, max_length=5000)
     suggestion.handler_phone = (handler_phone or "").strip()
@@ -70,9 +71,7 @@ def suggestion_start(
     )
     changed = ["handler_name", "handler_phone", "plan", "planned_reply_date"]
     return finish(
-        suggestion,
-        transition,
-        actor=actor,
+        move,
         changed=changed,
         data={"planned_reply_date": planned_reply_date.isoformat()},
     )
@@ -83,7 +82,8 @@ def suggestion_record_contact(
     *, suggestion_id: int, actor, stage: str, way: str, on: dt.date, note: str
 ) -> SuggestionContact:
     """三访: a contact with the representative before, during or after handling."""
-    suggestion, transition = start("record_contact", suggestion_id=suggestion_id, actor=actor)
+    move = start("record_contact", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
     contact = SuggestionContact(
         suggestion=suggestion,
         stage=stage,
@@ -92,7 +92,7 @@ def suggestion_record_contact(
         note=(note or "").strip(),
         recorded_by=actor,
     )
-    errors: dict = {}
+    errors = move.errors
     if on is not None and on > timezone.localdate():
         errors["on"] = [_("A contact is recorded once it has happened.")]
     try:
@@ -102,9 +102,7 @@ def suggestion_record_contact(
     raise_errors(errors)
     contact.save()
     finish(
-        suggestion,
-        transition,
-        actor=actor,
+        move,
         changed=[],
         note=contact.note,
         data={"stage": stage, "way": way, "on": on.isoformat()},
@@ -117,14 +115,15 @@ def suggestion_counit_opinion(
     *, suggestion_id: int, actor, opinion: str, unit: HandlingUnit | None = None
 ) -> Suggestion:
     """A co-unit sends its opinion to the lead unit (once)."""
-    suggestion, transition = start("counit_opinion", suggestion_id=suggestion_id, actor=actor)
+    move = start("counit_opinion", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
     rows = SuggestionCoUnit.objects.filter(
         suggestion=suggestion, unit_id__in=scope_of(actor).unit_ids
     )
     if unit is not None:
         rows = rows.filter(unit=unit)
     row = rows.select_for_update().order_by("pk").first()
-    errors: dict = {}
+    errors = move.errors
     if row is None:
         errors["unit"] = [_("Your unit is not a co-unit of this suggestion.")]
     elif row.opinion_at is not None:
@@ -135,9 +134,7 @@ def suggestion_counit_opinion(
     row.save(update_fields=["opinion", "opinion_at", "opinion_by"])
     on_time = timezone.localdate() <= row.due
     return finish(
-        suggestion,
-        transition,
-        actor=actor,
+        move,
         changed=[],
         note=opinion,
         data={"unit": row.unit_id, "on_time": on_time},

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base import moves
-from liaison.base.moves import NotAllowed, clean_text, raise_errors
+from liaison.base.flow import NotAllowed, clean_text, raise_errors
 from liaison.base.scopes import scope_of
+from suggestions.proposals.flow import SUGGESTIONS
 from suggestions.proposals.models import Suggestion, SuggestionStep
 from suggestions.proposals.services.common import finish, start
 
@@ -18,21 +18,21 @@ EXCELLENT_PER_YEAR = 10  # 浏阳: ten excellent suggestions chosen each year
 @transaction.atomic
 def suggestion_publish(*, suggestion_id: int, actor) -> Suggestion:
     """Content, reply and rating go on the public page."""
-    suggestion, transition = start("publish", suggestion_id=suggestion_id, actor=actor)
+    move = start("publish", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
     suggestion.published, suggestion.published_at = True, timezone.now()
-    return finish(suggestion, transition, actor=actor, changed=["published", "published_at"])
+    return finish(move, changed=["published", "published_at"])
 
 
 @transaction.atomic
 def suggestion_unpublish(*, suggestion_id: int, actor, note: str) -> Suggestion:
-    suggestion, transition = start("unpublish", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("unpublish", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     note = clean_text(errors, "note", note)
     raise_errors(errors)
     suggestion.published, suggestion.excellent = False, False
-    return finish(
-        suggestion, transition, actor=actor, changed=["published", "excellent"], note=note
-    )
+    return finish(move, changed=["published", "excellent"], note=note)
 
 
 @transaction.atomic
@@ -66,5 +66,7 @@ def suggestions_select_excellent(
     for suggestion in chosen:
         suggestion.excellent = True
         if suggestion.pk not in previous:
-            moves.event(suggestion, kind="excellent", actor=actor, from_step=suggestion.step)
+            SUGGESTIONS.event(
+                suggestion, kind="excellent", actor=actor, from_step=suggestion.step
+            ).save()
     return chosen

@@ -5,12 +5,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base import moves
+from liaison.base.flow import IllegalTransition, NotAllowed, clean_text, raise_errors
 from liaison.base.jurisdiction import settings_for
-from liaison.base.moves import IllegalTransition, NotAllowed, clean_text, raise_errors
 from liaison.base.scopes import scope_of
 from representatives.models import Representative
-from suggestions.proposals.flow import committee
+from suggestions.proposals.flow import SUGGESTIONS, committee
 from suggestions.proposals.models import Rating, Suggestion, SuggestionRating
 from suggestions.proposals.services.common import (
     DEADLINE,
@@ -36,10 +35,11 @@ def suggestion_rate(
     """背靠背: each signer rates the reply they got, directly (or the committee enters
     the paper form). Once every signer has rated, the suggestion is rated with the
     worst rating given."""
-    suggestion, transition = start("rate", suggestion_id=suggestion_id, actor=actor)
+    move = start("rate", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
     own = scope_of(actor).representative_id
     rep_id = representative.pk if representative is not None else own
-    errors: dict = {}
+    errors = move.errors
     if rating not in Rating.values:
         errors["rating"] = [_("Choose satisfied, basically satisfied or unsatisfied.")]
     signers = set(suggestion.signings.values_list("representative_id", flat=True))
@@ -68,23 +68,22 @@ def suggestion_rate(
     )
     data = {"representative": rep_id, "rating": rating, "round": suggestion.round}
     if len(given) < len(signers):
-        moves.event(
+        SUGGESTIONS.event(
             suggestion, kind="rate", actor=actor, from_step=suggestion.step, note=note, data=data
-        )
+        ).save()
         return suggestion
     suggestion.satisfaction = min(given, key=_RATING_ORDER.index)
     data["outcome"] = suggestion.satisfaction
-    return finish(
-        suggestion, transition, actor=actor, changed=["satisfaction"], note=note, data=data
-    )
+    return finish(move, changed=["satisfaction"], note=note, data=data)
 
 
 @transaction.atomic
 def suggestion_rehandle(*, suggestion_id: int, actor, note: str) -> Suggestion:
     """不满意: the committee orders the unit to handle it again and answer within the
     re-handling limit (the unsatisfied reply and rating stay in the history)."""
-    suggestion, transition = start("rehandle", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("rehandle", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     note = clean_text(errors, "note", note)
     raise_errors(errors)
     rules = settings_for(suggestion.region_id)
@@ -97,14 +96,15 @@ def suggestion_rehandle(*, suggestion_id: int, actor, note: str) -> Suggestion:
     suggestion.rehandle_count += 1
     reset_escalation(suggestion)
     changed = ["round", "rehandle_count", *ESCALATION, *DEADLINE]
-    return finish(suggestion, transition, actor=actor, changed=changed, note=note)
+    return finish(move, changed=changed, note=note)
 
 
 @transaction.atomic
 def suggestion_follow_up(*, suggestion_id: int, actor, note: str = "") -> Suggestion:
     """Category B: followed until the unit answers again when it is solved."""
-    suggestion, transition = start("follow_up", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("follow_up", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     note = clean_text(errors, "note", note, required=False)
     raise_errors(errors)
     suggestion.round += 1
@@ -119,15 +119,16 @@ def suggestion_follow_up(*, suggestion_id: int, actor, note: str = "") -> Sugges
         }
     reset_escalation(suggestion)
     changed = ["round", *ESCALATION, *DEADLINE]
-    return finish(suggestion, transition, actor=actor, changed=changed, note=note)
+    return finish(move, changed=changed, note=note)
 
 
 @transaction.atomic
 def suggestion_close(*, suggestion_id: int, actor, note: str = "") -> Suggestion:
     """办结: the committee closes a rated suggestion."""
-    suggestion, transition = start("close", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("close", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     note = clean_text(errors, "note", note, required=False)
     raise_errors(errors)
     suggestion.closed_at = timezone.now()
-    return finish(suggestion, transition, actor=actor, changed=["closed_at"], note=note)
+    return finish(move, changed=["closed_at"], note=note)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base.moves import clean_text, raise_errors
+from liaison.base.flow import clean_text, raise_errors
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
 from suggestions.cases import services as case_services
@@ -35,8 +35,9 @@ def suggestion_reply(
     """答复: A solved, B being solved or planned, C cannot be solved now (with the
     reason). Each signer gets the reply (``per_signer`` gives one their own text)
     and an SMS; a source case is answered through the case flow."""
-    suggestion, transition = start("reply", suggestion_id=suggestion_id, actor=actor)
-    errors: dict = {}
+    move = start("reply", suggestion_id=suggestion_id, actor=actor)
+    suggestion = move.row
+    errors = move.errors
     if category not in ReplyCategory.values:
         errors["category"] = [_("Choose category A, B or C.")]
     elif suggestion.step == SuggestionStep.FOLLOW_UP and category == ReplyCategory.B:
@@ -100,7 +101,7 @@ def suggestion_reply(
         "follow_up_until",
         *DEADLINE,
     ]
-    return finish(suggestion, transition, actor=actor, changed=changed, data=data)
+    return finish(move, changed=changed, data=data)
 
 
 def _answer_cases(suggestion: Suggestion, *, actor, category: str, text: str) -> None:

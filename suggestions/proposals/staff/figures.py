@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.base.flow import FlowError
 from liaison.base.models import Region
-from liaison.base.moves import FlowError
 from liaison.base.scopes import scope_of
 from suggestions.proposals import ledger as ledger_module
 from suggestions.proposals import reports as report_module

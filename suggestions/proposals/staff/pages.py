@@ -9,14 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from liaison.base.moves import FlowError
 from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from representatives.models import Representative
 from suggestions.proposals import selectors
 from suggestions.proposals.api import SuggestionFilter
-from suggestions.proposals.flow import TRANSITIONS, available_transitions
-from suggestions.proposals.forms import MOVES, FilingForm, perform
+from suggestions.proposals.staff.forms import PAGES, FilingForm
 from suggestions.shared.deadlines import explain
 
 SORTS = {
@@ -24,13 +22,6 @@ SORTS = {
     "filed": (gettext_lazy("Oldest first"), ("filed_at", "id")),
     "deadline": (gettext_lazy("Deadline"), ("deadline", "id")),
     "-updated": (gettext_lazy("Recently changed"), ("-updated_at", "-id")),
-}
-# Timeline entries that are not moves of the table.
-OTHER_EVENTS = {
-    "file": gettext_lazy("Filed the suggestion"),
-    "absorb": gettext_lazy("Took in a merged suggestion"),
-    "excellent": gettext_lazy("Chosen as an excellent suggestion"),
-    "escalate": gettext_lazy("Escalated"),
 }
 
 
@@ -177,26 +168,12 @@ def detail(request, pk: int):
     return _render_detail(request, suggestion)
 
 
-def _render_detail(request, suggestion, bound=None, status=200):
-    user = request.user
-    forms = []
-    for transition in available_transitions(user, suggestion):
-        if bound is not None and bound.prefix == transition.name:
-            form = bound
-        else:
-            form = MOVES[transition.name].form(
-                user=user, suggestion=suggestion, prefix=transition.name
-            )
-        forms.append((transition, form))
+def _render_detail(request, suggestion, bound=None):
     rounds: dict[int, dict] = {}
     for reply in suggestion.replies.all():
         rounds.setdefault(reply.round, {"replies": [], "ratings": []})["replies"].append(reply)
     for rating in suggestion.ratings.all():
         rounds.setdefault(rating.round, {"replies": [], "ratings": []})["ratings"].append(rating)
-    timeline = [
-        (event, TRANSITIONS[event.kind].label if event.kind in TRANSITIONS else None)
-        for event in suggestion.events.all()
-    ]
     return render(
         request,
         "staff/proposals/detail.html",
@@ -209,14 +186,9 @@ def _render_detail(request, suggestion, bound=None, status=200):
                 and suggestion.deadline < timezone.localdate()
             ),
             "rounds": sorted(rounds.items()),
-            "timeline": [
-                (event, label or OTHER_EVENTS.get(event.kind, event.kind))
-                for event, label in timeline
-            ],
-            "forms": forms,
-            "open_form": bound.prefix if bound is not None else "",
+            **PAGES.context(user=request.user, row=suggestion, bound=bound),
         },
-        status=status,
+        status=200 if bound is None else 400,
     )
 
 
@@ -225,16 +197,10 @@ def _render_detail(request, suggestion, bound=None, status=200):
 def move(request, pk: int, name: str):
     """One move through its service: field errors next to the fields, refusals as a message."""
     suggestion = get_object_or_404(selectors.suggestion_detail(user=request.user), pk=pk)
-    if name not in MOVES:
-        raise Http404
-    form = MOVES[name].form(request.POST, user=request.user, suggestion=suggestion, prefix=name)
-    if form.is_valid():
-        try:
-            done = perform(name, form)
-        except FlowError as error:
-            messages.error(request, error.message)
-            return redirect("staff:suggestion-detail", pk=suggestion.pk)
-        if done is not False:
-            messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[name].label})
-            return redirect("staff:suggestion-detail", pk=suggestion.pk)
-    return _render_detail(request, suggestion, bound=form, status=400)
+    return PAGES.post(
+        request,
+        row=suggestion,
+        name=name,
+        detail="staff:suggestion-detail",
+        render_detail=lambda bound: _render_detail(request, suggestion, bound),
+    )

@@ -1,17 +1,18 @@
-"""Forms for the staff pages, one per move: a view builds ``MOVES[name].form``,
-and on a valid POST calls ``perform(...)``, which runs the service and puts any
-refusal next to its field. Choices are scoped to the user (units they may pick)."""
-
-from dataclasses import dataclass
+"""Forms for the staff pages, one per move of the suggestion flow, through the staff-move
+mechanism (liaison/base/staff_moves.py: ``PAGES``): field names are the service's
+keywords, so a service's field error lands next to its field. Choices are scoped to
+the user (units they may pick). And the filing form."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base import staff_moves
 from liaison.base.scopes import scope_of
+from liaison.base.staff_moves import MovePages, StaffMove
 from suggestions.models import CaseCategory
 from suggestions.proposals import selectors, services
-from suggestions.proposals.flow import committee, signer
+from suggestions.proposals.flow import SUGGESTIONS, committee, signer
 from suggestions.proposals.models import (
     ContactStage,
     ContactWay,
@@ -24,13 +25,10 @@ from suggestions.proposals.models import (
 from suggestions.shared.scopes import units_visible_to
 
 
-class MoveForm(forms.Form):
-    def __init__(self, *args, user=None, suggestion=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user, self.suggestion = user, suggestion
-
-    def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
+class MoveForm(staff_moves.MoveForm):
+    @property
+    def suggestion(self):
+        return self.row
 
 
 def _textarea(rows: int = 3):
@@ -39,10 +37,6 @@ def _textarea(rows: int = 3):
 
 class NoteForm(MoveForm):
     note = forms.CharField(label=_("Note"), widget=_textarea(2), required=False)
-
-
-class RequiredNoteForm(MoveForm):
-    note = forms.CharField(label=_("Note"), widget=_textarea())
 
 
 class FileForm(MoveForm):
@@ -114,7 +108,7 @@ class AcceptForm(KeyFields, NoteForm):
     )
 
 
-class ReturnForm(RequiredNoteForm):
+class ReturnForm(NoteForm):
     field_order = ["reason", "note"]
     reason = forms.ChoiceField(label=_("Reason"), choices=ReturnReason.choices)
 
@@ -225,43 +219,27 @@ class RateForm(NoteForm):
             )
 
 
-@dataclass(frozen=True)
-class Move:
-    form: type[MoveForm]
-    service: object
-
-
-MOVES = {
-    "accept": Move(AcceptForm, services.suggestion_accept),
-    "merge": Move(MergeForm, services.suggestion_merge),
-    "return": Move(ReturnForm, services.suggestion_return),
-    "assign": Move(AssignForm, services.suggestion_assign),
-    "send_back": Move(ReasonForm, services.suggestion_send_back),
-    "start": Move(StartForm, services.suggestion_start),
-    "record_contact": Move(ContactForm, services.suggestion_record_contact),
-    "counit_opinion": Move(OpinionForm, services.suggestion_counit_opinion),
-    "request_extension": Move(ReasonForm, services.suggestion_request_extension),
-    "approve_extension": Move(NoteForm, services.suggestion_approve_extension),
-    "refuse_extension": Move(RequiredNoteForm, services.suggestion_refuse_extension),
-    "reply": Move(ReplyForm, services.suggestion_reply),
-    "rate": Move(RateForm, services.suggestion_rate),
-    "rehandle": Move(RequiredNoteForm, services.suggestion_rehandle),
-    "follow_up": Move(NoteForm, services.suggestion_follow_up),
-    "close": Move(NoteForm, services.suggestion_close),
-    "publish": Move(MoveForm, services.suggestion_publish),
-    "unpublish": Move(RequiredNoteForm, services.suggestion_unpublish),
-}
-
-
-def perform(name: str, form: MoveForm):
-    """Run the move for a valid form; field errors from the service go next to their
-    fields (and False is returned). NotAllowed and IllegalTransition propagate: the
-    view answers them as the API does."""
-    try:
-        return MOVES[name].service(
-            suggestion_id=form.suggestion.pk, actor=form.user, **form.service_kwargs()
-        )
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-        return False
+PAGES = MovePages(
+    flow=SUGGESTIONS,
+    id_argument="suggestion_id",
+    moves={
+        "accept": StaffMove(AcceptForm, services.suggestion_accept),
+        "merge": StaffMove(MergeForm, services.suggestion_merge),
+        "return": StaffMove(ReturnForm, services.suggestion_return),
+        "assign": StaffMove(AssignForm, services.suggestion_assign),
+        "send_back": StaffMove(ReasonForm, services.suggestion_send_back),
+        "start": StaffMove(StartForm, services.suggestion_start),
+        "record_contact": StaffMove(ContactForm, services.suggestion_record_contact),
+        "counit_opinion": StaffMove(OpinionForm, services.suggestion_counit_opinion),
+        "request_extension": StaffMove(ReasonForm, services.suggestion_request_extension),
+        "approve_extension": StaffMove(NoteForm, services.suggestion_approve_extension),
+        "refuse_extension": StaffMove(NoteForm, services.suggestion_refuse_extension),
+        "reply": StaffMove(ReplyForm, services.suggestion_reply),
+        "rate": StaffMove(RateForm, services.suggestion_rate),
+        "rehandle": StaffMove(NoteForm, services.suggestion_rehandle),
+        "follow_up": StaffMove(NoteForm, services.suggestion_follow_up),
+        "close": StaffMove(NoteForm, services.suggestion_close),
+        "publish": StaffMove(MoveForm, services.suggestion_publish),
+        "unpublish": StaffMove(NoteForm, services.suggestion_unpublish),
+    },
+)

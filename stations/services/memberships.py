@@ -1,3 +1,5 @@
+"""Seats: which representatives sit in which station, with dates."""
+
 import datetime as dt
 
 from django.db import transaction
@@ -27,15 +29,4 @@ def membership_start(
     )
     membership.full_clean()
     membership.save()
-    return membership
-
-
-@transaction.atomic
-def membership_end(*, membership: StationMembership, end_date: dt.date) -> StationMembership:
-    membership = StationMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.end_date == end_date:
-        return membership
-    membership.end_date = end_date
-    membership.full_clean()
-    membership.save(update_fields=["end_date"])
     return membership

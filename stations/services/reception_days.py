@@ -1,117 +1,70 @@
-"""Reception-day services: edit a planned day, and move it through its statuses.
+"""Reception-day moves: publish, unpublish, hold, cancel, edit and put on duty — one
+function per transition of ``stations/flow.py``.
 
-The allowed moves are data (``TRANSITIONS``); each service checks the source
-status, writes, and raises ``ReceptionDayError`` with a message for people.
+Each starts from the flow table (``RECEPTION_DAYS.start``: the day locked, its status
+and the actor checked: the station's liaison, a committee over it, or the system),
+checks the day itself, then writes the change and a ``ReceptionDayEvent``. A rule of
+the day that refuses (a past date, nobody on duty, a notice gone out, a clash) raises
+``ReceptionDayError`` with a message for people.
 """
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.base.calendar import WorkdayCalendar
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
 from representatives.models import Representative
+from stations.flow import RECEPTION_DAYS, S
 from stations.models import (
     DutyAssignment,
     ReceptionDay,
+    ReceptionDayEvent,
     ReceptionNotice,
-    ReceptionStatus,
     StationMembership,
 )
+from stations.notice_dates import NoticeDates, notice_date_for
+from stations.notices import recipients_rows
 
-S = ReceptionStatus
+Actor = AbstractBaseUser | None  # None: the system (the planner's command, a day-off move)
 
 
 class ReceptionDayError(ValidationError):
     """A reception-day change that the rules refuse."""
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str
-
-
-TRANSITIONS = {
-    t.name: t
-    for t in (
-        # The plan becomes public: on the station's schedule, in the iCal feeds, and
-        # its notice goes out on the notice date.
-        Transition("publish", frozenset({S.PLANNED}), S.PUBLISHED),
-        # Back to editing, allowed only while no notice has gone out.
-        Transition("unpublish", frozenset({S.PUBLISHED}), S.PLANNED),
-        Transition("hold", frozenset({S.PUBLISHED}), S.HELD),
-        Transition("cancel", frozenset({S.PLANNED, S.PUBLISHED}), S.CANCELLED),
-    )
-}
-
-
-def available_transitions(day: ReceptionDay) -> list[str]:
-    return [name for name, t in TRANSITIONS.items() if day.status in t.sources]
-
-
-def _check(day: ReceptionDay, name: str) -> None:
-    if day.status not in TRANSITIONS[name].sources:
-        raise ReceptionDayError(
-            _("A %(status)s reception day cannot be %(action)s.")
-            % {"status": day.get_status_display(), "action": _(name)}
-        )
-
-
-def _locked(day: ReceptionDay) -> ReceptionDay:
-    return ReceptionDay.objects.select_for_update().select_related("station").get(pk=day.pk)
-
-
-def notice_date_for(day: ReceptionDay, calendar: WorkdayCalendar | None = None) -> dt.date:
-    """N working days before the day, N being the day's own notice lead."""
-    calendar = calendar or WorkdayCalendar(day.date)
-    return calendar.shift(day.date, -day.notice_lead_workdays).date
-
-
-class NoticeDates:
-    """Notice dates for many days: one calendar query, each (date, lead) counted once."""
-
-    def __init__(self, around: dt.date):
-        self._calendar = WorkdayCalendar(around)
-        self._known: dict[tuple[dt.date, int], dt.date] = {}
-
-    def __call__(self, day: ReceptionDay) -> dt.date:
-        key = (day.date, day.notice_lead_workdays)
-        if key not in self._known:
-            self._known[key] = notice_date_for(day, self._calendar)
-        return self._known[key]
-
-
 @transaction.atomic
-def reception_day_publish(*, day: ReceptionDay, today: dt.date | None = None) -> ReceptionDay:
-    day = _locked(day)
-    _check(day, "publish")
+def reception_day_publish(
+    *, day: ReceptionDay, actor: Actor, today: dt.date | None = None
+) -> ReceptionDay:
+    move = RECEPTION_DAYS.start("publish", pk=day.pk, actor=actor)
+    day = move.row
     today = today or timezone.localdate()
     if day.date < today:
         raise ReceptionDayError(_("A reception day in the past cannot be published."))
     if not day.duties.exists():
         raise ReceptionDayError(_("Put at least one representative on duty before publishing."))
-    day.status = S.PUBLISHED
     day.notice_date = notice_date_for(day)
     day.published_at = timezone.now()
-    day.save(update_fields=["status", "notice_date", "published_at"])
-    return day
+    return move.finish(changed=["notice_date", "published_at"])
 
 
 @transaction.atomic
-def reception_days_publish(*, days: Iterable[ReceptionDay], today: dt.date | None = None) -> int:
-    """Publish a plan: every planned, staffed, future day among ``days``; returns how many."""
+def reception_days_publish(
+    *, days: Iterable[ReceptionDay], actor: Actor, today: dt.date | None = None
+) -> int:
+    """Publish a plan: every planned, staffed, future day among ``days`` the actor may
+    publish; returns how many."""
     today = today or timezone.localdate()
     ids = [day.pk for day in days]
     rows = list(
         ReceptionDay.objects.select_for_update()
+        .select_related("station")
         .filter(pk__in=ids, status=S.PLANNED, date__gte=today)
         .filter(
             pk__in=DutyAssignment.objects.filter(reception_day_id__in=ids).values(
@@ -120,50 +73,54 @@ def reception_days_publish(*, days: Iterable[ReceptionDay], today: dt.date | Non
         )
         .order_by("date")
     )
+    publish = RECEPTION_DAYS["publish"]
+    rows = [row for row in rows if publish.allowed(actor, row)]
     if not rows:
         return 0
     notice_dates = NoticeDates(rows[len(rows) // 2].date)
     now = timezone.now()
+    events = []
     for row in rows:
         row.status, row.published_at = S.PUBLISHED, now
         row.notice_date = notice_dates(row)
+        events.append(RECEPTION_DAYS.event(row, kind="publish", actor=actor, from_step=S.PLANNED))
     ReceptionDay.objects.bulk_update(rows, ["status", "notice_date", "published_at"], 500)
+    ReceptionDayEvent.objects.bulk_create(events, batch_size=500)
     return len(rows)
 
 
 @transaction.atomic
-def reception_day_unpublish(*, day: ReceptionDay) -> ReceptionDay:
-    day = _locked(day)
-    _check(day, "unpublish")
+def reception_day_unpublish(*, day: ReceptionDay, actor: Actor) -> ReceptionDay:
+    move = RECEPTION_DAYS.start("unpublish", pk=day.pk, actor=actor)
+    day = move.row
     if day.noticed_at:
         raise ReceptionDayError(_("The notice has gone out: cancel the day with a reason instead."))
-    day.status, day.notice_date, day.published_at = S.PLANNED, None, None
-    day.save(update_fields=["status", "notice_date", "published_at"])
-    return day
+    day.notice_date, day.published_at = None, None
+    return move.finish(changed=["notice_date", "published_at"])
 
 
 @transaction.atomic
-def reception_day_hold(*, day: ReceptionDay, today: dt.date | None = None) -> ReceptionDay:
-    day = _locked(day)
-    _check(day, "hold")
+def reception_day_hold(
+    *, day: ReceptionDay, actor: Actor, today: dt.date | None = None
+) -> ReceptionDay:
+    move = RECEPTION_DAYS.start("hold", pk=day.pk, actor=actor)
+    day = move.row
     if day.date > (today or timezone.localdate()):
         raise ReceptionDayError(_("A reception day is held on or after its date."))
-    day.status = S.HELD
-    day.save(update_fields=["status"])
-    return day
+    return move.finish()
 
 
 @transaction.atomic
-def reception_day_cancel(*, day: ReceptionDay, reason: str) -> ReceptionDay:
+def reception_day_cancel(*, day: ReceptionDay, actor: Actor, reason: str) -> ReceptionDay:
     """Cancel with a reason; if the notice went out, withdraw it and tell those on duty."""
-    day = _locked(day)
-    _check(day, "cancel")
+    move = RECEPTION_DAYS.start("cancel", pk=day.pk, actor=actor)
+    day = move.row
     reason = reason.strip()
     if not reason:
         raise ReceptionDayError(_("Say why the reception day is cancelled."))
-    day.status, day.cancel_reason = S.CANCELLED, reason[:200]
+    day.cancel_reason = reason[:200]
     day.published_at = day.published_at or timezone.now()
-    day.save(update_fields=["status", "cancel_reason", "published_at"])
+    move.finish(changed=["cancel_reason", "published_at"], note=day.cancel_reason)
     if day.noticed_at:
         ReceptionNotice.objects.filter(reception_day=day).update(withdrawn_at=timezone.now())
         _tell_cancelled(day)
@@ -171,8 +128,6 @@ def reception_day_cancel(*, day: ReceptionDay, reason: str) -> ReceptionDay:
 
 
 def _tell_cancelled(day: ReceptionDay) -> None:
-    from stations.notices import recipients_rows
-
     title = _("Reception day cancelled")
     body = _("%(station)s: the reception day of %(date)s is cancelled (%(reason)s).") % {
         "station": day.station.name,
@@ -199,16 +154,16 @@ def _tell_cancelled(day: ReceptionDay) -> None:
 def reception_day_update(
     *,
     day: ReceptionDay,
+    actor: Actor,
     date: dt.date | None = None,
     start_time: dt.time | None = None,
     end_time: dt.time | None = None,
     place: str | None = None,
     notice_lead_workdays: int | None = None,
 ) -> ReceptionDay:
-    """Edit a planned day; a published one is unpublished first, a noticed one cancelled."""
-    day = _locked(day)
-    if day.status != S.PLANNED:
-        raise ReceptionDayError(_("Only a planned reception day can be edited."))
+    """Edit a planned day (a published one is unpublished first, a noticed one cancelled)."""
+    move = RECEPTION_DAYS.start("edit", pk=day.pk, actor=actor)
+    day = move.row
     changes = {
         "date": date,
         "start_time": start_time,
@@ -217,38 +172,40 @@ def reception_day_update(
         "notice_lead_workdays": notice_lead_workdays,
     }
     changed = [name for name, value in changes.items() if value is not None]
+    before = {name: str(getattr(day, name)) for name in changed}
     for name in changed:
         setattr(day, name, changes[name])
-    if not changed:
+    if not changed or all(str(getattr(day, name)) == before[name] for name in changed):
         return day
     day.full_clean(exclude=["station", "representatives"])
-    day.save(update_fields=changed)
     if "date" in changed:
         # The duty rows copy the date; a clash with another station shows up here.
         ids = list(day.duties.values_list("representative_id", flat=True))
         check_duty(station_id=day.station_id, date=day.date, representative_ids=ids, day_id=day.pk)
         day.duties.update(date=day.date)
-    return day
+    data = {name: {"from": before[name], "to": str(getattr(day, name))} for name in changed}
+    return move.finish(changed=changed, data=data)
 
 
 @transaction.atomic
 def reception_day_set_duty(
-    *, day: ReceptionDay, representatives: list[Representative]
+    *, day: ReceptionDay, actor: Actor, representatives: list[Representative]
 ) -> ReceptionDay:
     """Put exactly these representatives on duty on a planned day."""
-    day = _locked(day)
-    if day.status != S.PLANNED:
-        raise ReceptionDayError(_("Only a planned reception day can be edited."))
+    move = RECEPTION_DAYS.start("set_duty", pk=day.pk, actor=actor)
+    day = move.row
     ids = [rep.pk for rep in representatives]
+    present = set(day.duties.values_list("representative_id", flat=True))
+    if present == set(ids):
+        return day
     check_duty(station_id=day.station_id, date=day.date, representative_ids=ids, day_id=day.pk)
     day.duties.exclude(representative_id__in=ids).delete()
-    present = set(day.duties.values_list("representative_id", flat=True))
     DutyAssignment.objects.bulk_create(
         DutyAssignment(reception_day=day, representative=rep, date=day.date, kind=rep.kind)
         for rep in representatives
         if rep.pk not in present
     )
-    return day
+    return move.finish(data={"representatives": sorted(ids)})
 
 
 def check_duty(

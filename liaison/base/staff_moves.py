@@ -1,0 +1,113 @@
+"""The staff pages' moves, one mechanism for every flow.
+
+A flow's page module declares ``MovePages(flow, moves, id_argument)`` with one
+``StaffMove(form, service)`` per transition. The row's page shows a form for each
+move ``flow.available(user, row)`` allows now; posting one validates the form, runs
+the service, and puts the service's field errors beside the fields they name (form
+fields are named as the service's keywords). A refusal of the table (not this user,
+not from this step, someone else holds the row) comes back as a message.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from liaison.base.flow import Flow, FlowError, Transition
+
+
+class MoveForm(forms.Form):
+    """A form for one move. What the flow table says must be written (``required``) is
+    required here too, so the form and the service ask for the same fields."""
+
+    def __init__(self, *args, row=None, user=None, transition: Transition | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row, self.user = row, user
+        for name in transition.required if transition else ():
+            if name in self.fields:
+                self.fields[name].required = True
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's field errors next to the field; the rest at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@dataclass(frozen=True)
+class StaffMove:
+    form: type[MoveForm]
+    service: Callable
+
+
+@dataclass(frozen=True)
+class MovePages:
+    """A flow's moves on the staff pages."""
+
+    flow: Flow
+    moves: dict[str, StaffMove]
+    id_argument: str  # the services' keyword for the row's id, e.g. "case_id"
+
+    def form(self, name: str, *, user, row, data=None) -> MoveForm:
+        return self.moves[name].form(
+            data, row=row, user=user, transition=self.flow[name], prefix=name
+        )
+
+    def context(self, *, user, row, bound: MoveForm | None = None) -> dict:
+        """What the row's page shows of the flow: a form per move allowed now (the bound
+        one, if a post failed, kept open), and the history with each entry's name."""
+        forms = [
+            (
+                transition,
+                bound
+                if bound is not None and bound.prefix == transition.name
+                else self.form(transition.name, user=user, row=row),
+            )
+            for transition in self.flow.available(user, row)
+        ]
+        return {
+            "forms": forms,
+            "open_form": bound.prefix if bound is not None else "",
+            "timeline": self.flow.timeline(row.events.all()),
+        }
+
+    def perform(self, name: str, form: MoveForm):
+        """Run the move for a valid form: the service's result, or False with its field
+        errors beside the fields. The table's refusals (``FlowError``) propagate."""
+        try:
+            return self.moves[name].service(
+                **{self.id_argument: form.row.pk}, actor=form.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return False
+
+    def post(self, request, *, row, name: str, detail: str, render_detail: Callable):
+        """The POST of one move: done (a message and back to the page), refused (a message),
+        or the page again with the form's errors (400). ``render_detail(bound)`` renders it."""
+        if name not in self.moves:
+            raise Http404
+        form = self.form(name, user=request.user, row=row, data=request.POST)
+        if form.is_valid():
+            try:
+                done = self.perform(name, form)
+            except FlowError as error:
+                messages.error(request, error.message)
+                return redirect(detail, pk=row.pk)
+            if done is not False:
+                messages.success(
+                    request, _("Done: %(action)s.") % {"action": self.flow[name].label}
+                )
+                return redirect(detail, pk=row.pk)
+        return render_detail(form)

@@ -1,0 +1,54 @@
+"""What the case moves share: start a move from the flow table, finish it (with the sweep
+dates a new deadline starts over and the notices after commit), and the deadline fields.
+The machinery every flow shares is the engine, liaison/base/flow.py."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from liaison.base.flow import Move
+from liaison.base.jurisdiction import settings_for
+from suggestions.cases import sweeps
+from suggestions.cases.flow import CASES
+from suggestions.cases.models import Case
+from suggestions.cases.notices import notify_case_changed
+
+DEADLINE = ["deadline", "deadline_explanation"]
+
+
+def start(name: str, *, case_id: int, actor, case: Case | None = None) -> Move:
+    return CASES.start(name, pk=case_id, actor=actor, row=case)
+
+
+def finish(move: Move, *, changed: list[str], note: str = "", data=None) -> Case:
+    case = move.row
+    if "deadline" in changed:
+        move.check()
+        move.advance()  # the sweeps' next date depends on the new step
+        changed = [*changed, *schedule_sweeps(case)]
+    move.finish(changed=changed, note=note, data=data)
+    notify_after_commit(case, move.transition.name, move.event)
+    return case
+
+
+def schedule_sweeps(case: Case, rules=None) -> list[str]:
+    """A new deadline (or none) starts the reminders and escalation over: each level
+    fires once per deadline, so an approved extension or a reopening begins at level 0."""
+    case.escalation_level = 0
+    case.next_sweep_on = sweeps.first_sweep_on(case, rules=rules or settings_for(case.region_id))
+    return ["escalation_level", "next_sweep_on"]
+
+
+def notify_after_commit(case: Case, transition: str, event) -> None:
+    case_id, event_id = case.pk, event.pk
+
+    # A named function, not a partial: Django logs a robust callback's failure by __qualname__.
+    def notify_case_changed_after_commit():
+        notify_case_changed(case_id=case_id, transition=transition, event_id=event_id)
+
+    # robust: the move is committed whatever happens to its notices (the error is logged).
+    transaction.on_commit(notify_case_changed_after_commit, robust=True)
+
+
+def set_deadline(case: Case, deadline: dt.date | None, explanation: dict) -> None:
+    case.deadline, case.deadline_explanation = deadline, explanation
