@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, models
 from django.utils.translation import gettext_lazy as _
@@ -67,8 +68,11 @@ class Refusals:
 
 # THE TABLE
 
+# Who makes a move: a person, or None for the system (the scheduled sweeps).
+Actor = AbstractBaseUser | None
+
 # Who may: a predicate of the acting user (None for the scheduled sweeps) and the row.
-Predicate = Callable[[object, models.Model], bool]
+Predicate = Callable[[Actor, models.Model], bool]
 
 
 def any_of(*predicates: Predicate) -> Predicate:
@@ -179,7 +183,7 @@ class Flow:
             self.model.objects.select_related(*self.lock_related), ids, refusals=self.refusals
         )
 
-    def start(self, name: str, *, pk: int, actor, row=None) -> "Move":
+    def start(self, name: str, *, pk: int, actor: Actor, row=None) -> "Move":
         """The row, locked (unless the caller locked it with others), once the table allows
         the move: from this step, by this actor, in this state."""
         transition = self[name]
@@ -193,7 +197,7 @@ class Flow:
             flow=self, transition=transition, row=row, actor=actor, from_step=self.step_of(row)
         )
 
-    def check(self, transition: Transition, row, actor) -> None:
+    def check(self, transition: Transition, row, actor: Actor) -> None:
         """Refuse the move unless the table allows it for this row and actor."""
         step = self.step_of(row)
         if step not in transition.sources:
@@ -206,7 +210,7 @@ class Flow:
         if not transition.condition(row):
             raise IllegalTransition(transition.condition_message)
 
-    def event(self, row, *, kind: str, actor, from_step: str, note: str = "", data=None):
+    def event(self, row, *, kind: str, actor: Actor, from_step: str, note: str = "", data=None):
         """A history row of ``row``, not yet saved (the sweeps write theirs in bulk)."""
         manager = row.events
         return manager.model(
@@ -235,7 +239,7 @@ class Move:
     flow: Flow
     transition: Transition
     row: models.Model
-    actor: object
+    actor: Actor
     from_step: str
     errors: dict = field(default_factory=dict)
     event: models.Model | None = None  # the history row, once finished

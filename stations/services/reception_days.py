@@ -11,12 +11,12 @@ the day that refuses (a past date, nobody on duty, a notice gone out, a clash) r
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.base.flow import Actor  # None: the system (the planner's command, a day-off move)
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
 from representatives.models import Representative
@@ -30,8 +30,6 @@ from stations.models import (
 )
 from stations.notice_dates import NoticeDates, notice_date_for
 from stations.notices import recipients_rows
-
-Actor = AbstractBaseUser | None  # None: the system (the planner's command, a day-off move)
 
 
 class ReceptionDayError(ValidationError):

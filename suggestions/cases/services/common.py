@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from liaison.base.flow import Move
+from liaison.base.flow import Actor, Move
 from liaison.base.jurisdiction import settings_for
 from suggestions.cases import sweeps
 from suggestions.cases.flow import CASES
@@ -16,7 +16,7 @@ from suggestions.cases.notices import notify_case_changed
 DEADLINE = ["deadline", "deadline_explanation"]
 
 
-def start(name: str, *, case_id: int, actor, case: Case | None = None) -> Move:
+def start(name: str, *, case_id: int, actor: Actor, case: Case | None = None) -> Move:
     return CASES.start(name, pk=case_id, actor=actor, row=case)
 
 

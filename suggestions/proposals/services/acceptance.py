@@ -2,6 +2,7 @@
 category and the key flag), return it (退回, with the reason), or merge it into an
 identical one, whose signers it joins."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +25,7 @@ from suggestions.proposals.services.common import (
 def suggestion_accept(
     *,
     suggestion_id: int,
-    actor,
+    actor: AbstractBaseUser,
     category: CaseCategory | None = None,
     is_key: bool | None = None,
     key_leader: str = "",
@@ -50,7 +51,9 @@ def suggestion_accept(
 
 
 @transaction.atomic
-def suggestion_return(*, suggestion_id: int, actor, reason: str, note: str) -> Suggestion:
+def suggestion_return(
+    *, suggestion_id: int, actor: AbstractBaseUser, reason: str, note: str
+) -> Suggestion:
     """退回: not accepted as a suggestion, with the reason told to the representative."""
     move = start("return", suggestion_id=suggestion_id, actor=actor)
     suggestion = move.row
@@ -70,7 +73,9 @@ def suggestion_return(*, suggestion_id: int, actor, reason: str, note: str) -> S
 
 
 @transaction.atomic
-def suggestion_merge(*, suggestion_id: int, actor, into_id: int, note: str = "") -> Suggestion:
+def suggestion_merge(
+    *, suggestion_id: int, actor: AbstractBaseUser, into_id: int, note: str = ""
+) -> Suggestion:
     """Identical suggestions are merged: the signers join the other one and are
     answered together with it."""
     if into_id == suggestion_id:

@@ -3,6 +3,7 @@ co-units, and their clocks start; a misrouted one the lead unit sends back."""
 
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,7 +31,7 @@ from suggestions.shared import deadlines
 def suggestion_assign(
     *,
     suggestion_id: int,
-    actor,
+    actor: AbstractBaseUser,
     lead_unit: HandlingUnit,
     co_units: Iterable[HandlingUnit] = (),
     is_key: bool | None = None,
@@ -110,7 +111,7 @@ def suggestion_assign(
 
 
 @transaction.atomic
-def suggestion_send_back(*, suggestion_id: int, actor, reason: str) -> Suggestion:
+def suggestion_send_back(*, suggestion_id: int, actor: AbstractBaseUser, reason: str) -> Suggestion:
     """Misrouted: the lead unit sends it back, with the reason, for the committee to
     assign again (within the assignment limit from today)."""
     move = start("send_back", suggestion_id=suggestion_id, actor=actor)

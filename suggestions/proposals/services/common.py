@@ -5,7 +5,7 @@ liaison/base/flow.py.
 
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base.flow import Move, clean_text
+from liaison.base.flow import Actor, Move, clean_text
 from suggestions.proposals.flow import SUGGESTIONS
 from suggestions.proposals.models import KeyLeader, Suggestion
 
@@ -13,7 +13,9 @@ DEADLINE = ["deadline", "deadline_explanation"]
 ESCALATION = ["reminded_for", "escalated_for", "escalation_level"]
 
 
-def start(name: str, *, suggestion_id: int, actor, suggestion: Suggestion | None = None) -> Move:
+def start(
+    name: str, *, suggestion_id: int, actor: Actor, suggestion: Suggestion | None = None
+) -> Move:
     return SUGGESTIONS.start(name, pk=suggestion_id, actor=actor, row=suggestion)
 
 

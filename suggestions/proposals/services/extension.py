@@ -1,6 +1,7 @@
 """The extension: the lead unit asks for the longer limit (the signers are told why);
 the committee approves or refuses."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,7 +17,9 @@ from suggestions.shared import deadlines
 
 
 @transaction.atomic
-def suggestion_request_extension(*, suggestion_id: int, actor, reason: str) -> Suggestion:
+def suggestion_request_extension(
+    *, suggestion_id: int, actor: AbstractBaseUser, reason: str
+) -> Suggestion:
     """A wide or hard matter: the unit tells the representatives why and asks the
     committee for the six-month limit."""
     move = start("request_extension", suggestion_id=suggestion_id, actor=actor)
@@ -43,7 +46,9 @@ def suggestion_request_extension(*, suggestion_id: int, actor, reason: str) -> S
 
 
 @transaction.atomic
-def suggestion_approve_extension(*, suggestion_id: int, actor, note: str = "") -> Suggestion:
+def suggestion_approve_extension(
+    *, suggestion_id: int, actor: AbstractBaseUser, note: str = ""
+) -> Suggestion:
     """The committee approves: the reply is due six months after assignment."""
     move = start("approve_extension", suggestion_id=suggestion_id, actor=actor)
     suggestion = move.row
@@ -68,7 +73,9 @@ def suggestion_approve_extension(*, suggestion_id: int, actor, note: str = "") -
 
 
 @transaction.atomic
-def suggestion_refuse_extension(*, suggestion_id: int, actor, note: str) -> Suggestion:
+def suggestion_refuse_extension(
+    *, suggestion_id: int, actor: AbstractBaseUser, note: str
+) -> Suggestion:
     move = start("refuse_extension", suggestion_id=suggestion_id, actor=actor)
     suggestion = move.row
     errors = move.errors

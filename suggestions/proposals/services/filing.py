@@ -5,6 +5,7 @@ year, and one filed between sessions falls due for assignment."""
 
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,7 +25,7 @@ from suggestions.shared import deadlines
 @transaction.atomic
 def suggestion_file(
     *,
-    actor,
+    actor: AbstractBaseUser,
     lead_representative: Representative,
     title: str,
     content: str,
@@ -87,7 +88,7 @@ def suggestion_file(
     return suggestion
 
 
-def _source_case(actor, case_id: int, errors: dict):
+def _source_case(actor: AbstractBaseUser, case_id: int, errors: dict):
     case = cases_visible_to(actor).filter(pk=case_id).first()
     if case is None and scope_of(actor).representative_id is not None:
         # A representative files what the committee turned into a suggestion for them.

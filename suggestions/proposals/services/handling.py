@@ -3,6 +3,7 @@ get an SMS), 三访 (contacts with the representatives), and the co-units' opini
 
 import datetime as dt
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ from suggestions.proposals.services.common import finish, start
 def suggestion_start(
     *,
     suggestion_id: int,
-    actor,
+    actor: AbstractBaseUser,
     handler_name: str,
     plan: str,
     planned_reply_date: dt.date,
@@ -79,7 +80,7 @@ def suggestion_start(
 
 @transaction.atomic
 def suggestion_record_contact(
-    *, suggestion_id: int, actor, stage: str, way: str, on: dt.date, note: str
+    *, suggestion_id: int, actor: AbstractBaseUser, stage: str, way: str, on: dt.date, note: str
 ) -> SuggestionContact:
     """三访: a contact with the representative before, during or after handling."""
     move = start("record_contact", suggestion_id=suggestion_id, actor=actor)
@@ -112,7 +113,7 @@ def suggestion_record_contact(
 
 @transaction.atomic
 def suggestion_counit_opinion(
-    *, suggestion_id: int, actor, opinion: str, unit: HandlingUnit | None = None
+    *, suggestion_id: int, actor: AbstractBaseUser, opinion: str, unit: HandlingUnit | None = None
 ) -> Suggestion:
     """A co-unit sends its opinion to the lead unit (once)."""
     move = start("counit_opinion", suggestion_id=suggestion_id, actor=actor)

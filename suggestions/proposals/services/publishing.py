@@ -1,6 +1,7 @@
 """Publication: a suggestion with its replies and ratings on the public pages, and
 the year's excellent suggestions (优秀建议)."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ EXCELLENT_PER_YEAR = 10  # 浏阳: ten excellent suggestions chosen each year
 
 
 @transaction.atomic
-def suggestion_publish(*, suggestion_id: int, actor) -> Suggestion:
+def suggestion_publish(*, suggestion_id: int, actor: AbstractBaseUser) -> Suggestion:
     """Content, reply and rating go on the public page."""
     move = start("publish", suggestion_id=suggestion_id, actor=actor)
     suggestion = move.row
@@ -25,7 +26,7 @@ def suggestion_publish(*, suggestion_id: int, actor) -> Suggestion:
 
 
 @transaction.atomic
-def suggestion_unpublish(*, suggestion_id: int, actor, note: str) -> Suggestion:
+def suggestion_unpublish(*, suggestion_id: int, actor: AbstractBaseUser, note: str) -> Suggestion:
     move = start("unpublish", suggestion_id=suggestion_id, actor=actor)
     suggestion = move.row
     errors = move.errors
@@ -37,7 +38,7 @@ def suggestion_unpublish(*, suggestion_id: int, actor, note: str) -> Suggestion:
 
 @transaction.atomic
 def suggestions_select_excellent(
-    *, actor, region_code: str, year: int, suggestion_ids: list[int]
+    *, actor: AbstractBaseUser, region_code: str, year: int, suggestion_ids: list[int]
 ) -> list[Suggestion]:
     """The year's excellent suggestions (优秀建议, ten in 浏阳) of one congress: they
     replace the previous selection and show on the public page."""

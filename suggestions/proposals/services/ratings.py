@@ -1,6 +1,7 @@
 """背靠背 ratings, and what the committee decides once the reply is rated:
 re-handling after 不满意, following a category B reply up, or closing (办结)."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,7 @@ _RATING_ORDER = [Rating.UNSATISFIED, Rating.BASIC, Rating.SATISFIED]
 def suggestion_rate(
     *,
     suggestion_id: int,
-    actor,
+    actor: AbstractBaseUser,
     rating: str,
     representative: Representative | None = None,
     note: str = "",
@@ -78,7 +79,7 @@ def suggestion_rate(
 
 
 @transaction.atomic
-def suggestion_rehandle(*, suggestion_id: int, actor, note: str) -> Suggestion:
+def suggestion_rehandle(*, suggestion_id: int, actor: AbstractBaseUser, note: str) -> Suggestion:
     """不满意: the committee orders the unit to handle it again and answer within the
     re-handling limit (the unsatisfied reply and rating stay in the history)."""
     move = start("rehandle", suggestion_id=suggestion_id, actor=actor)
@@ -100,7 +101,9 @@ def suggestion_rehandle(*, suggestion_id: int, actor, note: str) -> Suggestion:
 
 
 @transaction.atomic
-def suggestion_follow_up(*, suggestion_id: int, actor, note: str = "") -> Suggestion:
+def suggestion_follow_up(
+    *, suggestion_id: int, actor: AbstractBaseUser, note: str = ""
+) -> Suggestion:
     """Category B: followed until the unit answers again when it is solved."""
     move = start("follow_up", suggestion_id=suggestion_id, actor=actor)
     suggestion = move.row
@@ -123,7 +126,7 @@ def suggestion_follow_up(*, suggestion_id: int, actor, note: str = "") -> Sugges
 
 
 @transaction.atomic
-def suggestion_close(*, suggestion_id: int, actor, note: str = "") -> Suggestion:
+def suggestion_close(*, suggestion_id: int, actor: AbstractBaseUser, note: str = "") -> Suggestion:
     """办结: the committee closes a rated suggestion."""
     move = start("close", suggestion_id=suggestion_id, actor=actor)
     suggestion = move.row

@@ -3,6 +3,7 @@ source case through the case flow."""
 
 import datetime as dt
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +27,7 @@ CASE_RESULT = {ReplyCategory.A: "solved", ReplyCategory.B: "in_progress", ReplyC
 def suggestion_reply(
     *,
     suggestion_id: int,
-    actor,
+    actor: AbstractBaseUser,
     category: str,
     text: str,
     per_signer: dict[int, str] | None = None,
@@ -104,7 +105,9 @@ def suggestion_reply(
     return finish(move, changed=changed, data=data)
 
 
-def _answer_cases(suggestion: Suggestion, *, actor, category: str, text: str) -> None:
+def _answer_cases(
+    suggestion: Suggestion, *, actor: AbstractBaseUser, category: str, text: str
+) -> None:
     """The station's case (and those of suggestions merged into this one) gets the
     answer through the case flow, so the constituent hears it."""
     case_ids = Suggestion.objects.filter(
