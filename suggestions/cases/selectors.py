@@ -49,11 +49,6 @@ def case_detail(*, user) -> QuerySet[Case]:
     return case_list(user=user).prefetch_related(Prefetch("events", queryset=events))
 
 
-def overdue(queryset: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
-    today = today or timezone.localdate()
-    return queryset.open().filter(deadline__lt=today)
-
-
 def due_soon(
     queryset: QuerySet[Case], *, workdays: int, today: dt.date | None = None
 ) -> QuerySet[Case]:

@@ -364,7 +364,7 @@ def case_escalate(*, case_id: int, actor=None, today: dt.date | None = None) -> 
     """
     case, _transition = _start("escalate", case_id=case_id, actor=actor)
     today = today or timezone.localdate()
-    if case.deadline and case.deadline < today:
+    if case.is_overdue(today):
         sweeps.escalate(cases=[case], today=today)
     return case
 

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from liaison.base.history import Event
 from liaison.base.models import Region
 from liaison.base.validators import validate_phone, validate_plain_text
+from suggestions.shared.models import WithDeadline, WithDeadlineQuerySet
 
 
 class SuggestionStep(models.TextChoices):
@@ -94,9 +95,9 @@ class Extension(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class SuggestionQuerySet(models.QuerySet):
-    def open(self) -> "SuggestionQuerySet":
-        return self.exclude(step__in=CLOSED_STEPS)
+class SuggestionQuerySet(WithDeadlineQuerySet):
+    # open(), overdue(today), not_overdue(today): suggestions/shared/models.py
+    closed_steps = CLOSED_STEPS
 
     def published(self) -> "SuggestionQuerySet":
         return self.filter(published=True)
@@ -106,7 +107,7 @@ def _open_q() -> models.Q:
     return ~models.Q(step__in=CLOSED_STEPS)
 
 
-class Suggestion(models.Model):
+class Suggestion(WithDeadline, models.Model):
     """代表建议: see suggestions/proposals/flow.py for how it moves."""
 
     region = models.ForeignKey(

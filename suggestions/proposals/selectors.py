@@ -1,10 +1,7 @@
 """Reads of suggestions: scoped for staff, published-only for the public, and a
 constant number of queries whatever the page size."""
 
-import datetime as dt
-
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.scopes import in_regions, scope_of
@@ -152,10 +149,6 @@ def signed_by(queryset: QuerySet[Suggestion], *, representative_id: int) -> Quer
             "suggestion_id"
         )
     )
-
-
-def overdue(queryset: QuerySet[Suggestion], *, today: dt.date | None = None):
-    return queryset.open().filter(deadline__lt=today or timezone.localdate())
 
 
 # PUBLIC: only what is published, never a merged duplicate.

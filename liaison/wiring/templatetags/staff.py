@@ -1,5 +1,4 @@
 from django import template
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.wiring.staff.nav import sections_for
@@ -22,11 +21,6 @@ def query(context, **changes):
     if "page" not in changes:
         params.pop("page", None)
     return params.urlencode()
-
-
-@register.filter
-def overdue(case) -> bool:
-    return bool(case.deadline and not case.is_closed and case.deadline < timezone.localdate())
 
 
 @register.filter

@@ -53,7 +53,7 @@ def overdue(request):
     _committee_or_404(request.user)
     listing = list_page(
         request,
-        selectors.overdue(selectors.case_list(user=request.user)),
+        selectors.case_list(user=request.user).overdue(),
         sorts={"deadline": SORTS["deadline"], "-received": SORTS["-received"]},
         default="deadline",
     )
@@ -135,9 +135,7 @@ def _render_detail(request, case, bound=None, status=200):
             # Units do not see who came: a visit's personal data stays with station and region.
             "visit": visits_visible_to(user).filter(pk=case.visit_id).first(),
             "deadline_text": explain(case.deadline_explanation),
-            "overdue": bool(
-                case.deadline and not case.is_closed and case.deadline < timezone.localdate()
-            ),
+            "overdue": case.is_overdue(),
             "forms": forms,
             "open_form": bound.prefix if bound is not None else "",
             **_suggestion_of(case, user),

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -203,11 +202,7 @@ def _render_detail(request, suggestion, bound=None, status=200):
         {
             "suggestion": suggestion,
             "deadline_text": explain(suggestion.deadline_explanation),
-            "overdue": bool(
-                suggestion.deadline
-                and not suggestion.is_closed
-                and suggestion.deadline < timezone.localdate()
-            ),
+            "overdue": suggestion.is_overdue(),
             "rounds": sorted(rounds.items()),
             "timeline": [
                 (event, label or OTHER_EVENTS.get(event.kind, event.kind))
