@@ -154,7 +154,7 @@ def waiting_for(user) -> QuerySet[Case]:
             station_id__in=scope.station_ids,
             step__in=[Step.RECEIVED, Step.REGISTERED, Step.REPLIED],
         )
-    if scope.region_bounds or scope.is_admin:
+    if scope.is_committee:
         region = Q() if scope.is_admin else in_regions("region_id", scope.region_bounds)
         condition |= region & (
             Q(step__in=[Step.REGISTERED, Step.FEEDBACK])

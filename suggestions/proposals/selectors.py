@@ -194,7 +194,7 @@ def work_for(*, user) -> list[tuple[str, int, str]]:
     suggestions waiting: one bounded count each."""
     scope = scope_of(user)
     counts = []
-    if scope.is_admin or scope.region_bounds:
+    if scope.is_committee:
         counts.append(
             (_("Suggestions waiting for the committee"), committee_inbox(user=user), "inbox")
         )

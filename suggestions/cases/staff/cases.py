@@ -32,7 +32,7 @@ SORTS = {
 
 def _committee_or_404(user):
     scope = scope_of(user)
-    if not (scope.is_admin or scope.region_bounds):
+    if not scope.is_committee:
         raise Http404
 
 
@@ -153,7 +153,7 @@ def _suggestion_of(case, user) -> dict:
     may_file = (
         suggestion is None
         and case.step in IN_HANDS_OF_UNIT
-        and (scope.is_admin or bool(scope.region_bounds) or scope.representative_id is not None)
+        and (scope.is_committee or scope.representative_id is not None)
     )
     return {"suggestion": suggestion, "may_file_suggestion": may_file}
 

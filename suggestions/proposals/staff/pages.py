@@ -69,7 +69,7 @@ def inbox(request):
     """The committee's: filed to accept or return, accepted to assign, rated to decide,
     and extensions waiting for a decision."""
     scope = scope_of(request.user)
-    if not (scope.is_admin or scope.region_bounds):
+    if not scope.is_committee:
         raise Http404
     return _listing(
         request,
@@ -109,7 +109,7 @@ def file(request):
     enter one a representative of their regions handed in on paper. With ``?case=``,
     the suggestion is filed from a case the committee turned into one."""
     scope = scope_of(request.user)
-    files_for_others = scope.is_admin or bool(scope.region_bounds)
+    files_for_others = scope.is_committee
     case = _chosen(request, "case", selectors.cases_to_file_from(user=request.user))
     if files_for_others and request.GET.get("representative"):
         lead = _chosen(
