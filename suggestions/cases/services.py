@@ -568,7 +568,11 @@ def case_withdraw(*, case_id: int, actor, reason: str) -> Case:
 
 # MACHINERY
 
-# The committee's own scale of pressure on a unit (督办 → 约谈 → 专题询问 and so on).
+# The committee's own scale of pressure on a unit when it supervises by hand
+# (case_supervise: 督办 → 约谈 → 专题询问 and so on), its own judgement. Not the sweeps'
+# ladder: the daily sweeps raise an overdue case by themselves only up to the
+# jurisdiction's ``escalation_levels`` (JurisdictionSettings, 2 by default), which may
+# not exceed this scale. Both write ``escalation_level``, which never goes down.
 MAX_ESCALATION_LEVEL = 5
 _DEADLINE = ["deadline", "deadline_explanation"]
 _REFUSALS = moves.Refusals(
