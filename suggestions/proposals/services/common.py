@@ -6,7 +6,9 @@ the fields several moves set. The part the case flow shares too is liaison/moves
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base import moves
+from liaison.base.jurisdiction import settings_for
 from liaison.base.moves import clean_text
+from suggestions.proposals import sweeps
 from suggestions.proposals.flow import TRANSITIONS, Transition
 from suggestions.proposals.models import KeyLeader, Suggestion
 
@@ -46,6 +48,8 @@ def finish(
     from_step = suggestion.step
     if transition.target is not None:
         suggestion.step = transition.target
+    if "deadline" in changed:
+        changed = [*changed, schedule_sweep(suggestion)]
     suggestion.save(update_fields=[*dict.fromkeys(changed), "step", "updated_at"])
     moves.event(
         suggestion, kind=transition.name, actor=actor, from_step=from_step, note=note, data=data
@@ -55,6 +59,15 @@ def finish(
 
 def clear_deadline(suggestion: Suggestion) -> None:
     suggestion.deadline, suggestion.deadline_explanation = None, {}
+
+
+def schedule_sweep(suggestion: Suggestion, rules=None) -> str:
+    """Whenever the deadline is set or cleared: the day the sweep first acts on it
+    (``sweeps.first_sweep_on``); returns the field to save."""
+    if suggestion.deadline is not None and rules is None:
+        rules = settings_for(suggestion.region_id)
+    suggestion.next_sweep_on = sweeps.first_sweep_on(suggestion, rules=rules)
+    return "next_sweep_on"
 
 
 def reset_escalation(suggestion: Suggestion) -> None:
