@@ -116,7 +116,7 @@ def _fired(suggestion: Suggestion) -> int:
 
 
 def due_soon_due(today: dt.date):
-    return Suggestion.objects.open().filter(deadline__gte=today)
+    return Suggestion.objects.open().not_overdue(today)
 
 
 def escalation_due(today: dt.date):
