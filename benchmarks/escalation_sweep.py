@@ -198,7 +198,7 @@ def explain(today: dt.date) -> None:
 
     from suggestions.cases import sweeps
 
-    # The query of sweeps.claim(), unevaluated.
+    # The escalation claim's query (suggestions/shared/sweeps.py claim()), unevaluated.
     query = (
         sweeps.escalation_due(today)
         .filter(next_sweep_on__lte=today)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.base.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
 from liaison.base.flow import FlowError
 from representatives.models import Representative
-from representatives.photos import photo_thumbnails_make
+from representatives.services import representative_save
 from stations.models import (
     ChecklistItem,
     DutyAssignment,
@@ -317,6 +317,4 @@ class RepresentativeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "photo" in form.changed_data:
-            photo_thumbnails_make(obj.photo)
+        representative_save(representative=obj, photo_changed="photo" in form.changed_data)

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from representatives.models import Representative
+from representatives.selectors import representatives_published
 from stations.models import (
     DutyAssignment,
     ReceptionDay,
@@ -32,12 +33,7 @@ def _current_memberships(today: dt.date) -> Prefetch:
 
 def public_representatives(*, today: dt.date | None = None) -> QuerySet[Representative]:
     today = today or timezone.localdate()
-    return (
-        Representative.objects.published()
-        .select_related("region")
-        .prefetch_related(_current_memberships(today))
-        .order_by("level", "name", "id")
-    )
+    return representatives_published().prefetch_related(_current_memberships(today))
 
 
 def public_reception_days(*, start: dt.date | None = None) -> QuerySet[ReceptionDay]:

@@ -89,8 +89,16 @@ class JurisdictionSettingsAdmin(admin.ModelAdmin):
                 "fields": [
                     "registration_workdays",
                     "reply_workdays",
+                ]
+            },
+        ),
+        (
+            _("Reminders and escalation (cases and suggestions)"),
+            {
+                "fields": [
                     "due_soon_workdays",
                     "escalation_interval_workdays",
+                    "escalation_levels",
                 ]
             },
         ),

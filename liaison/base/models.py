@@ -6,7 +6,7 @@ from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -160,6 +160,21 @@ class JurisdictionSettings(models.Model):
     )
     escalation_interval_workdays = models.PositiveSmallIntegerField(
         _("escalate one level up after (working days overdue)"), default=5
+    )
+    # The escalation ladder of both daily sweeps (suggestions/shared/sweeps.py): level 1 the
+    # first working day after the deadline, one more level each interval, up to this. At
+    # most the committee's own supervision scale (督办 by hand, 5 levels: suggestions/cases/
+    # services.py MAX_ESCALATION_LEVEL), which writes the same escalation level.
+    escalation_levels = models.PositiveSmallIntegerField(
+        _("escalation levels"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_(
+            "The levels the daily sweeps raise an overdue case or suggestion to. A case: "
+            "level 1 tells the lead unit and the county committee, level 2 the city "
+            "committee, level 3 the province's. A suggestion: the lead unit and the "
+            "committees of its congress and above, at every level."
+        ),
     )
     duty_days_national = models.PositiveSmallIntegerField(
         _("yearly station days: national"), default=2

@@ -4,7 +4,6 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -22,7 +21,6 @@ from suggestions.cases import selectors, services
 from suggestions.cases.flow import CASES
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import (
-    CLOSED_STEPS,
     Authority,
     Case,
     CaseCategory,
@@ -89,7 +87,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return [unit.pk for unit in case.co_units.all()]
 
     def get_overdue(self, case) -> bool:
-        return bool(case.deadline and not case.is_closed and case.deadline < timezone.localdate())
+        return case.is_overdue()
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -198,8 +196,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = Q(deadline__lt=timezone.localdate()) & ~Q(step__in=CLOSED_STEPS)
-        return queryset.filter(late) if value else queryset.exclude(late)
+        return queryset.overdue() if value else queryset.not_overdue()
 
     def filter_due_soon(self, queryset, name, value):
         if not value:

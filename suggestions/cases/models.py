@@ -9,7 +9,12 @@ from liaison.base.history import Event
 from liaison.base.models import Region
 from liaison.base.validators import validate_plain_text
 from suggestions.cases.tracking import CODE_REGEX, new_tracking_code
-from suggestions.shared.models import CaseCategory, HandlingUnit
+from suggestions.shared.models import (
+    CaseCategory,
+    HandlingUnit,
+    WithDeadline,
+    WithDeadlineQuerySet,
+)
 
 
 class Step(models.TextChoices):
@@ -58,16 +63,16 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
-class CaseQuerySet(models.QuerySet):
-    def open(self) -> "CaseQuerySet":
-        return self.exclude(step__in=CLOSED_STEPS)
+class CaseQuerySet(WithDeadlineQuerySet):
+    # open(), overdue(today), not_overdue(today): suggestions/shared/models.py
+    closed_steps = CLOSED_STEPS
 
 
 def _open_q() -> models.Q:
     return ~models.Q(step__in=CLOSED_STEPS)
 
 
-class Case(models.Model):
+class Case(WithDeadline, models.Model):
     """群众意见: what a visit raises; it runs the seven steps (see suggestions/flow.py).
 
     Only the services in suggestions/services.py change a case, each leaving a

@@ -49,11 +49,6 @@ def case_detail(*, user) -> QuerySet[Case]:
     return case_list(user=user).prefetch_related(Prefetch("events", queryset=events))
 
 
-def overdue(queryset: QuerySet[Case], *, today: dt.date | None = None) -> QuerySet[Case]:
-    today = today or timezone.localdate()
-    return queryset.open().filter(deadline__lt=today)
-
-
 def due_soon(
     queryset: QuerySet[Case], *, workdays: int, today: dt.date | None = None
 ) -> QuerySet[Case]:
@@ -159,7 +154,7 @@ def waiting_for(user) -> QuerySet[Case]:
             station_id__in=scope.station_ids,
             step__in=[Step.RECEIVED, Step.REGISTERED, Step.REPLIED],
         )
-    if scope.region_bounds or scope.is_admin:
+    if scope.is_committee:
         region = Q() if scope.is_admin else in_regions("region_id", scope.region_bounds)
         condition |= region & (
             Q(step__in=[Step.REGISTERED, Step.FEEDBACK])

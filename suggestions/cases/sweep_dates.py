@@ -15,10 +15,10 @@ from collections import defaultdict
 
 from liaison.base import regions
 from liaison.base.batches import in_locked_batches
-from liaison.base.calendar import WorkdayCalendar
 from liaison.base.jurisdiction import settings_for_many
 from suggestions.cases import sweeps
 from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseEvent
+from suggestions.shared.sweeps import ladders_by_year
 
 BATCH_SIZE = 500
 SWEPT_STEPS = (*sweeps.WITH_STAFF, *IN_HANDS_OF_UNIT)
@@ -50,16 +50,13 @@ def cases_sweep_dates_refresh(
 def _refresh(cases: list[Case]) -> int:
     rules = settings_for_many(case.region_id for case in cases)
     reminded = _reminded(cases)
-    calendars: dict[int, WorkdayCalendar] = {}  # one calendar query per deadline year
+    ladder = ladders_by_year()  # one calendar query per deadline year
     moved = defaultdict(list)
     for case in cases:
-        year = case.deadline.year
-        if year not in calendars:
-            calendars[year] = WorkdayCalendar(dt.date(year, 7, 1))
         date = sweeps.next_sweep_on(
             case,
             rules=rules[case.region_id],
-            calendar=calendars[year],
+            ladder=ladder(case.deadline),
             reminded=(case.pk, case.deadline.isoformat()) in reminded,
         )
         if date != case.next_sweep_on:

@@ -2,10 +2,11 @@
 due soon, overdue escalation.
 
 Every case carries ``next_sweep_on``, the date the sweeps next have something
-to do for it. The services set it whenever a deadline is set (``first_sweep_on``)
-and each sweep moves it on after acting, so each sweep is one range scan of the
-partial index ``case_next_sweep_idx`` (``next_sweep_on <= today``): it reads only
-the cases due today or missed while the scheduler was down, never every open case.
+to do for it (the design both flows share: suggestions/shared/sweeps.py). The
+services set it whenever a deadline is set (``first_sweep_on``) and each sweep
+moves it on after acting, so each sweep is one range scan of the partial index
+``case_next_sweep_idx`` (``next_sweep_on <= today``): it reads only the cases due
+today or missed while the scheduler was down, never every open case.
 
 A sweep claims up to ``BATCH_SIZE`` due cases with ``SELECT … FOR UPDATE SKIP
 LOCKED`` and, in the batch's one transaction, writes their CaseEvents (actor
@@ -19,11 +20,12 @@ The dates, for a deadline D in working days of the case's jurisdiction:
   the township and county committees, once per case;
 - registered (not yet assigned) and D, the disposition deadline, passed: flagged to the
   township and county committees, who sort and assign, once per deadline;
-- in the unit's hands, ``due_soon_workdays`` before D: the lead unit is reminded;
-- the first working day after D: level 1 — the lead unit and the county committee
-  are told, the case moves to supervising (督办);
-- ``escalation_interval_workdays`` after level 1 was due, still open: level 2 — the
-  committee one region up (the city) is told.
+- in the unit's hands, the ladder (suggestions/shared/sweeps.py): ``due_soon_workdays``
+  before D the lead unit is reminded; the first working day after D, level 1 — the
+  lead unit and the county committee are told, the case moves to supervising (督办);
+  each ``escalation_interval_workdays`` later, still open, the next level up to the
+  jurisdiction's ``escalation_levels`` (2 by default) — level n the committee n-1
+  congress levels above the county (level 2 the city's, level 3 the province's).
 
 Each happens once per deadline; a new deadline (an approved extension, a reopening)
 starts over at level 0. A case past several dates when the sweep finally runs gets
@@ -62,25 +64,18 @@ from suggestions.cases.notices import (
     units_staff,
 )
 from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseEvent, Step
+from suggestions.shared.sweeps import Ladder, claim, overdue_from, sweep_until_done
 
 BATCH_SIZE = 500
-TOP_LEVEL = 2
 # Steps where the case waits for the station or the committee, not for a unit.
 WITH_STAFF = (Step.RECEIVED, Step.REGISTERED)
+# Whom each escalation level tells beyond level 1's lead unit: the committee of the
+# county (level 1), then one congress level up per level (the city, the province).
+COMMITTEE_LADDER = (RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE)
 _SAVED = ["step", "escalation_level", "escalated_deadline", "next_sweep_on"]
 
 
 # DATES
-
-
-def overdue_from(deadline: dt.date, calendar: WorkdayCalendar) -> dt.date:
-    """The first working day after the deadline: the case is overdue from then on."""
-    return calendar.next_workday(deadline + dt.timedelta(days=1))
-
-
-def level_two_on(deadline: dt.date, rules: JurisdictionSettings, cal: WorkdayCalendar) -> dt.date:
-    level_one = overdue_from(deadline, cal)
-    return cal.shift(level_one, rules.escalation_interval_workdays).date
 
 
 def first_sweep_on(
@@ -89,12 +84,12 @@ def first_sweep_on(
     """When the sweeps first act on a case whose deadline was just set (None: never)."""
     if case.deadline is None:
         return None
-    calendar = calendar or WorkdayCalendar(case.deadline)
-    return next_sweep_on(case, rules=rules, calendar=calendar)
+    ladder = Ladder(calendar or WorkdayCalendar(case.deadline))
+    return next_sweep_on(case, rules=rules, ladder=ladder)
 
 
 def next_sweep_on(
-    case: Case, *, rules: JurisdictionSettings, calendar: WorkdayCalendar, reminded: bool = False
+    case: Case, *, rules: JurisdictionSettings, ladder: Ladder, reminded: bool = False
 ) -> dt.date | None:
     """When the sweeps next act on a case, given what they did for its deadline so far:
     ``escalation_level`` with ``escalated_deadline`` (the flag or the levels that fired)
@@ -102,18 +97,24 @@ def next_sweep_on(
     if case.deadline is None:
         return None
     if case.step in WITH_STAFF:
-        return None if case.escalation_level else overdue_from(case.deadline, calendar)
+        return None if case.escalation_level else overdue_from(case.deadline, ladder.calendar)
     if case.step not in IN_HANDS_OF_UNIT:
         return None
-    if case.escalation_level == 0 and rules.due_soon_workdays and not reminded:
-        return calendar.shift(case.deadline, -rules.due_soon_workdays).date
-    # A level the committee raised by hand (督办) is not the sweep's level 1 for this
-    # deadline: the escalation sweep still comes on the first day overdue.
-    if case.escalation_level == 0 or case.escalated_deadline != case.deadline:
-        return overdue_from(case.deadline, calendar)
-    if case.escalation_level < TOP_LEVEL:
-        return level_two_on(case.deadline, rules, calendar)
-    return None
+    # A level the committee raised by hand (督办) is not the sweep's level for this
+    # deadline: no reminder any more, and the escalation sweep still comes on the first
+    # day overdue.
+    fired = case.escalation_level if case.escalated_deadline == case.deadline else 0
+    return ladder.next_sweep_on(
+        case.deadline, rules, fired=fired, reminded=reminded or case.escalation_level > 0
+    )
+
+
+def level_committee(region_code: str, level: int) -> str | None:
+    """The committee an escalation level tells (level 1: the county's; None: above the
+    province, where the region tree ends)."""
+    if level > len(COMMITTEE_LADDER):
+        return None
+    return ancestor_code(region_code, COMMITTEE_LADDER[level - 1])
 
 
 # THE SWEEPS
@@ -172,21 +173,15 @@ def cases_escalate(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE
 
 def _sweep(batch, today: dt.date | None, batch_size: int) -> int:
     today = today or timezone.localdate()
-    total = 0
     with translation.override(settings.LANGUAGE_CODE):  # the site's default language
-        while count := batch(today, batch_size):
-            total += count
-    return total
+        return sweep_until_done(batch, today=today, batch_size=batch_size)
 
 
-def claim(queryset, *, today: dt.date, batch_size: int) -> list[Case]:
-    """Lock up to ``batch_size`` due cases that no other sweep holds, oldest date first."""
-    return list(
-        queryset.filter(next_sweep_on__lte=today)
-        .select_for_update(skip_locked=True, of=("self",))
-        .select_related("station")
-        .order_by("next_sweep_on", "id")[:batch_size]
-    )
+def _claim(queryset, *, today: dt.date, batch_size: int) -> list[Case]:
+    return claim(queryset, today=today, batch_size=batch_size, related=("station",))
+
+
+# What each sweep claims among the cases whose ``next_sweep_on`` has come.
 
 
 def flag_due(flag: Flag):
@@ -194,18 +189,18 @@ def flag_due(flag: Flag):
 
 
 def due_soon_due(today: dt.date):
-    return Case.objects.filter(step__in=IN_HANDS_OF_UNIT, escalation_level=0, deadline__gte=today)
+    return Case.objects.not_overdue(today).filter(step__in=IN_HANDS_OF_UNIT, escalation_level=0)
 
 
 def escalation_due(today: dt.date):
-    return Case.objects.filter(step__in=CASES["escalate"].sources, deadline__lt=today)
+    return Case.objects.overdue(today).filter(step__in=CASES["escalate"].sources)
 
 
 @transaction.atomic
-def _flag_batch(flag: Flag, today: dt.date, batch_size: int) -> int:
-    cases = claim(flag_due(flag), today=today, batch_size=batch_size)
+def _flag_batch(flag: Flag, today: dt.date, batch_size: int) -> tuple[int, int]:
+    cases = _claim(flag_due(flag), today=today, batch_size=batch_size)
     if not cases:
-        return 0
+        return 0, 0
     staff = stations_staff(case.station_id for case in cases) if flag.liaisons else {}
     committees = committees_of(c for case in cases for c in local_committee_codes(case.region_id))
     rows, events = [], []
@@ -225,14 +220,14 @@ def _flag_batch(flag: Flag, today: dt.date, batch_size: int) -> int:
         events.append(_event(case, flag.event, case.step, title, {"deadline": str(case.deadline)}))
         case.escalation_level, case.escalated_deadline, case.next_sweep_on = 1, case.deadline, None
     _write(cases, events, rows)
-    return len(cases)
+    return len(cases), len(cases)
 
 
 @transaction.atomic
-def _due_soon_batch(today: dt.date, batch_size: int) -> int:
-    cases = claim(due_soon_due(today), today=today, batch_size=batch_size)
+def _due_soon_batch(today: dt.date, batch_size: int) -> tuple[int, int]:
+    cases = _claim(due_soon_due(today), today=today, batch_size=batch_size)
     if not cases:
-        return 0
+        return 0, 0
     calendar = WorkdayCalendar(today)
     staff = units_staff(case.lead_unit_id for case in cases if case.lead_unit_id)
     committees = committees_of(c for case in cases for c in local_committee_codes(case.region_id))
@@ -257,43 +252,44 @@ def _due_soon_batch(today: dt.date, batch_size: int) -> int:
         events.append(_event(case, "remind_due_soon", case.step, title, _deadline_data(case)))
         case.next_sweep_on = overdue_from(case.deadline, calendar)
     _write(cases, events, rows)
-    return len(cases)
+    return len(cases), len(cases)
 
 
 @transaction.atomic
-def _escalation_batch(today: dt.date, batch_size: int) -> int:
-    cases = claim(escalation_due(today), today=today, batch_size=batch_size)
-    if cases:
-        escalate(cases=cases, today=today)
-    return len(cases)
+def _escalation_batch(today: dt.date, batch_size: int) -> tuple[int, int]:
+    cases = _claim(escalation_due(today), today=today, batch_size=batch_size)
+    if not cases:
+        return 0, 0
+    return len(cases), escalate(cases=cases, today=today)
 
 
-def escalate(*, cases: list[Case], today: dt.date) -> None:
-    """Raise locked, overdue cases to the level they are owed today, telling each level's
-    audience once. The caller holds the rows' locks inside its transaction."""
-    calendar = WorkdayCalendar(today)
+def escalate(*, cases: list[Case], today: dt.date) -> int:
+    """Raise locked, overdue cases to the level they are owed today on the ladder, telling
+    each level's audience once; returns how many rose. The caller holds the rows' locks
+    inside its transaction."""
+    ladder = Ladder(WorkdayCalendar(today))
     rules = settings_for_many(case.region_id for case in cases)
+    owed = {case.pk: ladder.owed(case.deadline, rules[case.region_id], today) for case in cases}
     units = units_staff(case.lead_unit_id for case in cases if case.lead_unit_id)
-    counties = {case.pk: ancestor_code(case.region_id, RegionLevel.COUNTY) for case in cases}
-    cities = {case.pk: ancestor_code(case.region_id, RegionLevel.CITY) for case in cases}
-    committees = committees_of([*counties.values(), *cities.values()])
-    rows, events, level_two_dates = [], [], {}
+    committees = committees_of(
+        code
+        for case in cases
+        for level in range(case.escalation_level + 1, owed[case.pk] + 1)
+        if (code := level_committee(case.region_id, level))
+    )
+    rows, events, risen = [], [], 0
     for case in cases:
-        # Cases share deadlines and rules: each date is counted on the calendar once.
-        key = (case.deadline, rules[case.region_id].escalation_interval_workdays)
-        if key not in level_two_dates:
-            level_two_dates[key] = level_two_on(case.deadline, rules[case.region_id], calendar)
-        level_two = level_two_dates[key]
-        owed = TOP_LEVEL if today >= level_two else 1
-        for level in range(case.escalation_level + 1, owed + 1):
+        if owed[case.pk] == 0:  # claimed before its level 1 (a reminder that came too late)
+            case.next_sweep_on = overdue_from(case.deadline, ladder.calendar)
+            continue
+        levels = range(case.escalation_level + 1, owed[case.pk] + 1)
+        risen += bool(levels)
+        for level in levels:
             from_step = case.step
+            recipients = committees.get(level_committee(case.region_id, level), [])
             if level == 1:
                 case.step = CASES["escalate"].target
-                recipients = units.get(case.lead_unit_id, []) + committees.get(
-                    counties[case.pk], []
-                )
-            else:
-                recipients = committees.get(cities[case.pk], [])
+                recipients = units.get(case.lead_unit_id, []) + recipients
             title = _("Case %(code)s is overdue: escalated to level %(level)s") % {
                 "code": case.tracking_code,
                 "level": level,
@@ -309,10 +305,11 @@ def escalate(*, cases: list[Case], today: dt.date) -> None:
             events.append(
                 _event(case, "escalate", from_step, title, {"level": level, **_deadline_data(case)})
             )
-        case.escalation_level = max(case.escalation_level, owed)
+        case.escalation_level = max(case.escalation_level, owed[case.pk])
         case.escalated_deadline = case.deadline
-        case.next_sweep_on = level_two if case.escalation_level < TOP_LEVEL else None
+        case.next_sweep_on = next_sweep_on(case, rules=rules[case.region_id], ladder=ladder)
     _write(cases, events, rows)
+    return risen
 
 
 def _deadline_data(case: Case) -> dict:

@@ -88,7 +88,7 @@ class SuggestionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["number", "title"]
     list_select_related = ["lead_representative", "lead_unit"]
     date_hierarchy = "filed_at"
-    readonly_fields = ["deadline_text"]
+    readonly_fields = ["deadline_text", "next_sweep_on"]
     inlines = [SignerInline, CoUnitInline, ReplyInline, RatingInline, EventInline]
 
     @admin.display(description=_("how the deadline was computed"))

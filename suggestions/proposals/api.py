@@ -3,7 +3,6 @@ detail with the timeline, one POST per move, reports and the Excel ledger."""
 
 import django_filters
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -96,11 +95,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
         return [unit.pk for unit in suggestion.co_units.all()]
 
     def get_overdue(self, suggestion) -> bool:
-        return bool(
-            suggestion.deadline
-            and not suggestion.is_closed
-            and suggestion.deadline < timezone.localdate()
-        )
+        return suggestion.is_overdue()
 
 
 class SuggestionEventSerializer(serializers.ModelSerializer):
@@ -246,8 +241,7 @@ class SuggestionFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = selectors.overdue(queryset)
-        return late if value else queryset.exclude(pk__in=late.values("pk"))
+        return queryset.overdue() if value else queryset.not_overdue()
 
 
 # MOVES

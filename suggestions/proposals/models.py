@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from liaison.base.history import Event
 from liaison.base.models import Region
 from liaison.base.validators import validate_phone, validate_plain_text
+from suggestions.shared.models import WithDeadline, WithDeadlineQuerySet
 
 
 class SuggestionStep(models.TextChoices):
@@ -94,9 +95,9 @@ class Extension(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class SuggestionQuerySet(models.QuerySet):
-    def open(self) -> "SuggestionQuerySet":
-        return self.exclude(step__in=CLOSED_STEPS)
+class SuggestionQuerySet(WithDeadlineQuerySet):
+    # open(), overdue(today), not_overdue(today): suggestions/shared/models.py
+    closed_steps = CLOSED_STEPS
 
     def published(self) -> "SuggestionQuerySet":
         return self.filter(published=True)
@@ -106,7 +107,7 @@ def _open_q() -> models.Q:
     return ~models.Q(step__in=CLOSED_STEPS)
 
 
-class Suggestion(models.Model):
+class Suggestion(WithDeadline, models.Model):
     """代表建议: see suggestions/proposals/flow.py for how it moves."""
 
     region = models.ForeignKey(
@@ -208,6 +209,18 @@ class Suggestion(models.Model):
         help_text=_("The deadline for which the last escalation fired."),
     )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # Kept by the services whenever the deadline changes, and by the sweep after each
+    # action, so that the sweep is one range scan of the partial index below.
+    next_sweep_on = models.DateField(
+        _("next reminder or escalation"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the daily sweep next acts on this suggestion: the due-soon reminder or "
+            "the next escalation level; empty when nothing is due."
+        ),
+    )
     extension = models.CharField(
         _("extension"), max_length=10, choices=Extension.choices, blank=True
     )
@@ -259,13 +272,19 @@ class Suggestion(models.Model):
         verbose_name_plural = _("representative suggestions")
         ordering = ["-id"]
         indexes = [
-            # The committee's inbox and the sweeps: open suggestions by step and deadline.
+            # The committee's inbox and the overdue lists: open suggestions by step and deadline.
             models.Index(
                 fields=["region", "step", "deadline"],
                 condition=_open_q(),
                 name="sugg_open_region_step_dl_idx",
             ),
             models.Index(fields=["deadline"], condition=_open_q(), name="sugg_open_deadline_idx"),
+            # The sweep's claim: only suggestions the sweep still has something to do for.
+            models.Index(
+                fields=["next_sweep_on", "id"],
+                condition=models.Q(next_sweep_on__isnull=False),
+                name="sugg_next_sweep_idx",
+            ),
             models.Index(fields=["lead_unit", "step"], name="sugg_lead_unit_step_idx"),
             models.Index(fields=["region", "year", "category"], name="sugg_region_year_cat_idx"),
             models.Index(fields=["lead_representative", "year"], name="sugg_lead_rep_year_idx"),

@@ -1,10 +1,7 @@
 """Reads of suggestions: scoped for staff, published-only for the public, and a
 constant number of queries whatever the page size."""
 
-import datetime as dt
-
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.scopes import in_regions, scope_of
@@ -154,10 +151,6 @@ def signed_by(queryset: QuerySet[Suggestion], *, representative_id: int) -> Quer
     )
 
 
-def overdue(queryset: QuerySet[Suggestion], *, today: dt.date | None = None):
-    return queryset.open().filter(deadline__lt=today or timezone.localdate())
-
-
 # PUBLIC: only what is published, never a merged duplicate.
 
 
@@ -201,7 +194,7 @@ def work_for(*, user) -> list[tuple[str, int, str]]:
     suggestions waiting: one bounded count each."""
     scope = scope_of(user)
     counts = []
-    if scope.is_admin or scope.region_bounds:
+    if scope.is_committee:
         counts.append(
             (_("Suggestions waiting for the committee"), committee_inbox(user=user), "inbox")
         )

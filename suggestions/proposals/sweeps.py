@@ -1,25 +1,32 @@
 """The daily suggestion sweep: reminders before a deadline, escalation after it.
 
-- Due soon: an open suggestion whose deadline falls within the jurisdiction's
-  due-soon window reminds the lead unit (or, before assignment, the committee)
-  once per deadline.
-- Overdue: the lead unit and the committee are told once per deadline and
-  level; the level rises every ``escalation_interval_workdays`` working days
-  overdue (up to ``MAX_LEVEL``), and each rise is an event in the history.
-- Co-units: an opinion not sent by its due date reminds the co-unit and tells
-  the lead unit, once per due date.
+The same design as the case sweeps (suggestions/shared/sweeps.py): every open
+suggestion with a deadline carries ``next_sweep_on``, set by the services with each
+deadline (``first_sweep_on``) and moved on by this sweep after acting, so each claim
+is one range scan of the partial index ``sugg_next_sweep_idx`` (``next_sweep_on <=
+today``), never every open suggestion. On the ladder, with the rules of the
+suggestion's congress:
 
-Rows are taken in batches with ``SELECT … FOR UPDATE SKIP LOCKED`` over the
-partial open-deadline indexes; a batch writes its outbox rows (unique keys) and
-marks what it did (``reminded_for``, ``escalated_for``) in one transaction, so a
+- Due soon: ``due_soon_workdays`` working days before the deadline the lead unit
+  (or, before assignment, the committee) is reminded, once per deadline
+  (``reminded_for``).
+- Overdue: the first working day after the deadline level 1, one more level each
+  ``escalation_interval_workdays`` working days, up to ``escalation_levels``; each
+  level tells the lead unit and the committees of the congress and above once, and
+  is an event in the history without an actor (``escalated_for``, ``escalation_level``).
+  A suggestion past several dates gets every level it is owed, in order.
+- Co-units: an opinion not sent by its due date reminds the co-unit and tells
+  the lead unit, once per due date (its own claim over ``SuggestionCoUnit.due``).
+
+Rows are taken in batches with ``SELECT … FOR UPDATE SKIP LOCKED``; a batch writes
+its outbox rows (unique keys), its events and what it did in one transaction, so a
 sweep run twice, or two at once, sends nothing twice. A new deadline (assignment,
 extension, re-handling) starts the reminders afresh.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -27,21 +34,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from liaison.base.calendar import WorkdayCalendar
-from liaison.base.jurisdiction import settings_for
+from liaison.base.jurisdiction import settings_for_many
 from liaison.base.models import JurisdictionSettings
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
 from suggestions.proposals import notices
 from suggestions.proposals.models import (
-    CLOSED_STEPS,
     WITH_UNIT,
     Suggestion,
     SuggestionCoUnit,
     SuggestionEvent,
 )
+from suggestions.shared.sweeps import Ladder, claim, sweep_until_done
 
 BATCH_SIZE = 200
-MAX_LEVEL = 3
 
 
 @dataclass
@@ -63,65 +69,75 @@ def suggestion_deadlines_sweep(
     today = today or timezone.localdate()
     report = SweepReport()
     with translation.override(None):  # the site's language, not a request's
-        due_soon = _due_soon_q(today)
-        while count := _remind_batch(today, due_soon, batch_size):
-            report.reminded += count
-        levels = _level_dates(today)
-        while count := _escalate_batch(today, levels, batch_size):
-            report.escalated += count
+        report.reminded = sweep_until_done(_remind_batch, today=today, batch_size=batch_size)
+        report.escalated = sweep_until_done(_escalate_batch, today=today, batch_size=batch_size)
         while count := _co_unit_batch(today, batch_size):
             report.co_units_reminded += count
     return report
 
 
-def _open():
-    return Suggestion.objects.exclude(step__in=CLOSED_STEPS).filter(deadline__isnull=False)
+# DATES
 
 
-def _not_done_for(field: str) -> Q:
-    return Q(**{f"{field}__isnull": True}) | ~Q(**{field: F("deadline")})
+def first_sweep_on(
+    suggestion: Suggestion,
+    *,
+    rules: JurisdictionSettings,
+    calendar: WorkdayCalendar | None = None,
+) -> dt.date | None:
+    """When the sweep first acts on a suggestion whose deadline was just set (None: never)."""
+    if suggestion.deadline is None:
+        return None
+    ladder = Ladder(calendar or WorkdayCalendar(suggestion.deadline))
+    return next_sweep_on(suggestion, rules=rules, ladder=ladder)
+
+
+def next_sweep_on(
+    suggestion: Suggestion, *, rules: JurisdictionSettings, ladder: Ladder
+) -> dt.date | None:
+    """When the sweep next acts, given what it did for the current deadline: the reminder
+    (``reminded_for``) and the levels (``escalation_level`` of ``escalated_for``)."""
+    if suggestion.deadline is None or suggestion.is_closed:
+        return None
+    return ladder.next_sweep_on(
+        suggestion.deadline,
+        rules,
+        fired=_fired(suggestion),
+        reminded=suggestion.reminded_for == suggestion.deadline,
+    )
+
+
+def _fired(suggestion: Suggestion) -> int:
+    """The level already reached for the current deadline (an earlier one's does not count)."""
+    return suggestion.escalation_level if suggestion.escalated_for == suggestion.deadline else 0
+
+
+# What each part of the sweep claims among the suggestions whose date has come.
+
+
+def due_soon_due(today: dt.date):
+    return Suggestion.objects.open().not_overdue(today)
+
+
+def escalation_due(today: dt.date):
+    return Suggestion.objects.overdue(today)
 
 
 # DUE SOON
 
 
-def _due_soon_q(today: dt.date) -> Q:
-    """Each congress's own window, as one condition (there are few congresses)."""
-    calendar = WorkdayCalendar(today)
-    regions = (
-        _open()
-        .filter(deadline__gte=today)
-        .order_by()
-        .values_list("region_id", flat=True)
-        .distinct()
-    )
-    windows = {}
-    for region_id in regions:
-        workdays = settings_for(region_id).due_soon_workdays
-        windows.setdefault(calendar.shift(today, workdays).date, []).append(region_id)
-    if not windows:
-        return Q(pk__in=[])
-    return reduce(
-        or_, (Q(region_id__in=ids, deadline__lte=until) for until, ids in windows.items())
-    ) & Q(deadline__gte=today)
-
-
 @transaction.atomic
-def _remind_batch(today: dt.date, due_soon: Q, batch_size: int) -> int:
-    batch = list(
-        _open()
-        .filter(due_soon)
-        .filter(_not_done_for("reminded_for"))
-        .select_for_update(skip_locked=True)
-        .order_by("deadline", "id")[:batch_size]
-    )
+def _remind_batch(today: dt.date, batch_size: int) -> tuple[int, int]:
+    batch = claim(due_soon_due(today), today=today, batch_size=batch_size)
     if not batch:
-        return 0
+        return 0, 0
+    rules = settings_for_many(s.region_id for s in batch)
+    ladder = Ladder(WorkdayCalendar(today))
     recipients = notices.Recipients.load(
         unit_ids=[s.lead_unit_id for s in batch if s.lead_unit_id],
         region_codes=[s.region_id for s in batch if not s.lead_unit_id],
     )
-    rows = []
+    rows, moved = [], defaultdict(list)
     for suggestion in batch:
         body = _("%(what)s is due on %(date)s.") % {
             "what": notices.label(suggestion),
@@ -138,85 +154,85 @@ def _remind_batch(today: dt.date, due_soon: Q, batch_size: int) -> int:
             rows += notices.to_unit(suggestion, suggestion.lead_unit_id, recipients, **common)
         else:
             rows += notices.to_committee(suggestion, recipients, **common)
+        suggestion.reminded_for = suggestion.deadline
+        next_on = next_sweep_on(suggestion, rules=rules[suggestion.region_id], ladder=ladder)
+        moved[next_on].append(suggestion.pk)
     notifications_enqueue(notifications=rows)
-    Suggestion.objects.filter(pk__in=[s.pk for s in batch]).update(reminded_for=F("deadline"))
-    return len(batch)
+    for next_on, ids in moved.items():
+        Suggestion.objects.filter(pk__in=ids).update(
+            reminded_for=F("deadline"), next_sweep_on=next_on
+        )
+    return len(batch), len(batch)
 
 
 # OVERDUE
 
 
-def _level_dates(today: dt.date) -> dict[int, dt.date]:
-    """Level L is due for a deadline before the date (L-1) intervals of working days ago."""
-    interval = JurisdictionSettings().escalation_interval_workdays
-    calendar = WorkdayCalendar(today)
-    return {
-        level: calendar.shift(today, -(level - 1) * interval).date if level > 1 else today
-        for level in range(1, MAX_LEVEL + 1)
-    }
-
-
-def _level_of(deadline: dt.date, levels: dict[int, dt.date]) -> int:
-    return max(level for level, before in levels.items() if deadline < before)
-
-
 @transaction.atomic
-def _escalate_batch(today: dt.date, levels: dict[int, dt.date], batch_size: int) -> int:
-    due = reduce(
-        or_,
-        (
-            Q(deadline__lt=before)
-            & (_not_done_for("escalated_for") | Q(escalation_level__lt=level))
-            for level, before in levels.items()
-        ),
-    )
-    batch = list(
-        _open()
-        .filter(due)
-        .select_for_update(skip_locked=True)
-        .order_by("deadline", "id")[:batch_size]
-    )
+def _escalate_batch(today: dt.date, batch_size: int) -> tuple[int, int]:
+    batch = claim(escalation_due(today), today=today, batch_size=batch_size)
     if not batch:
-        return 0
+        return 0, 0
+    rules = settings_for_many(s.region_id for s in batch)
+    ladder = Ladder(WorkdayCalendar(today))
     recipients = notices.Recipients.load(
         unit_ids=[s.lead_unit_id for s in batch if s.lead_unit_id],
         region_codes=[s.region_id for s in batch],
     )
-    rows, events, by_level = [], [], {}
+    rows, events, saved, risen = [], [], defaultdict(list), 0
     for suggestion in batch:
-        level = _level_of(suggestion.deadline, levels)
-        by_level.setdefault(level, []).append(suggestion.pk)
-        body = _("%(what)s was due on %(date)s and is overdue (escalation level %(level)s).") % {
-            "what": notices.label(suggestion),
-            "date": suggestion.deadline.isoformat(),
-            "level": level,
-        }
-        common = {
-            "kind": NotificationKind.SUGGESTION_OVERDUE,
-            "key": f"d{suggestion.deadline:%Y%m%d}:l{level}",
-            "title": _("Suggestion overdue"),
-            "body": body,
-            "due": today,
-        }
-        rows += notices.to_committee(suggestion, recipients, **common)
-        if suggestion.lead_unit_id:
-            rows += notices.to_unit(suggestion, suggestion.lead_unit_id, recipients, **common)
-        events.append(
-            SuggestionEvent(
-                suggestion=suggestion,
-                kind="escalate",
-                from_step=suggestion.step,
-                to_step=suggestion.step,
-                data={"deadline": suggestion.deadline.isoformat(), "level": level},
+        fired = _fired(suggestion)
+        owed = ladder.owed(suggestion.deadline, rules[suggestion.region_id], today)
+        risen += owed > fired
+        for level in range(fired + 1, owed + 1):
+            rows += _overdue_rows(suggestion, level, recipients, today)
+            events.append(
+                SuggestionEvent(
+                    suggestion=suggestion,
+                    kind="escalate",
+                    from_step=suggestion.step,
+                    to_step=suggestion.step,
+                    data={"deadline": suggestion.deadline.isoformat(), "level": level},
+                )
             )
+        if owed:
+            suggestion.escalated_for = suggestion.deadline
+            suggestion.escalation_level = fired = max(fired, owed)
+        # Overdue: a reminder not sent yet comes too late and is skipped.
+        next_on = ladder.next_sweep_on(
+            suggestion.deadline, rules[suggestion.region_id], fired=fired, reminded=True
+        )
+        saved[(suggestion.escalated_for, suggestion.escalation_level, next_on)].append(
+            suggestion.pk
         )
     notifications_enqueue(notifications=rows)
     SuggestionEvent.objects.bulk_create(events)
-    for level, ids in by_level.items():
+    # One UPDATE per distinct new state: suggestions share deadlines and levels.
+    for (escalated_for, level, next_on), ids in saved.items():
         Suggestion.objects.filter(pk__in=ids).update(
-            escalated_for=F("deadline"), escalation_level=level
+            escalated_for=escalated_for, escalation_level=level, next_sweep_on=next_on
         )
-    return len(batch)
+    return len(batch), risen
+
+
+def _overdue_rows(suggestion, level: int, recipients, today: dt.date) -> list:
+    """One level's notices: the committees of the congress and above, and the lead unit."""
+    body = _("%(what)s was due on %(date)s and is overdue (escalation level %(level)s).") % {
+        "what": notices.label(suggestion),
+        "date": suggestion.deadline.isoformat(),
+        "level": level,
+    }
+    common = {
+        "kind": NotificationKind.SUGGESTION_OVERDUE,
+        "key": f"d{suggestion.deadline:%Y%m%d}:l{level}",
+        "title": _("Suggestion overdue"),
+        "body": body,
+        "due": today,
+    }
+    rows = notices.to_committee(suggestion, recipients, **common)
+    if suggestion.lead_unit_id:
+        rows += notices.to_unit(suggestion, suggestion.lead_unit_id, recipients, **common)
+    return rows
 
 
 # CO-UNITS

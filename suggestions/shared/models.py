@@ -1,13 +1,58 @@
-"""What both flows share: the handling units and their staff, and the categories of
-cases and suggestions."""
+"""What both flows share: the handling units and their staff, the categories of
+cases and suggestions, and what "open" and "overdue" mean for a case or a suggestion."""
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base import regions
 from liaison.base.models import Region
 from liaison.base.validators import validate_phone, validate_plain_text
+
+# OPEN AND OVERDUE: the one definition, in SQL and in Python, for both flows.
+#
+# Overdue: open (not at one of the flow's closed steps), with a deadline, and the deadline
+# before today, today being the local date (Asia/Shanghai, ``TIME_ZONE``). Templates,
+# serializers, staff pages, selectors, API filters and the sweeps' claims all ask these
+# methods. When a sweep *acts* on an overdue row is another rule: the escalation ladder
+# (``suggestions/shared/sweeps.py``), from the first working day after the deadline.
+
+
+class WithDeadlineQuerySet(models.QuerySet):
+    """``open()`` and ``overdue()`` of a flow's rows (``step``, ``deadline``)."""
+
+    closed_steps: tuple[str, ...] = ()
+
+    def open(self):
+        return self.exclude(step__in=self.closed_steps)
+
+    def overdue(self, today: dt.date | None = None):
+        """Open, with a deadline before today: the rows whose ``is_overdue()`` is true."""
+        return self.filter(self.overdue_condition(today))
+
+    def not_overdue(self, today: dt.date | None = None):
+        return self.exclude(self.overdue_condition(today))
+
+    @classmethod
+    def overdue_condition(cls, today: dt.date | None = None) -> models.Q:
+        return models.Q(deadline__lt=today or timezone.localdate()) & ~models.Q(
+            step__in=cls.closed_steps
+        )
+
+
+class WithDeadline:
+    """The Python side of ``WithDeadlineQuerySet`` for a flow's model (``deadline``,
+    ``is_closed``): one row, no query."""
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return (
+            self.deadline is not None
+            and not self.is_closed
+            and self.deadline < (today or timezone.localdate())
+        )
 
 
 class UnitKind(models.TextChoices):

@@ -24,7 +24,7 @@ def home(request):
     sections = [
         ("waiting", selectors.waiting_for(user).order_by("deadline", "id")),
         ("due_today", selectors.due_on(cases, today).order_by("id")),
-        ("overdue", selectors.overdue(cases, today=today).order_by("deadline", "id")),
+        ("overdue", cases.overdue(today).order_by("deadline", "id")),
         ("recent", selectors.recently_changed(user)),
     ]
     return render(

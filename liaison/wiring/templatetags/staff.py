@@ -1,5 +1,4 @@
 from django import template
-from django.utils import timezone
 
 from liaison.wiring.staff.nav import sections_for
 
@@ -21,8 +20,3 @@ def query(context, **changes):
     if "page" not in changes:
         params.pop("page", None)
     return params.urlencode()
-
-
-@register.filter
-def overdue(case) -> bool:
-    return bool(case.deadline and not case.is_closed and case.deadline < timezone.localdate())

@@ -12,7 +12,11 @@ from suggestions.cases import sweeps
 from suggestions.cases.models import Case
 from suggestions.cases.services.common import finish, start
 
-# The committee's own scale of pressure on a unit (督办 → 约谈 → 专题询问 and so on).
+# The committee's own scale of pressure on a unit when it supervises by hand
+# (case_supervise: 督办 → 约谈 → 专题询问 and so on), its own judgement. Not the sweeps'
+# ladder: the daily sweeps raise an overdue case by themselves only up to the
+# jurisdiction's ``escalation_levels`` (JurisdictionSettings, 2 by default), which may
+# not exceed this scale. Both write ``escalation_level``, which never goes down.
 MAX_ESCALATION_LEVEL = 5
 
 
@@ -70,6 +74,6 @@ def case_escalate(
     """
     case = start("escalate", case_id=case_id, actor=actor).row
     today = today or timezone.localdate()
-    if case.deadline and case.deadline < today:
+    if case.is_overdue(today):
         sweeps.escalate(cases=[case], today=today)
     return case

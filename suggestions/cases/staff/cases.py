@@ -31,7 +31,7 @@ SORTS = {
 
 def _committee_or_404(user):
     scope = scope_of(user)
-    if not (scope.is_admin or scope.region_bounds):
+    if not scope.is_committee:
         raise Http404
 
 
@@ -52,7 +52,7 @@ def overdue(request):
     _committee_or_404(request.user)
     listing = list_page(
         request,
-        selectors.overdue(selectors.case_list(user=request.user)),
+        selectors.case_list(user=request.user).overdue(),
         sorts={"deadline": SORTS["deadline"], "-received": SORTS["-received"]},
         default="deadline",
     )
@@ -127,9 +127,7 @@ def _render_detail(request, case, bound=None):
             # Units do not see who came: a visit's personal data stays with station and region.
             "visit": visits_visible_to(user).filter(pk=case.visit_id).first(),
             "deadline_text": explain(case.deadline_explanation),
-            "overdue": bool(
-                case.deadline and not case.is_closed and case.deadline < timezone.localdate()
-            ),
+            "overdue": case.is_overdue(),
             **PAGES.context(user=user, row=case, bound=bound),
             **_suggestion_of(case, user),
         },
@@ -146,7 +144,7 @@ def _suggestion_of(case, user) -> dict:
     may_file = (
         suggestion is None
         and case.step in IN_HANDS_OF_UNIT
-        and (scope.is_admin or bool(scope.region_bounds) or scope.representative_id is not None)
+        and (scope.is_committee or scope.representative_id is not None)
     )
     return {"suggestion": suggestion, "may_file_suggestion": may_file}
 

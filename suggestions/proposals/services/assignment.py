@@ -54,8 +54,7 @@ def suggestion_assign(
     today = timezone.localdate()
     assigned_late = bool(
         suggestion.deadline_explanation.get("rule") == "suggestion_assign"
-        and suggestion.deadline
-        and today > suggestion.deadline
+        and suggestion.is_overdue(today)
     )
     rules = settings_for(suggestion.region_id)
     suggestion.deadline, suggestion.deadline_explanation = deadlines.in_months(

@@ -6,6 +6,8 @@ liaison/base/flow.py.
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.flow import Actor, Move, clean_text
+from liaison.base.jurisdiction import settings_for
+from suggestions.proposals import sweeps
 from suggestions.proposals.flow import SUGGESTIONS
 from suggestions.proposals.models import KeyLeader, Suggestion
 
@@ -20,11 +22,24 @@ def start(
 
 
 def finish(move: Move, *, changed: list[str], note: str = "", data=None) -> Suggestion:
+    if "deadline" in changed:
+        move.check()
+        move.advance()  # the sweep's next date depends on the new step
+        changed = [*changed, schedule_sweep(move.row)]
     return move.finish(changed=changed, note=note, data=data)
 
 
 def clear_deadline(suggestion: Suggestion) -> None:
     suggestion.deadline, suggestion.deadline_explanation = None, {}
+
+
+def schedule_sweep(suggestion: Suggestion, rules=None) -> str:
+    """Whenever the deadline is set or cleared: the day the sweep first acts on it
+    (``sweeps.first_sweep_on``); returns the field to save."""
+    if suggestion.deadline is not None and rules is None:
+        rules = settings_for(suggestion.region_id)
+    suggestion.next_sweep_on = sweeps.first_sweep_on(suggestion, rules=rules)
+    return "next_sweep_on"
 
 
 def reset_escalation(suggestion: Suggestion) -> None:

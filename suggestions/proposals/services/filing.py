@@ -19,6 +19,7 @@ from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseCategory, Disposition
 from suggestions.proposals.flow import SUGGESTIONS, may_file_for
 from suggestions.proposals.models import Session, Source, Suggestion, SuggestionSigner
+from suggestions.proposals.services.common import schedule_sweep
 from suggestions.shared import deadlines
 
 
@@ -70,6 +71,7 @@ def suggestion_file(
         suggestion.deadline, suggestion.deadline_explanation = deadlines.in_workdays(
             start=today, workdays=rules.suggestion_assign_workdays, rule="suggestion_assign"
         )
+        schedule_sweep(suggestion, rules)
     _save_numbered(suggestion)
     SuggestionSigner.objects.bulk_create(
         [SuggestionSigner(suggestion=suggestion, representative=lead_representative, is_lead=True)]

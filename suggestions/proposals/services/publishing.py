@@ -42,8 +42,7 @@ def suggestions_select_excellent(
 ) -> list[Suggestion]:
     """The year's excellent suggestions (优秀建议, ten in 浏阳) of one congress: they
     replace the previous selection and show on the public page."""
-    scope = scope_of(actor)
-    if not (scope.is_admin or any(low <= region_code <= high for low, high in scope.region_bounds)):
+    if not scope_of(actor).covers_region(region_code):
         raise NotAllowed(_("Only the committee selects the excellent suggestions."))
     ids = list(dict.fromkeys(suggestion_ids))
     if len(ids) > EXCELLENT_PER_YEAR:

@@ -74,7 +74,7 @@ def suggestion_reply(
     )
     if suggestion.first_replied_at is None:
         suggestion.first_replied_at = now
-        suggestion.replied_on_time = suggestion.deadline is None or today <= suggestion.deadline
+        suggestion.replied_on_time = not suggestion.is_overdue(today)
     suggestion.replied_at, suggestion.reply_category = now, category
     suggestion.follow_up_until = expected_by if category == ReplyCategory.B else None
     data = {"category": category, "round": suggestion.round, "deadline": _iso(suggestion.deadline)}

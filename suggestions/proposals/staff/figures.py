@@ -72,7 +72,7 @@ def _congresses(user):
         return Region.objects.filter(
             code__in=selectors.suggestion_list(user=user).values("region_id")
         ).order_by("code")
-    if not scope.region_bounds:
+    if not scope.is_committee:
         raise Http404
     return Region.objects.filter(committee_staff__user=user).order_by("code")
 

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -61,7 +60,7 @@ def inbox(request):
     """The committee's: filed to accept or return, accepted to assign, rated to decide,
     and extensions waiting for a decision."""
     scope = scope_of(request.user)
-    if not (scope.is_admin or scope.region_bounds):
+    if not scope.is_committee:
         raise Http404
     return _listing(
         request,
@@ -101,7 +100,7 @@ def file(request):
     enter one a representative of their regions handed in on paper. With ``?case=``,
     the suggestion is filed from a case the committee turned into one."""
     scope = scope_of(request.user)
-    files_for_others = scope.is_admin or bool(scope.region_bounds)
+    files_for_others = scope.is_committee
     case = _chosen(request, "case", selectors.cases_to_file_from(user=request.user))
     if files_for_others and request.GET.get("representative"):
         lead = _chosen(
@@ -180,11 +179,7 @@ def _render_detail(request, suggestion, bound=None):
         {
             "suggestion": suggestion,
             "deadline_text": explain(suggestion.deadline_explanation),
-            "overdue": bool(
-                suggestion.deadline
-                and not suggestion.is_closed
-                and suggestion.deadline < timezone.localdate()
-            ),
+            "overdue": suggestion.is_overdue(),
             "rounds": sorted(rounds.items()),
             **PAGES.context(user=request.user, row=suggestion, bound=bound),
         },

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "Count again the stored dates that follow the working-day calendar and the rules: "
         "the notice dates of reception days not yet noticed and the sweep dates of open "
-        "cases. Saving a holiday or a jurisdiction's rules does this by itself; use this "
+        "cases and suggestions. Saving a holiday or a jurisdiction's rules does this by itself; use this "
         "after a bulk change that bypassed it. Without options: everything. With --date, "
         "the planned reception days on those days also move to the planner's date (a "
         "published one on a new day off is flagged to its liaisons). Deadlines are never "
