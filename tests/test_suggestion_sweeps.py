@@ -152,3 +152,14 @@ def test_the_sweep_is_scheduled_and_run_by_run_sweeps(capsys):
     with at(2026, 10, 9):
         call_command("run_sweeps")
     assert "suggestion-deadlines: reminded 0, escalated 1" in capsys.readouterr().out
+
+
+def test_the_sweep_writes_its_notices_in_the_site_language():
+    """Chinese by default, whatever the language of the process that runs the sweep."""
+    w = make_suggestion_world()
+    with at(2026, 7, 1):
+        suggestion_at(w, S.HANDLING)
+    with at(2026, 10, 9):
+        suggestion_deadlines_sweep()
+    titles = set(rows("suggestion_overdue").values_list("title", flat=True))
+    assert titles and all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in titles), titles

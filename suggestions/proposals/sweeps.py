@@ -28,6 +28,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -68,7 +69,7 @@ def suggestion_deadlines_sweep(
 ) -> SweepReport:
     today = today or timezone.localdate()
     report = SweepReport()
-    with translation.override(None):  # the site's language, not a request's
+    with translation.override(settings.LANGUAGE_CODE):  # the site's language, not a request's
         report.reminded = sweep_until_done(_remind_batch, today=today, batch_size=batch_size)
         report.escalated = sweep_until_done(_escalate_batch, today=today, batch_size=batch_size)
         while count := _co_unit_batch(today, batch_size):
