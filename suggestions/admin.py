@@ -1,10 +1,9 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+"""Handling units and categories; the cases' and suggestions' admin live in their packages."""
 
-from liaison.base.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
-from suggestions.cases.scopes import cases_visible_to
-from suggestions.models import Case, CaseCategory, CaseEvent, HandlingUnit, UnitStaff
-from suggestions.shared.deadlines import explain
+from django.contrib import admin
+
+from liaison.base.admin_tools import RegionSubtreeFilter, ScopedAdminMixin
+from suggestions.models import CaseCategory, HandlingUnit, UnitStaff
 from suggestions.shared.scopes import units_visible_to
 
 
@@ -32,52 +31,6 @@ class CaseCategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-class CaseEventInline(admin.TabularInline):
-    """The timeline: append-only, so nothing here can be added, changed or deleted."""
-
-    model = CaseEvent
-    extra = 0
-    fields = ["at", "kind", "from_step", "to_step", "actor", "note", "data"]
-    readonly_fields = fields
-    ordering = ["at", "id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Case)
-class CaseAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    """Read-only: cases move only through the flow's services, which keep the history."""
-
-    scope_function = cases_visible_to
-    list_display = [
-        "tracking_code",
-        "title",
-        "step",
-        "station",
-        "category",
-        "lead_unit",
-        "deadline",
-        "escalation_level",
-        "is_key",
-    ]
-    list_filter = ["step", "category", "is_key", "authority", RegionSubtreeFilter]
-    search_fields = ["tracking_code", "title"]
-    list_select_related = ["station", "category", "lead_unit"]
-    date_hierarchy = "received_at"
-    inlines = [CaseEventInline]
-    readonly_fields = ["deadline_text", "next_sweep_on"]
-
-    @admin.display(description=_("how the deadline was computed"))
-    def deadline_text(self, obj):
-        return explain(obj.deadline_explanation)
-
-
-# Representative suggestions register their own admin.
+# Each flow registers its own admin.
+from suggestions.cases import admin as case_admin  # noqa: E402, F401
 from suggestions.proposals import admin as suggestion_admin  # noqa: E402, F401

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
-from suggestions.cases.api import CaseFilter
+from suggestions.cases.filters import CaseFilter
 from suggestions.cases.selectors import case_list
 from suggestions.models import Case, CaseCategory, Step
 from tests.case_world import make_world, received

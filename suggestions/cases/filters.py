@@ -1,8 +1,23 @@
+"""Case list filters: the public outcomes' and the staff lists' and API's (labelled for the pages)."""
+
+import datetime as dt
+
 import django_filters
+from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base import regions
+from liaison.base.filtering import YesNoFilter
+from liaison.base.jurisdiction import settings_for
+from liaison.base.models import JurisdictionSettings
 from stations.filters import RegionSubtreeFilter
-from suggestions.models import Case, CaseCategory
+from suggestions.cases import selectors
+from suggestions.models import (
+    Case,
+    CaseCategory,
+    Step,
+)
 
 
 class OutcomeFilter(django_filters.FilterSet):
@@ -16,3 +31,78 @@ class OutcomeFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = ["region", "category"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CategorySelect(forms.Select):
+    """The category id as a choice of the active categories, read when rendered."""
+
+    def get_context(self, name, value, attrs):
+        self.choices = [("", "---------")] + [
+            (category.pk, category.name) for category in CaseCategory.objects.filter(active=True)
+        ]
+        return super().get_context(name, value, attrs)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class CaseFilter(django_filters.FilterSet):
+    # Labels are for the staff pages, which render this same filterset as a form.
+    step = django_filters.MultipleChoiceFilter(label=_("step"), choices=Step.choices)
+    category = django_filters.NumberFilter(
+        field_name="category_id", label=_("category"), widget=CategorySelect
+    )
+    station = django_filters.NumberFilter(field_name="station_id", label=_("station id"))
+    # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
+    region = django_filters.CharFilter(
+        method="filter_region", label=_("region and below"), validators=[regions.validate_code]
+    )
+    unit = django_filters.NumberFilter(method="filter_unit", label=_("lead or co-unit"))
+    overdue = YesNoFilter(method="filter_overdue", label=_("overdue"))
+    due_soon = YesNoFilter(method="filter_due_soon", label=_("due soon"))
+    is_key = YesNoFilter(label=_("key case"))
+    received_after = django_filters.DateFilter(
+        method="filter_received_after", label=_("received from"), widget=DateInput
+    )
+    received_before = django_filters.DateFilter(
+        method="filter_received_before", label=_("received until"), widget=DateInput
+    )
+    deadline_after = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="gte", label=_("deadline from"), widget=DateInput
+    )
+    deadline_before = django_filters.DateFilter(
+        field_name="deadline", lookup_expr="lte", label=_("deadline until"), widget=DateInput
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
+
+    def filter_unit(self, queryset, name, value):
+        return selectors.handled_by(queryset, unit_id=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.overdue() if value else queryset.not_overdue()
+
+    def filter_due_soon(self, queryset, name, value):
+        if not value:
+            return queryset
+        region = self.data.get("region")
+        rules = settings_for(region) if region else JurisdictionSettings()
+        return selectors.due_soon(queryset, workdays=rules.due_soon_workdays)
+
+    def filter_received_after(self, queryset, name, value):
+        return queryset.filter(received_at__gte=_day_start(value))
+
+    def filter_received_before(self, queryset, name, value):
+        return queryset.filter(received_at__lt=_day_start(value + dt.timedelta(days=1)))

@@ -4,20 +4,14 @@ A visit is logged with the cases it raises (``services.visit_record``), hence he
 
 from django.utils import timezone
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from liaison.base.pagination import NewestFirst
 from representatives.models import Representative
 from stations.filters import VisitFilter
 from stations.models import ReceptionDay, Station, Visit, VisitChannel
 from stations.scopes import visits_visible_to
 from suggestions.cases import services
-
-
-class NewestFirst(CursorPagination):
-    ordering = "-id"
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class VisitSerializer(serializers.ModelSerializer):

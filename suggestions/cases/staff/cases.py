@@ -15,7 +15,7 @@ from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
-from suggestions.cases.api import CaseFilter
+from suggestions.cases.filters import CaseFilter
 from suggestions.cases.staff.forms import PAGES, BulkAssignForm
 from suggestions.models import IN_HANDS_OF_UNIT, Disposition, Step, Suggestion
 from suggestions.shared.deadlines import explain

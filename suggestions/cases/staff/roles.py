@@ -12,7 +12,7 @@ from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from stations.models import DutyAssignment
 from suggestions.cases import selectors
-from suggestions.cases.api import CaseFilter
+from suggestions.cases.filters import CaseFilter
 from suggestions.cases.staff.cases import SORTS
 from suggestions.shared.scopes import units_visible_to
 

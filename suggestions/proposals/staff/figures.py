@@ -14,7 +14,7 @@ from liaison.base.scopes import scope_of
 from suggestions.proposals import ledger as ledger_module
 from suggestions.proposals import reports as report_module
 from suggestions.proposals import selectors, services
-from suggestions.proposals.api import SuggestionFilter
+from suggestions.proposals.filters import SuggestionFilter
 
 EXCELLENT_CANDIDATES = 500
 

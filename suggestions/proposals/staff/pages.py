@@ -12,7 +12,7 @@ from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from representatives.models import Representative
 from suggestions.proposals import selectors
-from suggestions.proposals.api import SuggestionFilter
+from suggestions.proposals.filters import SuggestionFilter
 from suggestions.proposals.staff.forms import PAGES, FilingForm
 from suggestions.shared.deadlines import explain
 

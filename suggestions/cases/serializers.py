@@ -1,0 +1,201 @@
+"""What the case API reads out and takes in: the list and detail serializers, and one input
+serializer per move (the services check the rules themselves)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from suggestions.cases import services
+from suggestions.cases.flow import CASES
+from suggestions.models import (
+    Authority,
+    Case,
+    CaseCategory,
+    CaseEvent,
+    HandlingUnit,
+    ReplyResult,
+    Satisfaction,
+)
+from suggestions.shared.deadlines import explain
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    step_label = serializers.CharField(source="get_step_display", read_only=True)
+    category_name = serializers.CharField(source="category.name", default=None, read_only=True)
+    station_name = serializers.CharField(source="station.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", default=None, read_only=True)
+    co_units = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "tracking_code",
+            "title",
+            "step",
+            "step_label",
+            "category",
+            "category_name",
+            "authority",
+            "disposition",
+            "station",
+            "station_name",
+            "region",
+            "region_name",
+            "lead_unit",
+            "lead_unit_name",
+            "co_units",
+            "deadline",
+            "overdue",
+            "escalation_level",
+            "is_key",
+            "published",
+            "received_at",
+            "registered_at",
+            "replied_at",
+            "closed_at",
+        ]
+
+    def get_co_units(self, case) -> list[int]:
+        return [unit.pk for unit in case.co_units.all()]
+
+    def get_overdue(self, case) -> bool:
+        return case.is_overdue()
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["kind", "from_step", "to_step", "actor", "actor_name", "at", "note", "data"]
+
+    def get_actor_name(self, event) -> str:
+        if event.actor is None:
+            return str(_("System"))
+        return event.actor.get_full_name() or event.actor.first_name or event.actor.username
+
+
+class CaseDetailSerializer(CaseSerializer):
+    timeline = CaseEventSerializer(source="events", many=True, read_only=True)
+    deadline_text = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "visit",
+            "description",
+            "result",
+            "reply",
+            "satisfaction",
+            "public_summary",
+            "extension_until",
+            "extension_reason",
+            "merged_into",
+            "reopen_count",
+            "deadline_explanation",
+            "deadline_text",
+            "available_transitions",
+            "timeline",
+        ]
+
+    def get_deadline_text(self, case) -> str:
+        return explain(case.deadline_explanation)
+
+    def get_available_transitions(self, case) -> list[str]:
+        return [t.name for t in CASES.available(self.context["request"].user, case)]
+
+
+class ReceiveInput(serializers.Serializer):
+    visit = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000)
+
+
+class RegisterInput(serializers.Serializer):
+    category = serializers.PrimaryKeyRelatedField(queryset=CaseCategory.objects.filter(active=True))
+    authority = serializers.ChoiceField(choices=Authority.choices)
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(max_length=5000, required=False)
+    is_key = serializers.BooleanField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RequiredNoteInput(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class AssignInput(NoteInput):
+    unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.filter(active=True))
+    workdays = serializers.IntegerField(min_value=1, max_value=250, required=False, default=None)
+
+
+class ReferInput(AssignInput):
+    co_units = serializers.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects.filter(active=True), many=True, required=False, default=list
+    )
+
+
+class ReportInput(AssignInput):
+    note = serializers.CharField(max_length=2000)
+
+
+class AnswerInput(NoteInput):
+    reply = serializers.CharField(max_length=5000)
+
+
+class SuperviseInput(RequiredNoteInput):
+    is_key = serializers.BooleanField(required=False, allow_null=True, default=None)
+    meeting = serializers.BooleanField(required=False, default=False)
+    escalation_level = serializers.IntegerField(
+        min_value=0, max_value=services.MAX_ESCALATION_LEVEL, required=False, default=None
+    )
+
+
+class SetPlanInput(serializers.Serializer):
+    handler = serializers.CharField(max_length=50)
+    plan = serializers.CharField(max_length=2000)
+
+
+class ExtensionInput(serializers.Serializer):
+    until = serializers.DateField()
+    reason = serializers.CharField(max_length=500)
+
+
+class ReplyInput(serializers.Serializer):
+    result = serializers.ChoiceField(
+        choices=[c for c in ReplyResult.choices if c[0] != ReplyResult.ANSWERED]
+    )
+    reply = serializers.CharField(max_length=5000)
+
+
+class FeedbackInput(RequiredNoteInput):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+
+
+class ArchiveInput(NoteInput):
+    public_summary = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
+    published = serializers.BooleanField(required=False, default=False)
+
+
+class ReopenInput(RequiredNoteInput):
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=HandlingUnit.objects.filter(active=True), required=False, default=None
+    )
+    workdays = serializers.IntegerField(min_value=1, max_value=250, required=False, default=None)
+
+
+class MergeInput(NoteInput):
+    into = serializers.IntegerField()
+
+
+class WithdrawInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
