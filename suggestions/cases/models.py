@@ -14,6 +14,7 @@ from suggestions.shared.models import (
     HandlingUnit,
     WithDeadline,
     WithDeadlineQuerySet,
+    deadline_indexes,
 )
 
 
@@ -209,20 +210,7 @@ class Case(WithDeadline, models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-id"]
         indexes = [
-            # Inboxes and the escalation sweeps: open cases of a region by step and deadline.
-            models.Index(
-                fields=["region", "step", "deadline"],
-                condition=_open_q(),
-                name="case_open_region_step_dl_idx",
-            ),
-            # Overdue and due-soon lists across regions.
-            models.Index(fields=["deadline"], condition=_open_q(), name="case_open_deadline_idx"),
-            # The sweeps' claim: only cases the sweeps still have something to do for.
-            models.Index(
-                fields=["next_sweep_on", "id"],
-                condition=models.Q(next_sweep_on__isnull=False),
-                name="case_next_sweep_idx",
-            ),
+            *deadline_indexes("case", CLOSED_STEPS),
             models.Index(fields=["region", "received_at"], name="case_region_received_idx"),
             models.Index(fields=["station", "received_at"], name="case_station_received_idx"),
             models.Index(fields=["category", "received_at"], name="case_category_received_idx"),

@@ -1,7 +1,6 @@
 """What the case API reads out and takes in: the list and detail serializers, and one input
 serializer per move (the services check the rules themselves)."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from suggestions.cases import services
@@ -16,16 +15,11 @@ from suggestions.models import (
     Satisfaction,
 )
 from suggestions.shared.deadlines import explain
+from suggestions.shared.serializers import EventSerializer, FlowRowSerializer
 
 
-class CaseSerializer(serializers.ModelSerializer):
-    step_label = serializers.CharField(source="get_step_display", read_only=True)
-    category_name = serializers.CharField(source="category.name", default=None, read_only=True)
+class CaseSerializer(FlowRowSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    lead_unit_name = serializers.CharField(source="lead_unit.name", default=None, read_only=True)
-    co_units = serializers.SerializerMethodField()
-    overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -57,24 +51,10 @@ class CaseSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
 
-    def get_co_units(self, case) -> list[int]:
-        return [unit.pk for unit in case.co_units.all()]
 
-    def get_overdue(self, case) -> bool:
-        return case.is_overdue()
-
-
-class CaseEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
-
-    class Meta:
+class CaseEventSerializer(EventSerializer):
+    class Meta(EventSerializer.Meta):
         model = CaseEvent
-        fields = ["kind", "from_step", "to_step", "actor", "actor_name", "at", "note", "data"]
-
-    def get_actor_name(self, event) -> str:
-        if event.actor is None:
-            return str(_("System"))
-        return event.actor.get_full_name() or event.actor.first_name or event.actor.username
 
 
 class CaseDetailSerializer(CaseSerializer):

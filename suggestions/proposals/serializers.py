@@ -1,7 +1,6 @@
 """What the suggestion API reads out and takes in: the list and detail serializers, and one input
 serializer per move (the services check the rules themselves)."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from suggestions.models import CaseCategory, HandlingUnit
@@ -18,18 +17,13 @@ from suggestions.proposals.models import (
     SuggestionEvent,
 )
 from suggestions.shared.deadlines import explain
+from suggestions.shared.serializers import EventSerializer, FlowRowSerializer
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
-    step_label = serializers.CharField(source="get_step_display", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    category_name = serializers.CharField(source="category.name", default=None, read_only=True)
+class SuggestionSerializer(FlowRowSerializer):
     lead_representative_name = serializers.CharField(
         source="lead_representative.name", read_only=True
     )
-    lead_unit_name = serializers.CharField(source="lead_unit.name", default=None, read_only=True)
-    co_units = serializers.SerializerMethodField()
-    overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Suggestion
@@ -68,24 +62,10 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
 
-    def get_co_units(self, suggestion) -> list[int]:
-        return [unit.pk for unit in suggestion.co_units.all()]
 
-    def get_overdue(self, suggestion) -> bool:
-        return suggestion.is_overdue()
-
-
-class SuggestionEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
-
-    class Meta:
+class SuggestionEventSerializer(EventSerializer):
+    class Meta(EventSerializer.Meta):
         model = SuggestionEvent
-        fields = ["kind", "from_step", "to_step", "actor", "actor_name", "at", "note", "data"]
-
-    def get_actor_name(self, event) -> str:
-        if event.actor is None:
-            return str(_("System"))
-        return event.actor.get_full_name() or event.actor.first_name or event.actor.username
 
 
 class SuggestionDetailSerializer(SuggestionSerializer):

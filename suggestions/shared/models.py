@@ -43,6 +43,26 @@ class WithDeadlineQuerySet(models.QuerySet):
         )
 
 
+def deadline_indexes(prefix: str, closed_steps) -> list[models.Index]:
+    """The indexes every flow's deadline needs: open rows by region, step and deadline (the
+    inboxes and the sweeps), open deadlines across regions (overdue and due-soon lists),
+    and the sweeps' claim of the rows they still have something to do for."""
+    open_rows = ~models.Q(step__in=closed_steps)
+    return [
+        models.Index(
+            fields=["region", "step", "deadline"],
+            condition=open_rows,
+            name=f"{prefix}_open_region_step_dl_idx",
+        ),
+        models.Index(fields=["deadline"], condition=open_rows, name=f"{prefix}_open_deadline_idx"),
+        models.Index(
+            fields=["next_sweep_on", "id"],
+            condition=models.Q(next_sweep_on__isnull=False),
+            name=f"{prefix}_next_sweep_idx",
+        ),
+    ]
+
+
 class WithDeadline:
     """The Python side of ``WithDeadlineQuerySet`` for a flow's model (``deadline``,
     ``is_closed``): one row, no query."""

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from liaison.base.models import Region
 from liaison.base.validators import validate_phone, validate_plain_text
-from suggestions.shared.models import WithDeadline, WithDeadlineQuerySet
+from suggestions.shared.models import WithDeadline, WithDeadlineQuerySet, deadline_indexes
 
 
 class SuggestionStep(models.TextChoices):
@@ -265,19 +265,7 @@ class Suggestion(WithDeadline, models.Model):
         verbose_name_plural = _("representative suggestions")
         ordering = ["-id"]
         indexes = [
-            # The committee's inbox and the overdue lists: open suggestions by step and deadline.
-            models.Index(
-                fields=["region", "step", "deadline"],
-                condition=_open_q(),
-                name="sugg_open_region_step_dl_idx",
-            ),
-            models.Index(fields=["deadline"], condition=_open_q(), name="sugg_open_deadline_idx"),
-            # The sweep's claim: only suggestions the sweep still has something to do for.
-            models.Index(
-                fields=["next_sweep_on", "id"],
-                condition=models.Q(next_sweep_on__isnull=False),
-                name="sugg_next_sweep_idx",
-            ),
+            *deadline_indexes("sugg", CLOSED_STEPS),
             models.Index(fields=["lead_unit", "step"], name="sugg_lead_unit_step_idx"),
             models.Index(fields=["region", "year", "category"], name="sugg_region_year_cat_idx"),
             models.Index(fields=["lead_representative", "year"], name="sugg_lead_rep_year_idx"),
