@@ -1,8 +1,58 @@
+import datetime as dt
 import os
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
+
+from tests.clock import moment
+
+# THE CLOCK
+# `--today=YYYY-MM-DD` runs the session on that day (Asia/Shanghai, in working hours, the
+# clock ticking), so that CI can check the product and the tests on awkward days: a Sunday,
+# the last day of a year, a statutory holiday. Tests that freeze their own time still do
+# (time-machine nests). Browser and Celery worker tests are left out of such a run: Chromium
+# and the worker are other processes, which keep the real date.
+
+NOT_SHIFTED = ("browser", "worker")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=dt.date.fromisoformat,
+        help="run the session as if today were this date (leaves out browser and worker tests)",
+    )
+
+
+def pytest_configure(config):
+    today = config.getoption("--today")
+    if today is None:
+        return
+    travel = time_machine.travel(moment(today, dt.time(9, 30)), tick=True)
+    travel.start()
+    config.add_cleanup(travel.stop)
+
+
+def pytest_report_header(config):
+    today = config.getoption("--today")
+    if today is not None:
+        return f"today is shifted to {today:%Y-%m-%d %A}; not run: {', '.join(NOT_SHIFTED)} tests"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--today") is None:
+        return
+    kept, left_out = [], []
+    for item in items:
+        shifted = not any(item.get_closest_marker(name) for name in NOT_SHIFTED)
+        (kept if shifted else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 def require(condition: bool, reason: str) -> None:
