@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from suggestions.proposals import services
 from suggestions.proposals.models import SuggestionStep as S
+from tests.clock import frozen
 from tests.suggestion_world import filed, make_suggestion_world, suggestion_at
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ def test_unpublishing_takes_it_off_the_public_page():
     assert Client().get(f"/suggestions/{suggestion.pk}/").status_code == 404
 
 
+@frozen()
 def test_excellent_suggestions_of_the_year_are_shown():
     """The year's excellent selection heads the public list."""
     w = make_suggestion_world()
