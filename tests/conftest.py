@@ -12,10 +12,11 @@ from tests.clock import moment
 # `--today=YYYY-MM-DD` runs the session on that day (Asia/Shanghai, in working hours, the
 # clock ticking), so that CI can check the product and the tests on awkward days: a Sunday,
 # the last day of a year, a statutory holiday. Tests that freeze their own time still do
-# (time-machine nests). Browser and Celery worker tests are left out of such a run: Chromium
-# and the worker are other processes, which keep the real date.
+# (time-machine nests). Left out of such a run: browser and Celery worker tests, because
+# Chromium and the worker are other processes, which keep the real date; and tests frozen
+# on a day of their own (tests/clock.py), which would only repeat the real-date run.
 
-NOT_SHIFTED = ("browser", "worker")
+NOT_SHIFTED = ("browser", "worker", "time_machine")
 
 
 def pytest_addoption(parser):
@@ -23,7 +24,8 @@ def pytest_addoption(parser):
         "--today",
         metavar="YYYY-MM-DD",
         type=dt.date.fromisoformat,
-        help="run the session as if today were this date (leaves out browser and worker tests)",
+        help="run the session as if today were this date (leaves out browser, worker and "
+        "frozen tests)",
     )
 
 
@@ -38,9 +40,9 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     today = config.getoption("--today")
-    if today is not None:
-        return f"today is shifted to {today:%Y-%m-%d %A}; not run: {', '.join(NOT_SHIFTED)} tests"
-    return None
+    if today is None:
+        return None
+    return f"today is {today:%Y-%m-%d %A}; left out: tests marked {', '.join(NOT_SHIFTED)}"
 
 
 def pytest_collection_modifyitems(config, items):
