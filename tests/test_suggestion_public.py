@@ -29,7 +29,7 @@ def test_public_page_shows_reply_and_rating_and_never_the_unpublished():
     services.suggestion_rate(suggestion_id=shown.pk, actor=w.users["receiver"], rating="satisfied")
     services.suggestion_publish(suggestion_id=shown.pk, actor=w.users["committee"])
     hidden = suggestion_at(w, S.CLOSED, title="未公开的建议")
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client = Client(headers={"accept-language": "zh-hans"})
     listing = client.get("/suggestions/").content.decode()
     assert shown.title in listing and "未公开的建议" not in listing
     page = client.get(f"/suggestions/{shown.pk}/").content.decode()
