@@ -135,6 +135,7 @@ def insert_cases(count: int, overdue: float, today: dt.date) -> None:
     and category already in the database, with one INSERT … SELECT (also used by
     benchmarks/page_budget.py)."""
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from stations.models import Visit
     from suggestions.models import CaseCategory, HandlingUnit
@@ -170,7 +171,7 @@ def insert_cases(count: int, overdue: float, today: dt.date) -> None:
     -- Received one every 30 seconds, the newest two days ago, and changed a day later:
     -- as in life, newer rows have later times, which the "newest first" sorts rely on.
     CROSS JOIN LATERAL (
-        SELECT now() - interval '2 days' - (%(count)s - i) * interval '30 seconds' AS received_at
+        SELECT %(now)s - interval '2 days' - (%(count)s - i) * interval '30 seconds' AS received_at
     ) AS r
     CROSS JOIN LATERAL (
         SELECT CASE WHEN {overdue_test} THEN %(today)s - (1 + (i / {every or 1}) %% 20)::int
@@ -184,6 +185,8 @@ def insert_cases(count: int, overdue: float, today: dt.date) -> None:
         "categories": categories,
         "category_count": len(categories),
         "today": today,
+        # The application's clock, not the database's, as the services would stamp them.
+        "now": timezone.now(),
         "units": units,
         "unit_count": len(units),
         "count": count,

@@ -1,8 +1,61 @@
+import datetime as dt
 import os
 
+import factory.random
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
+
+from tests.clock import moment
+
+# THE CLOCK
+# `--today=YYYY-MM-DD` runs the session on that day (Asia/Shanghai, in working hours, the
+# clock ticking), so that CI can check the product and the tests on awkward days: a Sunday,
+# the last day of a year, a statutory holiday. Tests that freeze their own time still do
+# (time-machine nests). Left out of such a run: browser and Celery worker tests, because
+# Chromium and the worker are other processes, which keep the real date; and tests frozen
+# on a day of their own (tests/clock.py), which would only repeat the real-date run.
+
+NOT_SHIFTED = ("browser", "worker", "time_machine")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=dt.date.fromisoformat,
+        help="run the session as if today were this date (leaves out browser, worker and "
+        "frozen tests)",
+    )
+
+
+def pytest_configure(config):
+    today = config.getoption("--today")
+    if today is None:
+        return
+    travel = time_machine.travel(moment(today, dt.time(9, 30)), tick=True)
+    travel.start()
+    config.add_cleanup(travel.stop)
+
+
+def pytest_report_header(config):
+    today = config.getoption("--today")
+    if today is None:
+        return None
+    return f"today is {today:%Y-%m-%d %A}; left out: tests marked {', '.join(NOT_SHIFTED)}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--today") is None:
+        return
+    kept, left_out = [], []
+    for item in items:
+        shifted = not any(item.get_closest_marker(name) for name in NOT_SHIFTED)
+        (kept if shifted else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 def require(condition: bool, reason: str) -> None:
@@ -39,6 +92,13 @@ def sms_gateway(settings):
     settings.SMS_GATEWAY_TIMEOUT = 1.0
     yield gateway
     gateway.stop()
+
+
+@pytest.fixture(autouse=True)
+def same_fake_data(request):
+    """Faker's names are the same on every run of a test: a generated name that happens to
+    match what a test searches for (赵…) fails that test always or never, not now and then."""
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @pytest.fixture(autouse=True)

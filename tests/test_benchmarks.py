@@ -10,15 +10,19 @@ from django.urls import clear_url_caches
 from benchmarks.escalation_sweep import insert_cases
 from benchmarks.page_budget import install_urls, measure
 from suggestions.models import Case, Step
+from tests.clock import frozen
 
-pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 23)
+
+# The demo and the bulk cases are laid out around today; so are the pages' sections.
+pytestmark = [pytest.mark.django_db, frozen(TODAY)]
 
 
 @pytest.fixture
 def demo_with_bulk_cases(postgres):
     call_command("seed_demo", verbosity=0)
     before = Case.objects.count()
-    insert_cases(300, 0.1, dt.date(2026, 11, 23))
+    insert_cases(300, 0.1, TODAY)
     return before
 
 
@@ -26,7 +30,7 @@ def test_the_bulk_case_loader_fills_every_column_the_schema_requires(demo_with_b
     added = Case.objects.order_by("-pk")[:300]
     assert Case.objects.count() == demo_with_bulk_cases + 300
     assert {case.step for case in added} <= {Step.HANDLING, Step.SUPERVISING}
-    assert sum(case.deadline < dt.date(2026, 11, 23) for case in added) == 30
+    assert sum(case.deadline < TODAY for case in added) == 30
 
 
 def test_every_page_of_the_budget_benchmark_answers(demo_with_bulk_cases, settings):

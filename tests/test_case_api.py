@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from suggestions.cases import services
 from suggestions.models import Case, Step
 from tests.case_world import case_at, make_world, received
+from tests.clock import frozen
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +187,7 @@ def test_merge_into_an_out_of_scope_case_is_no_such_case():
     assert response.status_code == 400 and "into" in response.json()
 
 
+@frozen()
 def test_filters():
     """step, category, station, region subtree, unit, overdue, due-soon and dates filter."""
     world = make_world()

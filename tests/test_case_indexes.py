@@ -14,15 +14,18 @@ import re
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.utils import timezone
 
 from suggestions.cases.filters import CaseFilter
 from suggestions.cases.selectors import case_list
 from suggestions.models import Case, CaseCategory, Step
 from tests.case_world import make_world, received
+from tests.clock import frozen
 from tests.conftest import ARTIFACTS
 from tests.factories import HandlingUnitFactory, StationFactory, region
 
-pytestmark = pytest.mark.django_db
+# Deadlines and receipt times are laid out around today, as the filters read them.
+pytestmark = [pytest.mark.django_db, frozen()]
 
 ROWS = 100_000
 TOWNSHIPS, STATIONS, UNITS = 40, 400, 60
@@ -42,10 +45,10 @@ SELECT
     'case ' || i, 'text', (%(categories)s::bigint[])[1 + (i * 7) %% 10], 'township', 'letter',
     step,
     CASE WHEN step IN ('received', 'registered', 'handling', 'supervising')
-         THEN current_date + ((i * 13) %% 60 - 5) END,
+         THEN %(today)s::date + ((i * 13) %% 60 - 5) END,
     '{}', 0, (%(units)s::bigint[])[1 + (i * 31) %% %(nunits)s], '', 'solved', 'ok',
     'satisfied', '', false, false, 0,
-    now() - (%(rows)s - i) * interval '15 minutes', now(), now(), now(), '', ''
+    %(now)s - (%(rows)s - i) * interval '15 minutes', %(now)s, %(now)s, %(now)s, '', ''
 FROM (
     SELECT i, (i * 7919) %% %(nstations)s AS s,
         CASE WHEN (i * 101) %% 100 < 88 THEN 'archived'
@@ -99,6 +102,9 @@ def county(postgres):
                 "units": [u.pk for u in units],
                 "nunits": len(units),
                 "rows": ROWS,
+                # The application's clock, which the filters compare with, not the database's.
+                "today": timezone.localdate(),
+                "now": timezone.now(),
             },
         )
         # A co-unit on one case in twenty.

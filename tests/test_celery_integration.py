@@ -21,7 +21,7 @@ from stations.notices import reception_notices_send
 from tests.factories import region
 from tests.fakes import FakeSmsGateway
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.worker]
 
 ROOT = Path(__file__).resolve().parent.parent
 DAYS, PER_DAY = 100, 10  # 1,000 notices

@@ -5,11 +5,13 @@ from icalendar import Calendar
 
 from stations.models import ReceptionDay
 from stations.services import reception_day_cancel, reception_day_set_duty
+from tests.clock import WORKDAY, frozen
 from tests.reception_factories import published_day, staffed_station
 
-pytestmark = pytest.mark.django_db
+# The feeds hold the days to come, and those a year back, from today.
+pytestmark = [pytest.mark.django_db, frozen(WORKDAY)]
 
-SOON = dt.date.today() + dt.timedelta(days=40)
+SOON = WORKDAY + dt.timedelta(days=40)
 
 
 def events(response):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from liaison.base.notifications.delivery import notifications_deliver, retry_delay
 from liaison.base.notifications.models import Channel, Notification, NotificationStatus
 from liaison.base.notifications.services import notifications_enqueue, notifications_resend
+from tests.clock import frozen
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def test_the_same_dedupe_key_is_written_once():
     assert Notification.objects.count() == 2
 
 
+@frozen()
 def test_failed_attempts_back_off_exponentially_then_succeed(sms_gateway):
     """A 503 schedules the next attempt after 60 s, then 120 s; the third attempt sends."""
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
@@ -60,6 +62,7 @@ def test_failed_attempts_back_off_exponentially_then_succeed(sms_gateway):
     assert len(sms_gateway.delivered) == 1
 
 
+@frozen()
 def test_an_answer_lost_after_the_gateway_accepted_is_not_sent_twice(sms_gateway):
     """The gateway accepts but its answer never arrives: the retry carries the same
     idempotency key, and the gateway delivers the message once."""
@@ -155,6 +158,7 @@ class DyingOnOneNumber:
         DyingOnOneNumber.sent.append(message.to)
 
 
+@frozen()
 def test_a_message_that_kills_the_worker_stops_blocking_and_fails_after_its_attempts(settings):
     """The oldest row kills its sender every time: each death costs it an attempt and a
     lease, the rows behind it go out meanwhile, and after the last attempt it fails."""
@@ -186,6 +190,7 @@ def test_a_message_that_kills_the_worker_stops_blocking_and_fails_after_its_atte
     assert notifications_resend(ids=[poison.pk]) == 1  # an administrator may try again
 
 
+@frozen()
 def test_a_claimed_row_is_not_claimed_again_within_its_lease(sms_gateway, settings):
     """A worker that died after the claim leaves the row to wait out the lease, then the
     next attempt sends it with the same idempotency key."""

@@ -12,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from suggestions.models import Step
 from tests.case_world import case_at, make_world
+from tests.clock import frozen
 from tests.factories import MembershipFactory, RepresentativeFactory, StationFactory, region
 from tests.public_helpers import fresh_cache  # noqa: F401
 from tests.reception_factories import published_day
@@ -52,6 +53,7 @@ def test_representatives_are_published_only_and_carry_no_private_phone(api):
     assert item["stations"][0]["id"] == shown.station_memberships.get().station_id
 
 
+@frozen()
 def test_lists_keep_constant_queries_at_1_and_50_rows(api):
     today = dt.date.today()
     station = StationFactory()
@@ -72,6 +74,7 @@ def test_lists_keep_constant_queries_at_1_and_50_rows(api):
     assert all(len(body["results"]) == 50 for _, body in many)
 
 
+@frozen()
 def test_stations_and_days_filter_by_region_and_bad_filters_are_400(api):
     today = dt.date.today()
     here = StationFactory(name="星沙站", region=region("430121001000"))

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from representatives.models import CongressLevel
 from stations.models import ReceptionDay
 from stations.services import reception_day_publish, reception_day_set_duty
+from tests.clock import frozen
 from tests.factories import MembershipFactory, RepresentativeFactory, StationFactory, region
 from tests.reception_factories import published_day
 
@@ -35,6 +36,7 @@ def test_representative_directory_keeps_constant_queries(client):
     assert queries(client, "/representatives/") == one
 
 
+@frozen()
 def test_station_pages_keep_constant_queries(client):
     today = dt.date.today()
     station = StationFactory()
@@ -99,6 +101,7 @@ def test_directory_filters_by_level_name_station_and_region(client):
     assert names("region=430121000000") == {"王县级", "李全国", "赵黄花"}
 
 
+@frozen()
 def test_duty_days_show_on_profile_and_station_page_only_when_announced(client):
     membership = MembershipFactory()
     rep, station = membership.representative, membership.station

@@ -21,6 +21,7 @@ from suggestions.cases import services
 from suggestions.cases.selectors import public_figures
 from suggestions.models import Satisfaction, Step
 from tests.case_world import COUNTY, case_at, make_world
+from tests.clock import frozen
 from tests.factories import MembershipFactory, RepresentativeFactory, StationFactory, region
 from tests.public_helpers import fresh_cache  # noqa: F401
 from tests.reception_factories import published_day
@@ -44,6 +45,7 @@ def archive_published(world, summary: str):
     )
 
 
+@frozen()
 def test_figures_count_people_opinions_assigned_completed_and_satisfaction():
     world = make_world()
     case_at(world, Step.REGISTERED)
@@ -127,6 +129,7 @@ def test_outcomes_keep_constant_queries(client):
     assert count_queries(client, "/cases/outcomes/") == one
 
 
+@frozen()
 def test_station_page_shows_the_public_notice_qr_and_form_link(client):
     today = dt.date.today()
     station = StationFactory()

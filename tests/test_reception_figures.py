@@ -12,12 +12,14 @@ from stations.models import VisitChannel
 from stations.selectors import DayFigures, attach_figures
 from stations.services import reception_day_hold
 from suggestions.cases import services
+from tests.clock import frozen
 from tests.factories import liaison_user
 from tests.reception_factories import published_day, staffed_station
 
-pytestmark = pytest.mark.django_db
-
 TODAY = dt.date(2026, 11, 23)
+
+# The station page shows the figures of days already held, as of today.
+pytestmark = [pytest.mark.django_db, frozen(TODAY)]
 
 
 def held_day(station, reps, date: dt.date):

@@ -84,7 +84,7 @@ def test_main_staff_pages_have_no_untranslated_text_in_chinese():
     world = make_world()
     found = {}
     for role, urls in _pages(world).items():
-        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        client = Client(headers={"accept-language": "zh-hans"})
         client.force_login(world.users[role])
         for url in urls:
             response = client.get(url)

@@ -14,6 +14,7 @@ from stations.models import ReceptionDay, ReceptionStatus, Visit, VisitChannel
 from suggestions.cases import services
 from suggestions.models import Case, Step
 from tests.case_world import case_at, make_world, received
+from tests.clock import frozen
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -255,6 +256,7 @@ def _visit_post(world, **extra):
     return {key: value for key, value in data.items() if value is not None}
 
 
+@frozen()
 def test_the_reception_desk_saves_a_visit_with_two_cases_in_one_post():
     world = make_world()
     client = client_for(world.users["liaison"])
@@ -266,6 +268,7 @@ def test_the_reception_desk_saves_a_visit_with_two_cases_in_one_post():
     assert all(any(code in m for m in messages_of(response)) for code in codes)
 
 
+@frozen()
 def test_bad_visit_input_changes_nothing_and_shows_the_error_by_the_field():
     world = make_world()
     client = client_for(world.users["liaison"])
@@ -278,6 +281,7 @@ def test_bad_visit_input_changes_nothing_and_shows_the_error_by_the_field():
     assert response.context["formset"].forms[1].errors["description"]
 
 
+@frozen()
 def test_a_visit_on_today_s_reception_day_is_linked_to_it():
     world = make_world()
     MembershipFactory(station=world.station, representative=world.representative)
@@ -296,6 +300,7 @@ def test_a_visit_on_today_s_reception_day_is_linked_to_it():
     assert list(visit.representatives.all()) == [world.representative]
 
 
+@frozen()
 def test_one_more_issue_row_without_saving():
     world = make_world()
     response = client_for(world.users["liaison"]).post(
@@ -306,6 +311,7 @@ def test_one_more_issue_row_without_saving():
     assert not Visit.objects.exists()
 
 
+@frozen()
 def test_a_returning_constituent_is_recognised_only_at_the_same_station():
     """The phone finds earlier visits at this station; the same phone at another station
     stays hidden, and asking about another station is a 404."""
@@ -338,6 +344,7 @@ def test_a_returning_constituent_is_recognised_only_at_the_same_station():
     )
 
 
+@frozen()
 def test_the_reception_plan_is_filled_edited_and_published():
     """Fill the year, put a representative on duty, publish; cancelling needs a reason."""
     world = make_world()

@@ -13,9 +13,10 @@ from stations.models import ReceptionDay
 from stations.services import reception_day_set_duty
 from suggestions.models import Step
 from tests.case_world import case_at, make_world, received
+from tests.clock import frozen
 from tests.factories import MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, frozen()]
 
 YEAR = 2031
 
@@ -76,3 +77,18 @@ def test_list_page_queries_are_constant_from_1_to_50_rows(page):
     if listing is not None:
         assert len(listing.page.object_list) == 50
     assert one == fifty <= 10, (one, fifty)
+
+
+def test_my_work_queries_do_not_depend_on_which_sections_have_rows():
+    """The day before a case's deadline, on it and after it, the case moves from no section
+    of "my work" to "due today" to "overdue": the page costs the same queries every day."""
+    world = make_world()
+    case = case_at(world, Step.HANDLING)
+    until_deadline = (case.deadline - timezone.localdate()).days
+    counts = [_count(world.users["committee"], "/staff/", until_deadline + n) for n in (-1, 0, 1)]
+    sections = [
+        [name for name in ("due_today", "overdue") if response.context[name]]
+        for _queries, response in counts
+    ]
+    assert sections == [[], ["due_today"], ["overdue"]]
+    assert counts[0][0] == counts[1][0] == counts[2][0] <= 10, [n for n, _ in counts]

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from suggestions.proposals.models import Rating
 from suggestions.proposals.models import SuggestionStep as S
+from tests.clock import frozen
 from tests.suggestion_world import filed, make_suggestion_world, suggestion_at
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,7 @@ def test_scope_decides_what_is_found():
         assert client_for(w.users[role]).get(url).status_code == 200, role
 
 
+@frozen()
 def test_the_whole_flow_over_the_api():
     """File, accept, assign, start, reply, rate unsatisfied, re-handle, reply, rate
     satisfied, close, publish: each one POST, each answered with the fresh detail."""
@@ -125,6 +127,7 @@ def test_the_whole_flow_over_the_api():
     assert body["id"] == pk
 
 
+@frozen()
 def test_bad_input_is_400_with_field_errors_in_the_users_language():
     """A reply without text or with a made-up category: 400, field errors, in Chinese
     for a Chinese browser; nothing changes."""
@@ -172,6 +175,7 @@ def test_return_has_its_own_url():
     assert response.json()["return_reason"] == "no_content"
 
 
+@frozen()
 def test_filters():
     """Step, unit, representative, overdue and year filters narrow the list."""
     w = make_suggestion_world()
@@ -213,6 +217,7 @@ def test_unit_report_and_ledger_are_scoped():
     assert sum(row["total"] for row in years["rows"]) == 3
 
 
+@frozen()
 def test_select_excellent_over_the_api():
     """The committee picks the year's excellent suggestions; a unit may not."""
     w = make_suggestion_world()

@@ -16,6 +16,7 @@ from suggestions.proposals.models import (
 )
 from suggestions.proposals.models import SuggestionStep as S
 from tests.case_world import case_at
+from tests.clock import frozen
 from tests.suggestion_world import filed, make_suggestion_world, rate_all, suggestion_at
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,7 @@ def test_the_matrix_covers_every_transition():
     assert set(MATRIX) == set(SUGGESTIONS.table)
 
 
+@frozen()
 @pytest.mark.parametrize("name", list(MATRIX))
 def test_every_transition_for_every_role(name):
     """The roles in the table make the move and leave one event; every other role is
@@ -210,6 +212,7 @@ def test_nothing_but_publication_moves_a_finished_suggestion(step):
     assert suggestion.events.count() == events
 
 
+@frozen()
 def test_the_whole_way_leaves_a_complete_history():
     """Filed to closed: each move one event, in order, numbered in the year."""
     w = make_suggestion_world()
@@ -322,6 +325,7 @@ def test_key_suggestion_names_its_leader():
     assert (suggestion.is_key, suggestion.key_leader) == (True, "mayor")
 
 
+@frozen()
 def test_merge_joins_the_signers_and_answers_them_together():
     """The duplicate closes as merged; its representative joins the survivor as a
     signer, gets the survivor's reply and rates it."""
@@ -485,6 +489,7 @@ def test_a_second_unsatisfied_rating_may_close():
     assert suggestion.step == S.CLOSED
 
 
+@frozen()
 def test_category_b_is_followed_until_answered_again():
     """B (being solved): not closed but followed up, to the date the unit gave; the unit
     answers again when solved (not B again), it is rated and closed."""
@@ -541,6 +546,7 @@ def test_extension_is_asked_once_told_to_the_representative_and_decided():
         )
 
 
+@frozen()
 def test_misrouted_suggestion_is_sent_back_and_reassigned():
     """The lead unit sends it back with a reason; the committee assigns it to the right
     unit, and the first unit no longer sees it as theirs."""
@@ -627,6 +633,7 @@ def test_start_fixes_handler_plan_and_date_and_texts_the_representative():
     assert Notification.objects.filter(kind="suggestion_replied", channel="sms").count() == 2
 
 
+@frozen()
 def test_contacts_before_during_and_after():
     """三访: each contact keeps stage, way and date; a future date or a made-up stage is a
     field error."""
@@ -654,6 +661,7 @@ def test_contacts_before_during_and_after():
     assert suggestion.contacts.count() == 2
 
 
+@frozen()
 def test_a_case_turned_into_a_suggestion_is_answered_through_the_case_flow():
     """The committee turns a case into a suggestion; the representative files it from
     the case; when the unit answers the suggestion, the case is replied with the same
@@ -695,6 +703,7 @@ def test_a_case_not_turned_into_a_suggestion_is_no_source():
     assert "source_case" in error.value.message_dict
 
 
+@frozen()
 def test_excellent_selection_is_limited_and_committee_only():
     """Up to ten published suggestions of the congress and year; a new selection
     replaces the old; others may not select."""

@@ -4,6 +4,7 @@ from django.utils import timezone
 from suggestions.proposals.flow import SUGGESTIONS
 from suggestions.proposals.models import SuggestionStep as S
 from suggestions.proposals.staff.forms import PAGES, AssignForm
+from tests.clock import frozen
 from tests.suggestion_world import make_suggestion_world, suggestion_at
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,7 @@ def test_assign_form_offers_only_units_in_scope_and_runs_the_service():
     assert not outsider.is_valid() and "lead_unit" in outsider.errors
 
 
+@frozen()
 def test_service_field_errors_land_next_to_the_field():
     """A reply date after the deadline is the service's refusal, shown on the field."""
     w = make_suggestion_world()

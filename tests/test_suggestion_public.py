@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from suggestions.proposals import services
 from suggestions.proposals.models import SuggestionStep as S
+from tests.clock import frozen
 from tests.suggestion_world import filed, make_suggestion_world, suggestion_at
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_public_page_shows_reply_and_rating_and_never_the_unpublished():
     services.suggestion_rate(suggestion_id=shown.pk, actor=w.users["receiver"], rating="satisfied")
     services.suggestion_publish(suggestion_id=shown.pk, actor=w.users["committee"])
     hidden = suggestion_at(w, S.CLOSED, title="未公开的建议")
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client = Client(headers={"accept-language": "zh-hans"})
     listing = client.get("/suggestions/").content.decode()
     assert shown.title in listing and "未公开的建议" not in listing
     page = client.get(f"/suggestions/{shown.pk}/").content.decode()
@@ -50,6 +51,7 @@ def test_unpublishing_takes_it_off_the_public_page():
     assert Client().get(f"/suggestions/{suggestion.pk}/").status_code == 404
 
 
+@frozen()
 def test_excellent_suggestions_of_the_year_are_shown():
     """The year's excellent selection heads the public list."""
     w = make_suggestion_world()

@@ -12,12 +12,14 @@ from suggestions.models import Suggestion, SuggestionSigner
 from suggestions.proposals import reports, services
 from suggestions.proposals.models import Rating, Session
 from suggestions.proposals.models import SuggestionStep as S
+from tests.clock import frozen
 from tests.factories import HandlingUnitFactory
 from tests.suggestion_world import make_suggestion_world, rate_all, suggestion_at
 
 pytestmark = pytest.mark.django_db
 
 
+@frozen()
 def test_unit_report_equals_a_hand_count():
     """Built through the services:
     unit 1 leads 4 — closed 满意 (on time), closed 基本满意, re-handled (不满意 then 满意),
@@ -85,6 +87,7 @@ def test_reports_are_one_query_each_whatever_the_size():
     assert len(queries) == 3
 
 
+@frozen()
 def test_liuyang_970_suggestions_satisfaction_84_5_percent():
     """浏阳: 970 suggestions received during the session, all rated: 600 满意, 220
     基本满意 and 150 不满意 give (600 + 220) / 970 = 84.5%."""

@@ -60,7 +60,7 @@ def test_suggestion_staff_pages_have_no_untranslated_text_in_chinese():
     w = make_suggestion_world()
     found = {}
     for role, urls in _pages(w).items():
-        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        client = Client(headers={"accept-language": "zh-hans"})
         client.force_login(w.users[role])
         for url in urls:
             response = client.get(url)

@@ -14,6 +14,7 @@ from liaison.wiring.staff.nav import sections_for
 from suggestions.proposals import services
 from suggestions.proposals.models import Rating, Suggestion, SuggestionRating
 from suggestions.proposals.models import SuggestionStep as S
+from tests.clock import frozen
 from tests.factories import RepresentativeFactory
 from tests.suggestion_world import filed, make_suggestion_world, suggestion_at
 
@@ -291,6 +292,7 @@ def test_reports_and_ledger_count_only_the_suggestions_in_scope():
     assert client_for(w.users["receiver"]).get("/staff/suggestions/reports/").status_code == 200
 
 
+@frozen()
 def test_the_committee_picks_the_years_excellent_suggestions():
     """Published suggestions of the congress are offered; the choice is saved; another
     county's committee cannot choose for this one."""

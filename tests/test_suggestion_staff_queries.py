@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from suggestions.proposals import services
 from suggestions.proposals.models import SuggestionStep as S
+from tests.clock import frozen
 from tests.suggestion_world import filed, make_suggestion_world, suggestion_at
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,7 @@ def _count(user, url):
     return len(queries), response
 
 
+@frozen()
 @pytest.mark.parametrize("page", PAGES)
 def test_suggestion_list_page_queries_are_constant_from_1_to_50_rows(page):
     role, url, add_row = PAGES[page]

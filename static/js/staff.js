@@ -12,4 +12,10 @@ document.addEventListener("click", (event) => {
 
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
+  // A printed page is opened from several pages: back to whichever it was (its link,
+  // without JavaScript, goes to "my work").
+  if (event.target.closest("[data-back]") && history.length > 1) {
+    event.preventDefault();
+    history.back();
+  }
 });
