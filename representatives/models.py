@@ -57,8 +57,8 @@ class RepresentativeQuerySet(models.QuerySet):
 
 class Representative(models.Model):
     name = models.CharField(_("name"), max_length=50, validators=[validate_plain_text])
-    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
-    level = models.CharField(_("congress level"), max_length=10, choices=CongressLevel.choices)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
+    level = models.CharField(_("congress level"), max_length=10, choices=CongressLevel)
     term = models.PositiveSmallIntegerField(_("term (届)"))
     electoral_district = models.CharField(
         _("electoral district or unit"), max_length=100, validators=[validate_plain_text]
@@ -75,7 +75,7 @@ class Representative(models.Model):
     kind = models.CharField(
         _("kind"),
         max_length=10,
-        choices=RepresentativeKind.choices,
+        choices=RepresentativeKind,
         default=RepresentativeKind.GRASSROOTS,
     )
     public_phone = models.CharField(
@@ -175,11 +175,11 @@ class RepresentativeGroup(models.Model):
     """代表小组: representatives who act together, with a leader and a liaison."""
 
     name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
-    kind = models.CharField(_("kind"), max_length=10, choices=GroupKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=GroupKind)
     level = models.CharField(
         _("congress level"),
         max_length=10,
-        choices=CongressLevel.choices,
+        choices=CongressLevel,
         blank=True,
         help_text=_("Only for groups of one level."),
     )

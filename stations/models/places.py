@@ -31,7 +31,7 @@ class StationQuerySet(models.QuerySet):
 class Station(models.Model):
     name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
     kind = models.CharField(
-        _("kind"), max_length=10, choices=StationKind.choices, default=StationKind.STATION
+        _("kind"), max_length=10, choices=StationKind, default=StationKind.STATION
     )
     region = models.ForeignKey(
         Region,
@@ -91,9 +91,7 @@ class StationStaff(models.Model):
         on_delete=models.CASCADE,
         related_name="station_roles",
     )
-    role = models.CharField(
-        _("role"), max_length=10, choices=StaffRole.choices, default=StaffRole.LIAISON
-    )
+    role = models.CharField(_("role"), max_length=10, choices=StaffRole, default=StaffRole.LIAISON)
 
     class Meta:
         verbose_name = _("station staff")

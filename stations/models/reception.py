@@ -28,7 +28,7 @@ class ReceptionDay(models.Model):
     status = models.CharField(
         _("status"),
         max_length=10,
-        choices=ReceptionStatus.choices,
+        choices=ReceptionStatus,
         default=ReceptionStatus.PLANNED,
     )
     notice_lead_workdays = models.PositiveSmallIntegerField(
@@ -165,10 +165,8 @@ class ReceptionDayEvent(Event):
         on_delete=models.PROTECT,
         related_name="events",
     )
-    from_step = models.CharField(
-        _("from"), max_length=10, choices=ReceptionStatus.choices, blank=True
-    )
-    to_step = models.CharField(_("to"), max_length=10, choices=ReceptionStatus.choices, blank=True)
+    from_step = models.CharField(_("from"), max_length=10, choices=ReceptionStatus, blank=True)
+    to_step = models.CharField(_("to"), max_length=10, choices=ReceptionStatus, blank=True)
 
     class Meta(Event.Meta):
         verbose_name = _("reception-day event")

@@ -47,7 +47,7 @@ class Visit(models.Model):
         null=True,
         blank=True,
     )
-    channel = models.CharField(_("channel"), max_length=15, choices=VisitChannel.choices)
+    channel = models.CharField(_("channel"), max_length=15, choices=VisitChannel)
     visited_at = models.DateTimeField(_("when"))
     constituent_name = models.CharField(
         _("constituent's name"), max_length=50, validators=[validate_plain_text]

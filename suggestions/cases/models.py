@@ -108,13 +108,9 @@ class Case(WithDeadline, models.Model):
         blank=True,
         related_name="cases",
     )
-    authority = models.CharField(
-        _("authority"), max_length=20, choices=Authority.choices, blank=True
-    )
-    disposition = models.CharField(
-        _("disposition"), max_length=20, choices=Disposition.choices, blank=True
-    )
-    step = models.CharField(_("step"), max_length=12, choices=Step.choices, default=Step.RECEIVED)
+    authority = models.CharField(_("authority"), max_length=20, choices=Authority, blank=True)
+    disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition, blank=True)
+    step = models.CharField(_("step"), max_length=12, choices=Step, default=Step.RECEIVED)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     deadline_explanation = models.JSONField(
         _("how the deadline was computed"), default=dict, blank=True, editable=False
@@ -164,12 +160,12 @@ class Case(WithDeadline, models.Model):
     extension_reason = models.CharField(
         _("reason for the extension"), max_length=500, blank=True, validators=[validate_plain_text]
     )
-    result = models.CharField(_("result"), max_length=15, choices=ReplyResult.choices, blank=True)
+    result = models.CharField(_("result"), max_length=15, choices=ReplyResult, blank=True)
     reply = models.TextField(
         _("reply"), max_length=5000, blank=True, validators=[validate_plain_text]
     )
     satisfaction = models.CharField(
-        _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
+        _("satisfaction"), max_length=12, choices=Satisfaction, blank=True
     )
     public_summary = models.TextField(
         _("public summary"),
@@ -334,8 +330,8 @@ class CaseEvent(Event):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events"
     )
-    from_step = models.CharField(_("from"), max_length=12, choices=Step.choices, blank=True)
-    to_step = models.CharField(_("to"), max_length=12, choices=Step.choices, blank=True)
+    from_step = models.CharField(_("from"), max_length=12, choices=Step, blank=True)
+    to_step = models.CharField(_("to"), max_length=12, choices=Step, blank=True)
 
     class Meta(Event.Meta):
         verbose_name = _("case event")

@@ -91,9 +91,7 @@ class HandlingUnit(models.Model):
     """承办单位: a department that receives cases and suggestions and replies."""
 
     name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
-    kind = models.CharField(
-        _("kind"), max_length=15, choices=UnitKind.choices, default=UnitKind.GOVERNMENT
-    )
+    kind = models.CharField(_("kind"), max_length=15, choices=UnitKind, default=UnitKind.GOVERNMENT)
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="units"
     )

@@ -49,8 +49,8 @@ class Notification(models.Model):
     message the gateway already accepted is recognised there and not sent again.
     """
 
-    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
     subject_type = models.CharField(
         _("subject type"), max_length=60, help_text=_("e.g. stations.receptionday")
     )
@@ -81,7 +81,7 @@ class Notification(models.Model):
     status = models.CharField(
         _("status"),
         max_length=10,
-        choices=NotificationStatus.choices,
+        choices=NotificationStatus,
         default=NotificationStatus.PENDING,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -128,10 +128,8 @@ class Suggestion(WithDeadline, models.Model):
         verbose_name=_("signers"),
         related_name="suggestions",
     )
-    session = models.CharField(_("filed"), max_length=10, choices=Session.choices)
-    source = models.CharField(
-        _("source"), max_length=10, choices=Source.choices, default=Source.DIRECT
-    )
+    session = models.CharField(_("filed"), max_length=10, choices=Session)
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.DIRECT)
     source_case = models.OneToOneField(
         "suggestions.Case",
         verbose_name=_("source case"),
@@ -149,15 +147,15 @@ class Suggestion(WithDeadline, models.Model):
         related_name="suggestions",
     )
     is_key = models.BooleanField(_("key suggestion"), default=False)
-    key_leader = models.CharField(_("led by"), max_length=10, choices=KeyLeader.choices, blank=True)
+    key_leader = models.CharField(_("led by"), max_length=10, choices=KeyLeader, blank=True)
     key_leader_name = models.CharField(
         _("leader's name"), max_length=50, blank=True, validators=[validate_plain_text]
     )
     step = models.CharField(
-        _("step"), max_length=12, choices=SuggestionStep.choices, default=SuggestionStep.FILED
+        _("step"), max_length=12, choices=SuggestionStep, default=SuggestionStep.FILED
     )
     return_reason = models.CharField(
-        _("reason for returning"), max_length=12, choices=ReturnReason.choices, blank=True
+        _("reason for returning"), max_length=12, choices=ReturnReason, blank=True
     )
     lead_unit = models.ForeignKey(
         "suggestions.HandlingUnit",
@@ -214,9 +212,7 @@ class Suggestion(WithDeadline, models.Model):
             "the next escalation level; empty when nothing is due."
         ),
     )
-    extension = models.CharField(
-        _("extension"), max_length=10, choices=Extension.choices, blank=True
-    )
+    extension = models.CharField(_("extension"), max_length=10, choices=Extension, blank=True)
     extension_reason = models.CharField(
         _("reason for the extension"), max_length=500, blank=True, validators=[validate_plain_text]
     )
@@ -224,10 +220,10 @@ class Suggestion(WithDeadline, models.Model):
         _("reply round"), default=1, help_text=_("1 for the first reply; one more per re-reply.")
     )
     reply_category = models.CharField(
-        _("reply category"), max_length=1, choices=ReplyCategory.choices, blank=True
+        _("reply category"), max_length=1, choices=ReplyCategory, blank=True
     )
     follow_up_until = models.DateField(_("expected to be solved by"), null=True, blank=True)
-    satisfaction = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    satisfaction = models.CharField(_("rating"), max_length=12, choices=Rating, blank=True)
     rehandle_count = models.PositiveSmallIntegerField(_("times re-handled"), default=0)
     replied_on_time = models.BooleanField(_("first reply on time"), null=True, blank=True)
     published = models.BooleanField(_("published"), default=False)
