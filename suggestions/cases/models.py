@@ -69,10 +69,6 @@ class CaseQuerySet(WithDeadlineQuerySet):
     closed_steps = CLOSED_STEPS
 
 
-def _open_q() -> models.Q:
-    return ~models.Q(step__in=CLOSED_STEPS)
-
-
 class Case(WithDeadline, models.Model):
     """群众意见: what a visit raises; it runs the seven steps (see suggestions/flow.py).
 

@@ -96,10 +96,6 @@ class SuggestionQuerySet(WithDeadlineQuerySet):
         return self.filter(published=True)
 
 
-def _open_q() -> models.Q:
-    return ~models.Q(step__in=CLOSED_STEPS)
-
-
 class Suggestion(WithDeadline, models.Model):
     """代表建议: see suggestions/proposals/flow.py for how it moves."""
 
