@@ -54,3 +54,16 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Rows shown beside their parent and never edited there (replies, ratings)."""
+
+    extra = 0
+
+
+class EventInline(ReadOnlyInline):
+    """A flow's timeline: append-only history (set ``model`` to the flow's event model)."""
+
+    fields = readonly_fields = ["at", "kind", "from_step", "to_step", "actor", "note", "data"]
+    ordering = ["at", "id"]

@@ -3,29 +3,19 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
+from liaison.base.admin_tools import (
+    EventInline,
+    ReadOnlyAdminMixin,
+    RegionSubtreeFilter,
+    ScopedAdminMixin,
+)
 from suggestions.cases.models import Case, CaseEvent
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.shared.deadlines import explain
 
 
-class CaseEventInline(admin.TabularInline):
-    """The timeline: append-only, so nothing here can be added, changed or deleted."""
-
+class CaseEventInline(EventInline):
     model = CaseEvent
-    extra = 0
-    fields = ["at", "kind", "from_step", "to_step", "actor", "note", "data"]
-    readonly_fields = fields
-    ordering = ["at", "id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

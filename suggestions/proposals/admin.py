@@ -4,7 +4,13 @@ the services, which keep the history."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base.admin_tools import ReadOnlyAdminMixin, RegionSubtreeFilter, ScopedAdminMixin
+from liaison.base.admin_tools import (
+    EventInline,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    RegionSubtreeFilter,
+    ScopedAdminMixin,
+)
 from suggestions.proposals.models import (
     Suggestion,
     SuggestionCoUnit,
@@ -15,19 +21,6 @@ from suggestions.proposals.models import (
 )
 from suggestions.proposals.scopes import suggestions_visible_to
 from suggestions.shared.deadlines import explain
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SignerInline(ReadOnlyInline):
@@ -51,12 +44,8 @@ class RatingInline(ReadOnlyInline):
     fields = readonly_fields = ["round", "representative", "rating", "note", "recorded_by"]
 
 
-class EventInline(ReadOnlyInline):
-    """The timeline: append-only."""
-
+class SuggestionEventInline(EventInline):
     model = SuggestionEvent
-    fields = readonly_fields = ["at", "kind", "from_step", "to_step", "actor", "note", "data"]
-    ordering = ["at", "id"]
 
 
 @admin.register(Suggestion)
@@ -89,7 +78,7 @@ class SuggestionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["lead_representative", "lead_unit"]
     date_hierarchy = "filed_at"
     readonly_fields = ["deadline_text", "next_sweep_on"]
-    inlines = [SignerInline, CoUnitInline, ReplyInline, RatingInline, EventInline]
+    inlines = [SignerInline, CoUnitInline, ReplyInline, RatingInline, SuggestionEventInline]
 
     @admin.display(description=_("how the deadline was computed"))
     def deadline_text(self, obj):
