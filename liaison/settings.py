@@ -355,6 +355,13 @@ IDEMPOTENCY_KEEP_HOURS = env_number("IDEMPOTENCY_KEEP_HOURS", "24")
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 BACKUP_KEEP = env_number("BACKUP_KEEP", "14")
 
+# CALENDAR
+# Deadlines in a year that neither chinese-calendar nor the administrators' table covers
+# skip that year's statutory holidays computed by rule (the `holidays` package), marked
+# provisional and counted again when the official arrangement is entered
+# (liaison/base/calendar.py). Off: such years count Monday to Friday.
+PROVISIONAL_HOLIDAYS = env_bool("PROVISIONAL_HOLIDAYS", default=True)
+
 # REST FRAMEWORK
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
