@@ -67,7 +67,7 @@ def test_the_plain_calendar_stays_on_the_official_days():
 
 
 def test_years_the_package_covers_are_not_provisional():
-    date, explanation = deadlines.in_workdays(start=dt.date(2026, 2, 10), workdays=5, rule="reply")
+    _, explanation = deadlines.in_workdays(start=dt.date(2026, 2, 10), workdays=5, rule="reply")
     assert explanation["provisional"] is False
     assert explanation["provisional_years"] == []
 
