@@ -64,11 +64,12 @@ class Load:
         while not self.stopping.is_set():
             path, headers = self.paths[i % len(self.paths)]
             i += 1
+            at = time.monotonic()
             try:
                 status, seconds, _, _ = self.stack.get(path, headers=headers)
             except OSError as error:
                 status, seconds = f"error {error}", 0.0
-            self.results.append((path, status, seconds))
+            self.results.append((path, status, seconds, at))
 
     def __enter__(self):
         for thread in self.threads:
@@ -84,7 +85,11 @@ class Load:
         return [r for r in self.results if not isinstance(r[1], int) or r[1] >= 500]
 
     def slowest(self) -> float:
-        return max(seconds for _, _, seconds in self.results)
+        return max(seconds for _, _, seconds, _ in self.results)
+
+    def slowest_few(self, since: float) -> list:
+        worst = sorted(self.results, key=lambda r: -r[2])[:3]
+        return [f"{path} {seconds:.2f} s at {at - since:+.1f} s" for path, _, seconds, at in worst]
 
 
 def test_redis_stopped_for_10_s_under_load(stack):
@@ -107,6 +112,7 @@ def test_redis_stopped_for_10_s_under_load(stack):
         "requests": len(load.results),
         "5xx": len(load.failures()),
         "slowest_request_seconds": round(load.slowest(), 2),
+        "slowest_requests": load.slowest_few(stopped),
         "healthz_during": sorted({f"{s} {c}" for s, c, _ in during}),
         "healthz_200_after_seconds": round(recovered, 2),
     }
@@ -143,6 +149,7 @@ def test_redis_hung_for_45_s_no_request_waits_and_a_retried_move_is_made_once(st
         "requests": len(load.results),
         "5xx": len(load.failures()),
         "slowest_request_seconds": round(load.slowest(), 2),
+        "slowest_requests": load.slowest_few(hung),
         "move_seconds": round(first[1], 2),
         "move_status": first[0],
         "retry_status": retry[0],

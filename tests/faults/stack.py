@@ -179,6 +179,10 @@ class Stack:
             stderr=open(self.folder / "web.log", "ab"),  # noqa: SIM115
         )  # fmt: skip
         wait_for(lambda: self.get("/healthz")[0] == 200, timeout=30, what="gunicorn")
+        # Warm both workers up (imports, translations), as a running site is.
+        for _ in range(4):
+            for path in ("/", "/stations/", "/representatives/", "/cases/submit/", "/staff/"):
+                self.get(path, headers=self.staff_headers() if path == "/staff/" else None)
 
     def start_worker(self) -> None:
         self.processes["worker"] = subprocess.Popen(
@@ -242,7 +246,7 @@ class Stack:
 
 def build() -> Stack:
     folder = Path(tempfile.mkdtemp(prefix="liaison-faults-"))
-    os.chmod(folder, 0o755)
+    os.chmod(folder, 0o755)  # noqa: S103 - the postgres user reaches its data folder below
     postgres_folder = folder / "pg"
     postgres_folder.mkdir()
     stack = Stack(folder=folder, postgres=Postgres(postgres_folder), redis=Redis(folder))
