@@ -14,7 +14,7 @@ from django.core.cache import caches
 from django.db import OperationalError
 from django.test import override_settings
 
-from liaison.base import ratelimit
+from liaison.base import ratelimit, tasks
 from liaison.base.cache import FailOpenRedisCache
 from liaison.base.tasks import publish
 
@@ -143,19 +143,23 @@ def test_publishing_to_a_dead_broker_returns_at_once_and_leaves_work_to_the_swee
     def noop():
         return None
 
+    def fresh_pools():
+        # The app keeps its connection and producer pools: build them for the broker now set.
+        app._pool = None
+        app.amqp._producer_pool = None
+
     previous = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url, app.conf.task_always_eager = DEAD_REDIS, False
-    with app.pool.acquire() as connection:
-        connection.release()
+    fresh_pools()
     try:
-        app.pool.force_close_all()
         started = time.monotonic()
         assert publish(noop) is False
         assert publish(noop) is False  # the breaker: no second wait
         assert time.monotonic() - started < 3
     finally:
         app.conf.broker_url, app.conf.task_always_eager = previous
-        app.pool.force_close_all()
+        fresh_pools()
+        tasks._breaker.down_until = 0.0  # the next test publishes to the real broker
 
 
 def _settings_error(**environment) -> str:
