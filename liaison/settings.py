@@ -8,7 +8,6 @@ in-process), DEBUG off (``DEBUG=1`` asks for it) and a secret generated once int
 parse, stops the start with a message naming it (``ImproperlyConfigured``).
 """
 
-import os
 import secrets
 from pathlib import Path
 
@@ -16,52 +15,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from liaison.environment import env, env_bool, env_list, env_number, env_required
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def env_required(name: str, default: str | None = None, *, hint: str = "") -> str:
-    """A variable that may be unset (then ``default``) but never set empty: an empty value
-    is a deployment mistake (a blank line in an .env file), not a request for the default.
-    ``default=None`` means the variable is required."""
-    value = os.environ.get(name)
-    if value is None and default is not None:
-        return default
-    if value is None or not value.strip():
-        state = "is set but empty" if value is not None else "must be set"
-        if default is None:
-            state += " when DJANGO_ENV=production" if PRODUCTION else ""
-        elif value is not None:
-            hint += f" (or unset it: {default or 'none'} is used then)"
-        raise ImproperlyConfigured(f"{name} {state}: {hint}.")
-    return value.strip()
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = env(name)
-    if not value:
-        return default
-    if value.lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
-        raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off: {value!r}")
-    return value.lower() in {"1", "true", "yes", "on"}
-
-
-def env_number(name: str, default: str, kind: type = int):
-    """A whole number (or ``kind=float``); unset or empty takes the default, anything else
-    that does not parse stops the start with the variable's name."""
-    value = env(name) or default
-    try:
-        return kind(value)
-    except ValueError:
-        noun = "a whole number" if kind is int else "a number"
-        raise ImproperlyConfigured(f"{name} must be {noun}: {value!r}") from None
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 # GENERAL
@@ -103,6 +59,7 @@ _DATABASE_URL = env_required(
     "DATABASE_URL",
     None if PRODUCTION else f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
     hint="a URL such as postgres://user:password@host:5432/name",
+    production=PRODUCTION,
 )
 try:
     DATABASES = {
@@ -229,7 +186,10 @@ STORAGES = {
 
 # REDIS, CACHE AND CELERY
 REDIS_URL = env_required(
-    "REDIS_URL", None if PRODUCTION else "", hint="a URL such as redis://host:6379/0"
+    "REDIS_URL",
+    None if PRODUCTION else "",
+    hint="a URL such as redis://host:6379/0",
+    production=PRODUCTION,
 )
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL: {REDIS_URL!r}")
