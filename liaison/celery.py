@@ -46,6 +46,11 @@ SWEEPS = {
         "task": "suggestions.proposals.tasks.sweep_suggestion_deadlines",
         "schedule": crontab(hour=7, minute=45),
     },
+    # The idempotency keys of API writes and staff forms, kept a day (liaison/base/idempotency.py).
+    "idempotency-keys-purge": {
+        "task": "liaison.base.tasks.purge_idempotency_keys",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
         "task": "liaison.base.tasks.deliver_notifications",

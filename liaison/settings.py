@@ -1,13 +1,13 @@
 """Settings, read from the environment.
 
 With nothing set the product runs embedded: SQLite, no Redis (Celery tasks run
-in-process), DEBUG on and a secret generated once into ``.secret_key``.
-``DJANGO_ENV=production`` switches to the hardened mode that passes
+in-process), DEBUG off (``DEBUG=1`` asks for it) and a secret generated once into
+``.secret_key``. ``DJANGO_ENV=production`` switches to the hardened mode that passes
 ``manage.py check --deploy`` and requires ``SECRET_KEY``, ``DATABASE_URL``,
-``REDIS_URL`` and ``ALLOWED_HOSTS``.
+``REDIS_URL`` and ``ALLOWED_HOSTS``. A variable that is set but empty, or that does not
+parse, stops the start with a message naming it (``ImproperlyConfigured``).
 """
 
-import os
 import secrets
 from pathlib import Path
 
@@ -15,27 +15,19 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from liaison.environment import env, env_bool, env_list, env_number, env_required
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = env(name)
-    if not value:
-        return default
-    return value.lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 # GENERAL
 PRODUCTION = env("DJANGO_ENV") == "production"
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+if env("DJANGO_ENV") not in {"", "production", "development"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be production or unset: {env('DJANGO_ENV')!r}")
+# Off unless asked for: a deployment that forgets DJANGO_ENV shows no tracebacks.
+DEBUG = env_bool("DEBUG", default=False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production.")
 
 
 def _secret_key() -> str:
@@ -62,13 +54,37 @@ USE_I18N = True
 USE_TZ = True
 
 # DATABASES
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+# Unset runs on SQLite (embedded); set, it must be a URL (production requires it).
+_DATABASE_URL = env_required(
+    "DATABASE_URL",
+    None if PRODUCTION else f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    hint="a URL such as postgres://user:password@host:5432/name",
+    production=PRODUCTION,
+)
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _DATABASE_URL,
+            conn_max_age=env_number("CONN_MAX_AGE", "60"),
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:  # dj-database-url's UnknownSchemeError is a ValueError
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database URL ({error}): use postgres://user:password@host/name"
+    ) from None
+# Bounded waits: a connection attempt gives up after DATABASE_CONNECT_TIMEOUT seconds and
+# a statement after DATABASE_STATEMENT_TIMEOUT milliseconds (0: no limit, e.g. for a long
+# migration), so that a stuck database frees the web workers instead of holding them.
+DATABASE_CONNECT_TIMEOUT = env_number("DATABASE_CONNECT_TIMEOUT", "3")
+DATABASE_STATEMENT_TIMEOUT = env_number("DATABASE_STATEMENT_TIMEOUT", "30000")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}",
+        }
     )
-}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: IMMEDIATE takes the write lock when a transaction
     # starts, so the web server and the sweep loop of the embedded mode never
@@ -102,6 +118,11 @@ INSTALLED_APPS = [
 # MIDDLEWARE
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the static files without DEBUG (gunicorn, or `make run`), before anything
+    # that could need the database.
+    "liaison.base.static.StaticFilesMiddleware",
+    # The maintenance switch and the 503 page when the database is out (liaison/base/errors.py).
+    "liaison.base.errors.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,11 +130,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # API writes with an Idempotency-Key and staff forms sent twice are made once.
+    "liaison.base.idempotency.IdempotencyMiddleware",
 ]
-
-if PRODUCTION:
-    # Serves the collected static files under gunicorn; runserver serves them in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Outside production the files are served from the source folders, uncollected.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 
 ROOT_URLCONF = "liaison.wiring.urls"
 WSGI_APPLICATION = "liaison.wsgi.application"
@@ -163,13 +185,43 @@ STORAGES = {
 }
 
 # REDIS, CACHE AND CELERY
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env_required(
+    "REDIS_URL",
+    None if PRODUCTION else "",
+    hint="a URL such as redis://host:6379/0",
+    production=PRODUCTION,
+)
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL: {REDIS_URL!r}")
+# Bounded waits on Redis, in seconds: a stopped or hung Redis costs a request at most
+# this long, and then the cache and the publishing of tasks step aside for
+# REDIS_RETRY_SECONDS (liaison/base/cache.py, liaison/base/tasks.py).
+REDIS_CONNECT_TIMEOUT = env_number("REDIS_CONNECT_TIMEOUT", "1", float)
+REDIS_SOCKET_TIMEOUT = env_number("REDIS_SOCKET_TIMEOUT", "1", float)
+REDIS_RETRY_SECONDS = env_number("REDIS_RETRY_SECONDS", "3", float)
 if REDIS_URL:
+    # Fails open: while Redis is unreachable every cached read is computed, against a
+    # local in-memory cache of this process (liaison/base/cache.py).
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "liaison.base.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What the public rate limits do while the cache is down (liaison/base/ratelimit.py):
+# "local" counts in each web process's memory (limits per process, not per site), "closed"
+# refuses the rate-limited forms and API calls with a polite 503 until the cache is back.
+RATELIMIT_WHEN_CACHE_DOWN = env("RATELIMIT_WHEN_CACHE_DOWN", "local")
+if RATELIMIT_WHEN_CACHE_DOWN not in {"local", "closed"}:
+    raise ImproperlyConfigured(
+        f"RATELIMIT_WHEN_CACHE_DOWN must be local or closed: {RATELIMIT_WHEN_CACHE_DOWN!r}"
+    )
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -187,7 +239,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # Must exceed the longest task, or Redis hands an unacknowledged task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# The socket timeouts bound a publish to a stopped or hung Redis (see REDIS_* above).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+# A request publishes once and moves on: the outbox's per-minute delivery catches up
+# what a failed publish left pending (liaison/base/tasks.py, publish_after_commit).
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 # The daily sweeps and their times (Asia/Shanghai) are defined in liaison/celery.py.
@@ -199,29 +260,67 @@ SMS_BACKEND = env("SMS_BACKEND", "console")
 SMS_FILE_PATH = env("SMS_FILE_PATH")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
-SMS_GATEWAY_TIMEOUT = float(env("SMS_GATEWAY_TIMEOUT", "10"))
-NOTIFY_BATCH_SIZE = int(env("NOTIFY_BATCH_SIZE", "500"))
-NOTIFY_PARALLEL_TASKS = int(env("NOTIFY_PARALLEL_TASKS", "4"))
+SMS_GATEWAY_TIMEOUT = env_number("SMS_GATEWAY_TIMEOUT", "10", float)
+NOTIFY_BATCH_SIZE = env_number("NOTIFY_BATCH_SIZE", "500")
+NOTIFY_PARALLEL_TASKS = env_number("NOTIFY_PARALLEL_TASKS", "4")
 # A delivery task stops claiming rows after this long, well inside its soft time limit.
-NOTIFY_TASK_BUDGET_SECONDS = int(env("NOTIFY_TASK_BUDGET_SECONDS", "120"))
-NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "8"))
-NOTIFY_RETRY_BASE_SECONDS = int(env("NOTIFY_RETRY_BASE_SECONDS", "60"))
-NOTIFY_RETRY_MAX_SECONDS = int(env("NOTIFY_RETRY_MAX_SECONDS", str(6 * 60 * 60)))
+NOTIFY_TASK_BUDGET_SECONDS = env_number("NOTIFY_TASK_BUDGET_SECONDS", "120")
+NOTIFY_MAX_ATTEMPTS = env_number("NOTIFY_MAX_ATTEMPTS", "8")
+NOTIFY_RETRY_BASE_SECONDS = env_number("NOTIFY_RETRY_BASE_SECONDS", "60")
+NOTIFY_RETRY_MAX_SECONDS = env_number("NOTIFY_RETRY_MAX_SECONDS", str(6 * 60 * 60))
 # A row whose worker died while sending is tried again after this long; keep it well
 # above SMS_GATEWAY_TIMEOUT and EMAIL_TIMEOUT, so that a live send never outlasts it.
-NOTIFY_LEASE_SECONDS = int(env("NOTIFY_LEASE_SECONDS", "300"))
+NOTIFY_LEASE_SECONDS = env_number("NOTIFY_LEASE_SECONDS", "300")
+# Channels whose gateway does not deduplicate on the idempotency key (docs/reliability.md):
+# a row is marked "sending" before the call and a row whose outcome is unknown (a timeout
+# after the request went out, a worker killed while sending) is never sent again without
+# an operator's look. E.g. "sms" for a gateway that does not honour Idempotency-Key.
+NOTIFY_SEND_ONCE_CHANNELS = env_list("NOTIFY_SEND_ONCE_CHANNELS")
+if set(NOTIFY_SEND_ONCE_CHANNELS) - {"sms", "email"}:
+    raise ImproperlyConfigured(
+        f"NOTIFY_SEND_ONCE_CHANNELS may hold sms and email: {NOTIFY_SEND_ONCE_CHANNELS!r}"
+    )
+# While the database is out, a delivery task tries again this often, this many times,
+# so that delivery resumes within seconds of its return (then the per-minute beat does).
+NOTIFY_DATABASE_RETRY_SECONDS = env_number("NOTIFY_DATABASE_RETRY_SECONDS", "1", float)
+NOTIFY_DATABASE_RETRIES = env_number("NOTIFY_DATABASE_RETRIES", "120")
 
 # PUBLIC SITE
 # Behind a proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP);
 # empty trusts REMOTE_ADDR. Rate limits count per client address, phone and tracking code.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
-SUBMIT_LIMIT_PER_IP_HOUR = int(env("SUBMIT_LIMIT_PER_IP_HOUR", "10"))
-SUBMIT_LIMIT_PER_PHONE_DAY = int(env("SUBMIT_LIMIT_PER_PHONE_DAY", "3"))
-STATUS_LIMIT_PER_IP_10MIN = int(env("STATUS_LIMIT_PER_IP_10MIN", "30"))
-STATUS_WRONG_CHECKS_PER_CODE_HOUR = int(env("STATUS_WRONG_CHECKS_PER_CODE_HOUR", "5"))
-PUBLIC_FIGURES_CACHE_SECONDS = int(env("PUBLIC_FIGURES_CACHE_SECONDS", "600"))
+SUBMIT_LIMIT_PER_IP_HOUR = env_number("SUBMIT_LIMIT_PER_IP_HOUR", "10")
+SUBMIT_LIMIT_PER_PHONE_DAY = env_number("SUBMIT_LIMIT_PER_PHONE_DAY", "3")
+STATUS_LIMIT_PER_IP_10MIN = env_number("STATUS_LIMIT_PER_IP_10MIN", "30")
+STATUS_WRONG_CHECKS_PER_CODE_HOUR = env_number("STATUS_WRONG_CHECKS_PER_CODE_HOUR", "5")
+PUBLIC_FIGURES_CACHE_SECONDS = env_number("PUBLIC_FIGURES_CACHE_SECONDS", "600")
 # The opinion form's place picker (counties, townships, stations) and its JSON answers.
-PUBLIC_PLACES_CACHE_SECONDS = int(env("PUBLIC_PLACES_CACHE_SECONDS", "300"))
+PUBLIC_PLACES_CACHE_SECONDS = env_number("PUBLIC_PLACES_CACHE_SECONDS", "300")
+
+# AVAILABILITY
+# The maintenance switch: MAINTENANCE_MODE=1, or the file MAINTENANCE_FILE exists
+# (`manage.py maintenance on`, no restart): every page answers the static 503 page,
+# /healthz says so. The static error pages (no database, no template) live in ERROR_PAGES_DIR.
+MAINTENANCE_MODE = env_bool("MAINTENANCE_MODE")
+MAINTENANCE_FILE = Path(env("MAINTENANCE_FILE", str(BASE_DIR / "var" / "maintenance")))
+ERROR_PAGES_DIR = BASE_DIR / "static" / "errors"
+# How long a client waits before retrying an API write with the same Idempotency-Key
+# (liaison/base/idempotency.py) and how long the answers are kept for a retry.
+IDEMPOTENCY_KEEP_HOURS = env_number("IDEMPOTENCY_KEEP_HOURS", "24")
+
+# BACKUPS
+# `manage.py backup`: a pg_dump (custom format) of the database and a tar of the media
+# folder into BACKUP_DIR, keeping BACKUP_KEEP days; the compose file's `backup` service
+# runs it daily (docs/reliability.md has the restore procedure).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = env_number("BACKUP_KEEP", "14")
+
+# CALENDAR
+# Deadlines in a year that neither chinese-calendar nor the administrators' table covers
+# skip that year's statutory holidays computed by rule (the `holidays` package), marked
+# provisional and counted again when the official arrangement is entered
+# (liaison/base/calendar.py). Off: such years count Monday to Friday.
+PROVISIONAL_HOLIDAYS = env_bool("PROVISIONAL_HOLIDAYS", default=True)
 
 # REST FRAMEWORK
 REST_FRAMEWORK = {
@@ -260,7 +359,7 @@ SPECTACULAR_SETTINGS = {
 # EMAIL
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # SMTP waits forever by default; a delivery must end well inside NOTIFY_LEASE_SECONDS.
-EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+EMAIL_TIMEOUT = env_number("EMAIL_TIMEOUT", "30")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@liaison.invalid")
 
 # LOGGING
@@ -274,15 +373,18 @@ LOGGING = {
 
 # SECURITY
 if PRODUCTION:
-    for required in ("DATABASE_URL", "REDIS_URL"):
-        if not env(required):
-            raise ImproperlyConfigured(f"{required} must be set when DJANGO_ENV=production.")
+    # DATABASE_URL and REDIS_URL are required above (env_required).
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must be set when DJANGO_ENV=production: the site's host names, "
+            "comma-separated (every request is refused otherwise)."
+        )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_number("SECURE_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -15,9 +15,9 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from liaison.base.ratelimit import PublicThrottle
 from representatives.photos import photo_thumbnail
 from stations import places, selectors
 from stations.filters import (
@@ -39,7 +39,7 @@ class PublicMixin:
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [PublicThrottle]
     throttle_scope = "public"
     pagination_class = ById
 

@@ -4,6 +4,16 @@ The source of truth, in order: the administrators' ``WorkdayAdjustment`` rows,
 then the ``chinese-calendar`` package, then plain Monday–Friday for a year the
 package does not cover (it raises for those). The last case is legitimate but
 approximate, so ``year_source`` lets the admin warn about it.
+
+The provisional layer (``WorkdayCalendar(..., provisional=True)``): for a year that
+neither the package nor the table covers (no ``WorkdayAdjustment`` row in that year: the
+official arrangement is not entered yet), the statutory holidays computed by rule — the
+``holidays`` package's China calendar, lunar dates and the days owed for holidays that
+fall on a weekend included, make-up working days not (the State Council sets those) —
+count as days off, marked provisional. The deadlines use it (``PROVISIONAL_HOLIDAYS``,
+suggestions/shared/deadlines.py) and are counted again when the official days are
+entered (liaison/wiring/recompute.py). Without the flag the calendar answers on the
+official days only, as before.
 """
 
 import datetime as dt
@@ -21,6 +31,7 @@ _WINDOW = dt.timedelta(days=400)
 class YearSource:
     PACKAGE = "package"
     TABLE = "table"
+    PROVISIONAL = "provisional"  # statutory holidays by rule (only with provisional=True)
     WEEKDAYS = "weekdays"
 
 
@@ -54,6 +65,8 @@ class Deadline:
     date: dt.date
     skipped: list[tuple[dt.date, str]] = field(default_factory=list)
     weekday_only_years: list[int] = field(default_factory=list)
+    # Years counted on the statutory holidays by rule, before the official arrangement.
+    provisional_years: list[int] = field(default_factory=list)
 
     def explain(self) -> str:
         direction = _("after") if self.date >= self.start else _("before")
@@ -68,13 +81,26 @@ class Deadline:
 class WorkdayCalendar:
     """Answers working-day questions around a date with one database query."""
 
-    def __init__(self, around: dt.date):
-        low, high = around - _WINDOW, around + _WINDOW
+    def __init__(self, around: dt.date, *, provisional: bool = False):
+        # Whole years, so that a year with any official row is known as entered.
+        low = dt.date((around - _WINDOW).year, 1, 1)
+        high = dt.date((around + _WINDOW).year, 12, 31)
         self._adjustments = {
             row.date: (row.is_workday, row.name)
             for row in WorkdayAdjustment.objects.filter(date__range=(low, high))
         }
+        self._entered_years = {day.year for day in self._adjustments}
         self._low, self._high = low, high
+        self.provisional = provisional
+        self._by_rule: dict[int, dict[dt.date, str]] = {}
+
+    def source(self, year: int) -> str:
+        """Where this year's days off come from, as this calendar counts them."""
+        if _package_covers(year):
+            return YearSource.PACKAGE
+        if year in self._entered_years:
+            return YearSource.TABLE
+        return YearSource.PROVISIONAL if self.provisional else YearSource.WEEKDAYS
 
     def day_off_reason(self, day: dt.date) -> str | None:
         """None on a working day; otherwise why the day is off."""
@@ -88,9 +114,17 @@ class WorkdayCalendar:
             if on_holiday and name:
                 return str(_HOLIDAY_NAMES.get(name, name))
         except NotImplementedError:
+            provisional = self.source(day.year) == YearSource.PROVISIONAL
+            if provisional and (name := self._statutory(day.year).get(day)):
+                return name
             if day.weekday() < 5:
                 return None
         return str(_("weekend"))
+
+    def _statutory(self, year: int) -> dict[dt.date, str]:
+        if year not in self._by_rule:
+            self._by_rule[year] = statutory_holidays(year)
+        return self._by_rule[year]
 
     def is_workday(self, day: dt.date) -> bool:
         return self.day_off_reason(day) is None
@@ -103,17 +137,22 @@ class WorkdayCalendar:
         """
         step = 1 if workdays >= 0 else -1
         remaining, day, skipped = abs(workdays), start, []
-        weekday_years = set()
+        weekday_years, provisional_years = set(), set()
         while remaining:
             day += dt.timedelta(days=step)
-            if not _package_covers(day.year) and day not in self._adjustments:
+            source = self.source(day.year)
+            if source == YearSource.PROVISIONAL:
+                provisional_years.add(day.year)
+            elif source != YearSource.PACKAGE and day not in self._adjustments:
                 weekday_years.add(day.year)
             reason = self.day_off_reason(day)
             if reason is None:
                 remaining -= 1
             else:
                 skipped.append((day, reason))
-        return Deadline(start, workdays, day, skipped, sorted(weekday_years))
+        return Deadline(
+            start, workdays, day, skipped, sorted(weekday_years), sorted(provisional_years)
+        )
 
     def next_workday(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a working day, else the next one."""
@@ -129,6 +168,29 @@ def add_workdays(start: dt.date, workdays: int) -> Deadline:
 def is_workday(day: dt.date) -> bool:
     return WorkdayCalendar(day).is_workday(day)
 
+
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The statutory days off of ``year`` by rule (the ``holidays`` package: the 2025 rules
+    of 全国年节及纪念日放假办法, lunar dates, a day owed for a holiday on a weekend), each
+    named as the product names holidays, marked provisional."""
+    import holidays  # imported when a year past the official tables is counted
+
+    days = {}
+    for day, name in holidays.China(years=year, language="en_US").items():
+        base = name.removesuffix(" (observed)")
+        label = _HOLIDAY_NAMES.get(_RULE_NAMES.get(base, base), base)
+        days[day] = str(_("%(holiday)s (provisional)") % {"holiday": label})
+    return days
+
+
+# The holidays package's English names → chinese-calendar's, whose translations we keep.
+_RULE_NAMES = {
+    "Chinese New Year's Eve": "Spring Festival",
+    "Chinese New Year (Spring Festival)": "Spring Festival",
+    "Tomb-Sweeping Day": "Tomb-sweeping Day",
+    "Labor Day": "Labour Day",
+    "Mid-Autumn Festival": "Mid-autumn Festival",
+}
 
 _HOLIDAY_NAMES = {
     "New Year's Day": _("New Year's Day"),

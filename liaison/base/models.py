@@ -216,3 +216,39 @@ class JurisdictionSettings(models.Model):
 
 # The outbox lives in its own module; importing it here registers it with this app.
 from liaison.base.notifications.models import Notification  # noqa: E402, F401
+
+
+class IdempotencyKey(models.Model):
+    """A write a client may send again (liaison/base/idempotency.py): an API call with an
+    ``Idempotency-Key`` header, or a staff form with its one-time token. The row is
+    written before the write runs; a repeat finds it and gets the first answer again
+    (API), or is not run again (forms). ``status_code`` empty: in progress, or the
+    process stopped before it answered (the outcome is unknown, so it is never run again
+    under this key)."""
+
+    class Scope(models.TextChoices):
+        API = "api", _("API call")
+        FORM = "form", _("Staff form")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    scope = models.CharField(_("scope"), max_length=4, choices=Scope)
+    key = models.CharField(_("key"), max_length=100)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=300)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    body = models.BinaryField(_("body"), blank=True, default=b"")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"], name="idempotency_user_scope_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

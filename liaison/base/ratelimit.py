@@ -3,6 +3,13 @@
 A limit is a number of hits per window for one key (an IP address, a phone, a
 tracking code). Counting is one ``add`` and one ``incr`` on the cache, both
 atomic in Redis, so parallel requests never exceed the limit together.
+
+The one place that decides what the limits do while Redis is down (the cache fails open
+to each process's memory, ``liaison/base/cache.py``): ``RATELIMIT_WHEN_CACHE_DOWN``
+``"local"`` keeps counting in that memory (each web process then allows the limit on
+its own), ``"closed"`` refuses with ``RateLimitUnavailable``, which the pages and the API
+answer with a polite 503 (``liaison/base/errors.py``). The public API's throttle
+(``PublicThrottle``) follows the same setting.
 """
 
 import hashlib
@@ -10,6 +17,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from rest_framework.throttling import ScopedRateThrottle
+
+
+class RateLimitUnavailable(Exception):
+    """The cache that counts is down and the limits fail closed: try again later."""
+
+
+def _check_available() -> None:
+    if getattr(cache, "degraded", False) and settings.RATELIMIT_WHEN_CACHE_DOWN == "closed":
+        raise RateLimitUnavailable
 
 
 @dataclass(frozen=True)
@@ -27,19 +44,23 @@ def _key(limit: Limit, value: str) -> str:
 
 def hit(limit: Limit, value: str) -> bool:
     """Count one hit; False once the window's allowance is spent."""
+    _check_available()
     key = _key(limit, value)
     if cache.add(key, 1, timeout=limit.seconds):
-        return limit.hits >= 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=limit.seconds)
         count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=limit.seconds)
+            count = 1
+    _check_available()  # Redis may have failed during this very count
     return count <= limit.hits
 
 
 def exceeded(limit: Limit, value: str) -> bool:
     """Whether the allowance is already spent, without counting a hit."""
+    _check_available()
     return (cache.get(_key(limit, value)) or 0) >= limit.hits
 
 
@@ -51,3 +72,11 @@ def client_ip(request) -> str:
     if header and request.META.get(header):
         return request.META[header].split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+class PublicThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle on the same cache, with the same decision when it is down."""
+
+    def allow_request(self, request, view):
+        _check_available()
+        return super().allow_request(request, view)

@@ -15,6 +15,9 @@ dates that could depend on it are counted again, after commit, by a Celery task:
   cases and suggestions with a deadline within ``_span(n + 1)`` of X (n the longest
   due-soon window or escalation ladder, ``(escalation_levels - 1)`` intervals, of any
   jurisdiction);
+- an adjustment in a year whose official arrangement was missing: first the provisional
+  deadlines of open cases and suggestions that wait for that year are counted again
+  (suggestions/shared/recount.py), then the rest follows from them;
 - a jurisdiction's rules: its region's subtree, reception days when the notice lead
   changed and cases and suggestions when the due-soon window, the escalation interval or
   the number of escalation levels changed.
@@ -37,7 +40,10 @@ from liaison.base.models import JurisdictionSettings
 from stations.day_off_moves import reception_days_follow_calendar
 from stations.notice_dates import reception_notice_dates_refresh
 from suggestions.cases.sweep_dates import cases_sweep_dates_refresh
+from suggestions.models import Case, CaseEvent
+from suggestions.proposals.models import Suggestion, SuggestionEvent
 from suggestions.proposals.sweep_dates import suggestions_sweep_dates_refresh
+from suggestions.shared.recount import provisional_deadlines_recount
 
 LONGEST_NOTICE_LEAD = 30  # ReceptionDay's check constraint
 SWEEP_RULES = ("due_soon_workdays", "escalation_interval_workdays", "escalation_levels")
@@ -50,10 +56,12 @@ class RefreshReport:
     days_moved: int = 0
     days_flagged: int = 0
     suggestion_sweep_dates: int = 0
+    deadlines_recounted: int = 0  # provisional deadlines of cases and suggestions
 
     def __str__(self) -> str:
         return (
             f"reception days moved {self.days_moved}, flagged {self.days_flagged}, "
+            f"provisional deadlines moved {self.deadlines_recounted}, "
             f"notice dates {self.notice_dates}, case sweep dates {self.sweep_dates}, "
             f"suggestion sweep dates {self.suggestion_sweep_dates}"
         )
@@ -75,6 +83,16 @@ def derived_dates_refresh_around(
     # First the days themselves (a planned day may move), then their notice dates.
     moves = reception_days_follow_calendar(days=days, today=today)
     report.days_moved, report.days_flagged = moves.moved, moves.flagged
+    # Provisional deadlines of the years that changed, before the sweep dates built on them.
+    years = {day.year for day in days}
+    report.deadlines_recounted = provisional_deadlines_recount(
+        rows=Case.objects.open(), event_model=CaseEvent, subject="case", years=years
+    ) + provisional_deadlines_recount(
+        rows=Suggestion.objects.open(),
+        event_model=SuggestionEvent,
+        subject="suggestion",
+        years=years,
+    )
     # +1: the ladder is counted from the first working day after the deadline.
     span = _span(_longest_sweep_rule() + 1)
     for day in sorted(set(days)):

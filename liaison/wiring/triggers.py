@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from liaison.base.jurisdiction import settings_for
 from liaison.base.models import JurisdictionSettings, WorkdayAdjustment
+from liaison.base.tasks import publish_after_commit
 from liaison.wiring.recompute import SWEEP_RULES
 from liaison.wiring.tasks import refresh_dates_around, refresh_dates_of_region
 
@@ -17,7 +18,12 @@ def _adjustment_before(sender, instance: WorkdayAdjustment, **kwargs) -> None:
 def _adjustment_changed(sender, instance: WorkdayAdjustment, **kwargs) -> None:
     days = {instance.date, getattr(instance, "_previous_date", None)} - {None}
     # After commit: the task reads the committed calendar, and a rollback schedules nothing.
-    refresh_dates_around.delay_on_commit(days=sorted(day.isoformat() for day in days))
+    # A calendar change is rare and must not be lost: without a broker it runs here.
+    publish_after_commit(
+        refresh_dates_around,
+        inline_if_down=True,
+        days=sorted(day.isoformat() for day in days),
+    )
 
 
 def _rules_before(sender, instance: JurisdictionSettings, **kwargs) -> None:
@@ -39,7 +45,9 @@ def _rules_changed(region_code: str, before, after: JurisdictionSettings) -> Non
     lead_changed = before.notice_lead_workdays != after.notice_lead_workdays
     sweep_rules = any(getattr(before, rule) != getattr(after, rule) for rule in SWEEP_RULES)
     if lead_changed or sweep_rules:
-        refresh_dates_of_region.delay_on_commit(
+        publish_after_commit(
+            refresh_dates_of_region,
+            inline_if_down=True,
             region_code=region_code,
             previous_lead=before.notice_lead_workdays if lead_changed else None,
             sweep_dates=sweep_rules,

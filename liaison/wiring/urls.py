@@ -1,10 +1,13 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from liaison.base import health
 from liaison.wiring import home
+
+# Static pages that need no database (liaison/base/errors.py).
+handler500 = "liaison.base.errors.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -17,8 +20,18 @@ urlpatterns = [
     path("", include("stations.urls")),
     path("", include("suggestions.cases.urls")),
     path("suggestions/", include("suggestions.proposals.urls")),
-    # Uploaded photos in development; production serves them from the proxy
-    # (deploy/nginx.conf).
-    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+    # Representatives' photos outside production (`make run`, with or without DEBUG), the
+    # only published part of media as in deploy/nginx.conf, which serves them in production.
+    *(
+        []
+        if settings.PRODUCTION
+        else [
+            re_path(
+                rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>representatives/.*)$",
+                serve,
+                {"document_root": settings.MEDIA_ROOT},
+            )
+        ]
+    ),
     path("api/", include("liaison.wiring.api_urls")),
 ]

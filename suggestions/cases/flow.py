@@ -228,5 +228,6 @@ CASES = Flow(
         "flag_unregistered": _("Flagged: not registered in time"),
         "flag_unassigned": _("Flagged: not assigned in time"),
         "remind_due_soon": _("Reminded: due soon"),
+        "recount_deadline": _("Deadline counted again on the official calendar"),
     },
 )

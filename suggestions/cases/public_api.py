@@ -7,10 +7,9 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from liaison.base.ratelimit import exceeded, hit
+from liaison.base.ratelimit import PublicThrottle, exceeded, hit
 from suggestions.cases import online, selectors
 from suggestions.cases.online import status_limits
 
@@ -52,7 +51,7 @@ class PublicCaseStatusView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [PublicThrottle]
     throttle_scope = "public_case_status"
 
     @extend_schema(

@@ -246,6 +246,7 @@ SUGGESTIONS = Flow(
         "absorb": _("Took in a merged suggestion"),
         "excellent": _("Chosen as an excellent suggestion"),
         "escalate": _("Escalated"),
+        "recount_deadline": _("Deadline counted again on the official calendar"),
     },
 )
 

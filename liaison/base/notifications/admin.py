@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from liaison.base.notifications.models import Notification, NotificationStatus
-from liaison.base.notifications.services import notifications_resend
+from liaison.base.notifications.services import (
+    notifications_resend,
+    notifications_resolve_unknown,
+)
 
 
 @admin.register(Notification)
@@ -23,7 +26,7 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["recipient_name", "recipient_key", "dedupe_key", "title"]
     list_per_page = 50
-    actions = ["resend_failed"]
+    actions = ["resend_failed", "unknown_was_sent", "unknown_send_again"]
     readonly_fields = [field.name for field in Notification._meta.fields]
 
     def has_add_permission(self, request):
@@ -50,3 +53,25 @@ class NotificationAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )
+
+    def _resolve(self, request, queryset, *, sent: bool):
+        ids = list(queryset.filter(status=NotificationStatus.UNKNOWN).values_list("pk", flat=True))
+        count = notifications_resolve_unknown(ids=ids, sent=sent)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notification with an unknown outcome resolved.",
+                "%(count)d notifications with an unknown outcome resolved.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(description=_("Outcome unknown: the gateway has them, mark them sent"))
+    def unknown_was_sent(self, request, queryset):
+        self._resolve(request, queryset, sent=True)
+
+    @admin.action(description=_("Outcome unknown: not received, send them once more"))
+    def unknown_send_again(self, request, queryset):
+        self._resolve(request, queryset, sent=False)

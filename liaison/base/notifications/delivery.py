@@ -13,21 +13,31 @@ Delivery takes one due row at a time in two short transactions:
    outcome only if the row is still this attempt's. Every attempt carries the
    row's idempotency key, which the gateway deduplicates, so a message accepted
    once is never accepted twice.
+
+The guarantee per channel (docs/reliability.md): at least once, and exactly once where
+the gateway deduplicates on the key. For a channel listed in
+``NOTIFY_SEND_ONCE_CHANNELS`` (a gateway that does not deduplicate) it is at most once:
+the claim records ``sending`` durably before the call; a failure that proves the message
+was not accepted (refused connection, an error answer) is retried as usual, anything
+else — a timeout after the request went out, a worker that died while sending — leaves
+the row ``unknown``, which only an operator sends again or marks sent (the admin).
 """
 
 import datetime as dt
 import logging
+import smtplib
+import socket
 import time
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from liaison.base.notifications.models import Channel, Notification, NotificationStatus
-from liaison.base.notifications.sms import Sms, get_backend
+from liaison.base.notifications.sms import Sms, SmsError, SmsOutcomeUnknown, get_backend
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +48,12 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     lost: int = 0
+    unknown: int = 0  # send-once rows left to an operator
     more_due: bool = False
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retrying + self.failed
+        return self.sent + self.retrying + self.failed + self.unknown
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -57,6 +68,7 @@ def notifications_deliver(*, limit: int | None = None) -> DeliveryReport:
     limit = limit or settings.NOTIFY_BATCH_SIZE
     stop_at = time.monotonic() + settings.NOTIFY_TASK_BUDGET_SECONDS
     report = DeliveryReport()
+    report.unknown += _sending_past_lease(timezone.now())
     backend = get_backend()
     while report.handled < limit and time.monotonic() < stop_at:
         outcome = _deliver_one(backend)
@@ -65,6 +77,23 @@ def notifications_deliver(*, limit: int | None = None) -> DeliveryReport:
         setattr(report, outcome, getattr(report, outcome) + 1)
     report.more_due = report.handled > 0 and _due(timezone.now()).exists()
     return report
+
+
+def send_once(notification: Notification) -> bool:
+    return notification.channel in settings.NOTIFY_SEND_ONCE_CHANNELS
+
+
+def _sending_past_lease(now) -> int:
+    """Send-once rows whose worker stopped while sending: their outcome is unknown."""
+    stale = Notification.objects.filter(status=NotificationStatus.SENDING, next_attempt_at__lte=now)
+    count = stale.update(
+        status=NotificationStatus.UNKNOWN,
+        last_error="the worker stopped while sending: the outcome is unknown "
+        "(check with the gateway, then mark it sent or send it again)",
+    )
+    if count:
+        logger.error("%s send-once notifications have an unknown outcome", count)
+    return count
 
 
 def _due(now):
@@ -104,7 +133,15 @@ def _claim(now) -> Notification | None:
         return notification
     notification.attempts += 1
     notification.next_attempt_at = now + dt.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
-    notification.save(update_fields=["attempts", "next_attempt_at"])
+    fields = ["attempts", "next_attempt_at"]
+    if send_once(notification):
+        notification.status = NotificationStatus.SENDING
+        fields.append("status")
+        if connection.vendor == "postgresql":
+            # "sending" must survive a database crash: it is what prevents a resend.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO ON")
+    notification.save(update_fields=fields)
     return notification
 
 
@@ -117,7 +154,12 @@ def _attempt(notification: Notification, backend) -> str:
         raise  # the task is out of time; the row waits out its lease
     except Exception as error:  # any channel failure is retried; the text holds no secrets
         changes = {"last_error": f"{type(error).__name__}: {error}"[:2000]}
-        if notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        if send_once(notification):
+            changes["status"] = NotificationStatus.PENDING
+        if send_once(notification) and not _surely_not_accepted(error):
+            changes["status"], outcome = NotificationStatus.UNKNOWN, "unknown"
+            logger.error("notification %s: outcome unknown, not sent again", notification.pk)
+        elif notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
             changes["status"], outcome = NotificationStatus.FAILED, "failed"
         else:
             changes["next_attempt_at"] = timezone.now() + retry_delay(notification.attempts)
@@ -126,12 +168,28 @@ def _attempt(notification: Notification, backend) -> str:
     else:
         changes = {"status": NotificationStatus.SENT, "sent_at": timezone.now()}
         outcome = "sent"
-    recorded = Notification.objects.filter(
-        pk=notification.pk, status=NotificationStatus.PENDING, attempts=notification.attempts
-    ).update(**changes)
+    recorded = _record(
+        notification,
+        changes,
+        NotificationStatus.SENDING if send_once(notification) else NotificationStatus.PENDING,
+    )
     # Not recorded: the send outlasted the lease and another attempt took the row; it
     # carries the same idempotency key, so the gateway delivers the message once.
     return outcome if recorded else "lost"
+
+
+def _surely_not_accepted(error: Exception) -> bool:
+    """Whether a failed send proves the channel did not take the message."""
+    if isinstance(error, SmsError):
+        return not isinstance(error, SmsOutcomeUnknown)
+    # SMTP: the server answered with an error code, or no connection was ever made.
+    return isinstance(
+        error,
+        smtplib.SMTPResponseException
+        | smtplib.SMTPRecipientsRefused
+        | ConnectionRefusedError
+        | socket.gaierror,
+    )
 
 
 def _send(notification: Notification, backend) -> None:
@@ -147,3 +205,20 @@ def _send(notification: Notification, backend) -> None:
             headers={"Message-ID": f"<{key}@liaison.notifications>"},
         ).send()
     # In-app: the row itself is the message in the user's inbox; marking it sent is delivery.
+
+
+def _record(notification: Notification, changes: dict, status=NotificationStatus.PENDING) -> int:
+    """Write the outcome of a send that happened. If the database is out at that moment,
+    keep trying (within the lease) rather than let the row be sent again after it."""
+    deadline = time.monotonic() + settings.NOTIFY_LEASE_SECONDS / 2
+    while True:
+        try:
+            return Notification.objects.filter(
+                pk=notification.pk, status=status, attempts=notification.attempts
+            ).update(**changes)
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline:
+                raise
+            logger.warning("notification %s: database out, outcome kept", notification.pk)
+            connection.close()
+            time.sleep(settings.NOTIFY_DATABASE_RETRY_SECONDS)

@@ -39,6 +39,12 @@ class NotificationStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     # Gave up after the last allowed attempt; an administrator may re-send it.
     FAILED = "failed", _("Failed")
+    # Send-once channels (NOTIFY_SEND_ONCE_CHANNELS): recorded before the call to the
+    # gateway, so that a worker that dies while sending leaves a trace, not a resend.
+    SENDING = "sending", _("Sending")
+    # The gateway may or may not have accepted it (a timeout after the request went out,
+    # a worker killed while sending): never sent again without an operator's look.
+    UNKNOWN = "unknown", _("Outcome unknown")
 
 
 class Notification(models.Model):

@@ -1,6 +1,7 @@
 """SMS backends: one interface, a console/file backend for the embedded mode and
 an HTTP gateway backend for production, chosen by ``settings.SMS_BACKEND``."""
 
+import http.client
 import json
 import logging
 import urllib.error
@@ -16,6 +17,12 @@ logger = logging.getLogger(__name__)
 
 class SmsError(Exception):
     """The message was not accepted; the outbox retries it later."""
+
+
+class SmsOutcomeUnknown(SmsError):
+    """The request went out and no answer came back (a timeout, a dropped connection):
+    the gateway may have accepted it. A gateway that deduplicates makes a retry safe;
+    for one that does not, a send-once channel leaves the row to an operator."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,13 @@ class HttpGatewaySmsBackend(SmsBackend):
                 response.read()
         except urllib.error.HTTPError as error:
             raise SmsError(f"gateway answered {error.code}") from error
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+        except urllib.error.URLError as error:
+            # urllib wraps what fails before the request is complete (connect refused or
+            # timed out, name unknown): the gateway cannot have accepted a message.
             raise SmsError(f"gateway unreachable: {error}") from error
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
+            # Waiting for the answer: the request went out.
+            raise SmsOutcomeUnknown(f"no answer from the gateway: {error!r}") from error
 
 
 BACKENDS = {
