@@ -46,6 +46,12 @@ SWEEPS = {
         "task": "suggestions.proposals.tasks.sweep_suggestion_deadlines",
         "schedule": crontab(hour=7, minute=45),
     },
+    # Duty quotas: each representative reminded once per period, on its reminder day
+    # (or the first run after it, if the scheduler was down), when behind.
+    "duty-quota-reminders": {
+        "task": "duty.tasks.remind_quotas_behind",
+        "schedule": crontab(hour=8, minute=10),
+    },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
         "task": "liaison.base.tasks.deliver_notifications",

@@ -1,0 +1,187 @@
+"""A representative's duty record (履职档案) in figures, for one period, linked from what
+the product already has: station days held (stations/), congress sessions attended,
+suggestions signed (suggestions/proposals/), cases raised at visits they received
+(suggestions/cases/), activities confirmed, fixed contacts and contacts made, people
+reached, reports to the voters published.
+
+``counts_for(representatives, start, end)`` answers for many representatives at once
+with one grouped query per source (ten in all, whatever their number): the quota table
+of a county's 1,300 representatives costs the same queries as one record.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from duty.models import (
+    ActivityParticipant,
+    ActivityStatus,
+    ContactMade,
+    DutyReport,
+    FixedContact,
+    Presence,
+    ReportStatus,
+    SessionAttendance,
+)
+from stations.models import Attendance, DutyAssignment, ReceptionStatus, Visit
+from suggestions.cases.models import Case
+from suggestions.proposals.models import Suggestion, SuggestionStep
+
+
+@dataclass
+class Counts:
+    station_days: int = 0
+    station_days_to_confirm: int = 0
+    sessions_attended: int = 0
+    sessions_missed: int = 0
+    suggestions: int = 0
+    cases_received: int = 0
+    activities: dict = field(default_factory=dict)  # kind -> confirmed activities
+    people_reached: int = 0
+    fixed_contacts: int = 0
+    contacts_made: int = 0
+    # Fixed contacts met at least ``times`` times in the period, for each ``times`` asked.
+    contacted_enough: dict = field(default_factory=dict)
+    reports_published: int = 0
+
+    @property
+    def activities_total(self) -> int:
+        return sum(self.activities.values())
+
+
+def _ids(representatives) -> QuerySet | list:
+    if isinstance(representatives, QuerySet):
+        return representatives.values("pk")
+    return [getattr(r, "pk", r) for r in representatives]
+
+
+def _moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The period as local midnights, so that time columns are compared on their index."""
+    zone = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time(), zone),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone),
+    )
+
+
+def counts_for(
+    representatives, start: dt.date, end: dt.date, *, contact_times=(1,)
+) -> dict[int, Counts]:
+    """Every representative's counts between ``start`` and ``end`` (inclusive)."""
+    ids = _ids(representatives)
+    since, until = _moments(start, end)
+    result: dict[int, Counts] = defaultdict(Counts)
+
+    duties = DutyAssignment.objects.filter(
+        representative_id__in=ids,
+        date__range=(start, end),
+        reception_day__status=ReceptionStatus.HELD,
+    ).exclude(attendance=Attendance.ABSENT)
+    for rep, held, pending in (
+        duties.values("representative_id")
+        .annotate(held=Count("id"), pending=Count("id", filter=Q(attendance=Attendance.PENDING)))
+        .values_list("representative_id", "held", "pending")
+    ):
+        result[rep].station_days, result[rep].station_days_to_confirm = held, pending
+
+    for rep, present, missed in (
+        SessionAttendance.objects.filter(representative_id__in=ids, date__range=(start, end))
+        .values("representative_id")
+        .annotate(
+            present=Count("id", filter=Q(presence=Presence.PRESENT)),
+            missed=Count("id", filter=~Q(presence=Presence.PRESENT)),
+        )
+        .values_list("representative_id", "present", "missed")
+    ):
+        result[rep].sessions_attended, result[rep].sessions_missed = present, missed
+
+    signed = Suggestion.signers.through.objects.filter(
+        representative_id__in=ids,
+        suggestion__filed_at__gte=since,
+        suggestion__filed_at__lt=until,
+    ).exclude(suggestion__step__in=[SuggestionStep.RETURNED, SuggestionStep.MERGED])
+    for rep, n in (
+        signed.values("representative_id")
+        .annotate(n=Count("suggestion_id", distinct=True))
+        .values_list("representative_id", "n")
+    ):
+        result[rep].suggestions = n
+
+    received = Visit.representatives.through.objects.filter(
+        representative_id__in=ids, visit__visited_at__gte=since, visit__visited_at__lt=until
+    )
+    for rep, people in (
+        received.values("representative_id")
+        .annotate(people=Sum("visit__people_count"))
+        .values_list("representative_id", "people")
+    ):
+        result[rep].people_reached += people or 0
+    for rep, n in (
+        Case.objects.filter(
+            visit__representatives__in=ids, received_at__gte=since, received_at__lt=until
+        )
+        .values("visit__representatives")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("visit__representatives", "n")
+    ):
+        result[rep].cases_received = n
+
+    for rep, kind, n, people in (
+        ActivityParticipant.objects.filter(
+            representative_id__in=ids,
+            activity__status=ActivityStatus.CONFIRMED,
+            activity__date__range=(start, end),
+        )
+        .values("representative_id", "activity__kind")
+        .annotate(n=Count("id"), people=Sum("activity__people_reached"))
+        .values_list("representative_id", "activity__kind", "n", "people")
+    ):
+        result[rep].activities[kind] = n
+        result[rep].people_reached += people or 0
+
+    for rep, n in (
+        FixedContact.objects.filter(representative_id__in=ids, active=True)
+        .values("representative_id")
+        .annotate(n=Count("id"))
+        .values_list("representative_id", "n")
+    ):
+        result[rep].fixed_contacts = n
+
+    # One row per fixed contact met in the period (bounded by the contacts listed).
+    per_contact = (
+        ContactMade.objects.filter(
+            representative_id__in=ids, date__range=(start, end), contact__active=True
+        )
+        .values("representative_id", "contact_id")
+        .annotate(n=Count("id"))
+        .values_list("representative_id", "n")
+    )
+    for rep, n in per_contact:
+        counts = result[rep]
+        counts.contacts_made += n
+        counts.people_reached += 1
+        for times in contact_times:
+            if n >= times:
+                counts.contacted_enough[times] = counts.contacted_enough.get(times, 0) + 1
+
+    for rep, n in (
+        DutyReport.objects.filter(
+            representative_id__in=ids,
+            status=ReportStatus.PUBLISHED,
+            year__range=(start.year, end.year),
+        )
+        .values("representative_id")
+        .annotate(n=Count("id"))
+        .values_list("representative_id", "n")
+    ):
+        result[rep].reports_published = n
+    return result
+
+
+def counts_of(representative, start: dt.date, end: dt.date, **kwargs) -> Counts:
+    return counts_for([representative], start, end, **kwargs).get(
+        getattr(representative, "pk", representative), Counts()
+    )
