@@ -15,7 +15,10 @@ MAX_LISTED = 30
 
 def figures_of(representative, year: int) -> dict:
     """The year's counts as stored with the draft (plain numbers, keyed for the template)."""
-    counts = counts_of(representative, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return figures_of_counts(counts_of(representative, dt.date(year, 1, 1), dt.date(year, 12, 31)))
+
+
+def figures_of_counts(counts) -> dict:
     return {
         "station_days": counts.station_days,
         "sessions_attended": counts.sessions_attended,

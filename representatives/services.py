@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.base.flow import NotAllowed
 from liaison.base.scopes import scope_of
-from representatives.models import Representative, Unavailability
+from representatives.models import Representative, RepresentativeGroup, Unavailability
 from representatives.photos import photo_thumbnails_make
 
 
@@ -50,3 +50,17 @@ def unavailability_remove(*, actor, period_id: int) -> None:
     if not (scope.representative_id == rep.pk or scope.covers_region(rep.region_id)):
         raise NotAllowed(_("You may not mark this representative's availability."))
     period.delete()
+
+
+# GROUPS
+
+
+@transaction.atomic
+def group_save(*, actor, group, members) -> RepresentativeGroup:
+    """A representative group (代表小组) saved by the committee of its region."""
+    if not scope_of(actor).covers_region(group.region_id):
+        raise NotAllowed(_("You may manage only the groups of your region."))
+    group.full_clean()
+    group.save()
+    group.members.set(members)
+    return group

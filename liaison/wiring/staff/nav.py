@@ -17,6 +17,9 @@ COMMITTEE = frozenset({Role.COMMITTEE, Role.ADMIN})
 UNIT = frozenset({Role.UNIT})
 REPRESENTATIVE = frozenset({Role.REPRESENTATIVE})
 FIGURES = frozenset({Role.COMMITTEE, Role.ADMIN, Role.UNIT})
+DUTY = frozenset({Role.REPRESENTATIVE, Role.COMMITTEE, Role.ADMIN, Role.LIAISON, Role.GROUP})
+CONTACTS = frozenset({Role.REPRESENTATIVE, Role.COMMITTEE, Role.ADMIN})
+GROUPS = frozenset({Role.COMMITTEE, Role.ADMIN, Role.GROUP})
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,11 @@ SECTIONS: list[Section] = [
     Section(_("Suggestions"), "staff:suggestion-list", RUNS_STATIONS | UNIT),
     Section(_("Suggestion figures"), "staff:suggestion-reports", FIGURES),
     Section(_("Excellent suggestions"), "staff:suggestion-excellent", COMMITTEE),
+    Section(_("Duty records"), "staff:duty", DUTY),
+    Section(_("Activities"), "staff:duty-activities", DUTY),
+    Section(_("Fixed contacts"), "staff:duty-contacts", CONTACTS),
+    Section(_("Representative groups"), "staff:duty-groups", GROUPS),
+    Section(_("My availability"), "staff:duty-availability", REPRESENTATIVE),
 ]
 
 
