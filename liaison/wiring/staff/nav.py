@@ -17,8 +17,9 @@ COMMITTEE = frozenset({Role.COMMITTEE, Role.ADMIN})
 UNIT = frozenset({Role.UNIT})
 REPRESENTATIVE = frozenset({Role.REPRESENTATIVE})
 FIGURES = frozenset({Role.COMMITTEE, Role.ADMIN, Role.UNIT})
-DUTY = frozenset({Role.REPRESENTATIVE, Role.COMMITTEE, Role.ADMIN, Role.LIAISON, Role.GROUP})
-CONTACTS = frozenset({Role.REPRESENTATIVE, Role.COMMITTEE, Role.ADMIN})
+# A representative reaches their duty record, activities, contacts and availability from
+# "My duty days" (templates/staff/representative.html), which keeps their menu short.
+DUTY = frozenset({Role.COMMITTEE, Role.ADMIN, Role.LIAISON, Role.GROUP})
 GROUPS = frozenset({Role.COMMITTEE, Role.ADMIN, Role.GROUP})
 
 
@@ -47,9 +48,8 @@ SECTIONS: list[Section] = [
     Section(_("Excellent suggestions"), "staff:suggestion-excellent", COMMITTEE),
     Section(_("Duty records"), "staff:duty", DUTY),
     Section(_("Activities"), "staff:duty-activities", DUTY),
-    Section(_("Fixed contacts"), "staff:duty-contacts", CONTACTS),
+    Section(_("Fixed contacts"), "staff:duty-contacts", COMMITTEE),
     Section(_("Representative groups"), "staff:duty-groups", GROUPS),
-    Section(_("My availability"), "staff:duty-availability", REPRESENTATIVE),
 ]
 
 
