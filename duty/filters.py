@@ -11,10 +11,16 @@ class ActivityFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=ActivityKind.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=ActivityStatus.choices)
     date_from = django_filters.DateFilter(
-        label=_("from"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("from"),
+        field_name="date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label=_("until"), field_name="date", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("until"),
+        field_name="date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

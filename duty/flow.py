@@ -65,9 +65,7 @@ ACTIVITIES = Flow(
             _("Return for correction"),
             required=frozenset({"reason"}),
         ),
-        Transition(
-            "resubmit", frozenset({S.RETURNED}), S.RECORDED, recorder, _("Submit again")
-        ),
+        Transition("resubmit", frozenset({S.RETURNED}), S.RECORDED, recorder, _("Submit again")),
         Transition(
             "edit",
             OPEN,

@@ -22,12 +22,15 @@ def _confirmers(activity: Activity):
     if activity.organiser == Organiser.GROUP and activity.group.liaison_id:
         return [activity.group.liaison]
     if activity.organiser == Organiser.STATION:
-        return [s.user for s in StationStaff.objects.filter(station_id=activity.station_id).select_related("user")]
+        return [
+            s.user
+            for s in StationStaff.objects.filter(station_id=activity.station_id).select_related(
+                "user"
+            )
+        ]
     # The nearest committee over the activity's region (a township's, else the county's…).
     chain = regions.ancestor_codes(activity.region_id)
-    members = list(
-        CommitteeMembership.objects.filter(region_id__in=chain).select_related("user")
-    )
+    members = list(CommitteeMembership.objects.filter(region_id__in=chain).select_related("user"))
     nearest = max((chain.index(m.region_id) for m in members), default=None)
     return [m.user for m in members if chain.index(m.region_id) == nearest]
 

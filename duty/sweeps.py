@@ -38,8 +38,10 @@ def period_of(kind: str, day: dt.date) -> Period:
 
 
 def following(period: Period) -> Period:
-    return Period.month(period.end + dt.timedelta(days=1)) if len(period.key) > 4 else Period.year(
-        period.end.year + 1
+    return (
+        Period.month(period.end + dt.timedelta(days=1))
+        if len(period.key) > 4
+        else Period.year(period.end.year + 1)
     )
 
 
@@ -99,8 +101,9 @@ def _batch(today: dt.date, calendar: WorkdayCalendar, batch_size: int) -> tuple[
         return 0, 0
     reps = {
         r.pk: r
-        for r in Representative.objects.filter(pk__in=[row.representative_id for row in rows])
-        .select_related("user")
+        for r in Representative.objects.filter(
+            pk__in=[row.representative_id for row in rows]
+        ).select_related("user")
     }
     regions = rules_region(list(reps.values()), today)
     rules = settings_for_many(regions.values())

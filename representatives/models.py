@@ -300,9 +300,7 @@ class Unavailability(models.Model):
         verbose_name_plural = _("unavailable periods")
         ordering = ["start_date"]
         indexes = [
-            models.Index(
-                fields=["representative", "start_date"], name="unavailable_rep_start_idx"
-            ),
+            models.Index(fields=["representative", "start_date"], name="unavailable_rep_start_idx"),
             models.Index(fields=["start_date", "end_date"], name="unavailable_dates_idx"),
         ]
         constraints = [

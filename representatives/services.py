@@ -32,10 +32,16 @@ def unavailability_add(
     """A representative marks days they cannot serve (or a committee over them does);
     the reception-day planner leaves those days out (stations/planning.py)."""
     scope = scope_of(actor)
-    if not (scope.representative_id == representative.pk or scope.covers_region(representative.region_id)):
+    if not (
+        scope.representative_id == representative.pk
+        or scope.covers_region(representative.region_id)
+    ):
         raise NotAllowed(_("You may not mark this representative's availability."))
     period = Unavailability(
-        representative=representative, start_date=start_date, end_date=end_date, reason=reason.strip()
+        representative=representative,
+        start_date=start_date,
+        end_date=end_date,
+        reason=reason.strip(),
     )
     period.full_clean()
     period.save()

@@ -181,9 +181,7 @@ def reception_plan_generate(*, year: int, stations: QuerySet[Station]) -> PlanRe
 
     duties = []
     for station in stations:
-        placed = _assign(
-            empty[station.pk], seats[station.pk], rules[station.pk], busy, done, away
-        )
+        placed = _assign(empty[station.pk], seats[station.pk], rules[station.pk], busy, done, away)
         duties += placed
         report.unplaced += _unplaced(station, empty[station.pk], seats[station.pk], placed, away)
     DutyAssignment.objects.bulk_create(duties, batch_size=1000)

@@ -33,7 +33,9 @@ def contacts(rep, n: int, times: int, *, on: dt.date):
             actor=rep.user, representative=rep, name=f"群众{i}", region=region(TOWNSHIP)
         )
         for _ in range(times):
-            contact_made_record(contact_id=contact.pk, actor=rep.user, date=on, way=ContactWay.VISIT)
+            contact_made_record(
+                contact_id=contact.pk, actor=rep.user, date=on, way=ContactWay.VISIT
+            )
 
 
 def held_days(rep, dates, station=None):

@@ -208,9 +208,7 @@ class ActivityFile(models.Model):
     )
     token = models.CharField(max_length=32, unique=True, editable=False)
     extension = models.CharField(max_length=8, editable=False)
-    file = models.FileField(
-        _("file"), upload_to=activity_file_path, storage=private_storage
-    )
+    file = models.FileField(_("file"), upload_to=activity_file_path, storage=private_storage)
     name = models.CharField(_("name"), max_length=150)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))

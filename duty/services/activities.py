@@ -120,9 +120,7 @@ def activity_record(
         activity.status = ActivityStatus.RECORDED
     activity.save()
     activity.representatives.set(representatives)
-    ACTIVITIES.event(
-        activity, kind="record", actor=actor, from_step="", data={"kind": kind}
-    ).save()
+    ACTIVITIES.event(activity, kind="record", actor=actor, from_step="", data={"kind": kind}).save()
     if activity.status == ActivityStatus.RECORDED:
         activity_to_confirm(activity)
     return activity
@@ -200,6 +198,8 @@ def activity_withdraw(*, activity_id: int, actor: AbstractBaseUser, reason: str)
 
 def check_representatives(representatives, visible) -> None:
     """Staff name only representatives whose record they may see."""
-    allowed = set(visible.filter(pk__in=[r.pk for r in representatives]).values_list("pk", flat=True))
+    allowed = set(
+        visible.filter(pk__in=[r.pk for r in representatives]).values_list("pk", flat=True)
+    )
     if any(r.pk not in allowed for r in representatives):
         raise ValidationError({"representatives": [_("Choose representatives of your region.")]})

@@ -151,9 +151,23 @@ def _activity(request, pk):
 
 
 def _render(request, activity, bound=None, file_form=None):
-    context = PAGES.context(user=request.user, row=activity, bound=bound)
-    allowed = {t.name for t in ACTIVITIES.available(request.user, activity)}
-    context["forms"] = [(t, f) for t, f in context["forms"] if t.name not in OWN_PAGES]
+    available = ACTIVITIES.available(request.user, activity)
+    allowed = {t.name for t in available}
+    context = {
+        # Editing and files have their own forms; the rest are the table's move forms.
+        "forms": [
+            (
+                t,
+                bound
+                if bound is not None and bound.prefix == t.name
+                else PAGES.form(t.name, user=request.user, row=activity),
+            )
+            for t in available
+            if t.name in PAGES.moves
+        ],
+        "open_form": bound.prefix if bound is not None else "",
+        "timeline": ACTIVITIES.timeline(activity.events.all()),
+    }
     return render(
         request,
         "staff/duty/activity.html",
@@ -209,7 +223,9 @@ def activity_edit(request, pk: int):
     form = ActivityForm(request.POST or None, initial=initial, representatives=representatives)
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_update(activity_id=activity.pk, actor=request.user, **form.cleaned_data)
+            services.activity_update(
+                activity_id=activity.pk, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         except FlowError as error:
@@ -232,7 +248,9 @@ def activity_file_add(request, pk: int):
     form = FileForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            activity_attach(activity_id=activity.pk, actor=request.user, file=form.cleaned_data["file"])
+            activity_attach(
+                activity_id=activity.pk, actor=request.user, file=form.cleaned_data["file"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         except FlowError as error:

@@ -107,7 +107,9 @@ def contact_detail(request, pk: int):
     if request.method == "POST":
         try:
             if "made" in request.POST and made_form.is_valid():
-                contact_made_record(contact_id=contact.pk, actor=request.user, **made_form.cleaned_data)
+                contact_made_record(
+                    contact_id=contact.pk, actor=request.user, **made_form.cleaned_data
+                )
                 messages.success(request, _("Contact recorded."))
                 return redirect("staff:duty-contact", pk=contact.pk)
             if "edit" in request.POST and edit_form.is_valid():
@@ -129,4 +131,3 @@ def contact_detail(request, pk: int):
         {"contact": contact, "made_form": made_form, "edit_form": edit_form},
         status=400 if request.method == "POST" else 200,
     )
-

@@ -44,9 +44,7 @@ def group_edit(request, pk: int | None = None):
     group = None
     if pk is not None:
         group = get_object_or_404(
-            groups_followed_by(request.user).filter(
-                region__in=regions_visible_to(request.user)
-            ),
+            groups_followed_by(request.user).filter(region__in=regions_visible_to(request.user)),
             pk=pk,
         )
     form = GroupForm(

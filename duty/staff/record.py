@@ -220,7 +220,9 @@ def availability(request):
     form = UnavailableForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            unavailability_add(actor=request.user, representative=representative, **form.cleaned_data)
+            unavailability_add(
+                actor=request.user, representative=representative, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -51,7 +51,9 @@ def report_detail(request, pk: int):
             raise Http404
         if form.is_valid():
             try:
-                services.duty_report_update(report_id=report.pk, actor=request.user, **form.cleaned_data)
+                services.duty_report_update(
+                    report_id=report.pk, actor=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 apply_errors(form, error)
             except FlowError as error:
@@ -99,7 +101,9 @@ def report_action(request, pk: int, action: str):
 def report_docx(request, pk: int):
     report = _report(request, pk)
     response = HttpResponse(drafting.report_docx(report), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="report-{report.year}-{report.representative_id}.docx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="report-{report.year}-{report.representative_id}.docx"'
+    )
     return response
 
 
