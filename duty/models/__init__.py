@@ -3,6 +3,7 @@ findings raised as cases, history) and ``records`` (congress attendance, fixed c
 the yearly report, quota reminders)."""
 
 from duty.models.activities import (  # noqa: F401
+    FINDING_KINDS,
     Activity,
     ActivityEvent,
     ActivityFile,
@@ -10,7 +11,6 @@ from duty.models.activities import (  # noqa: F401
     ActivityParticipant,
     ActivityStatus,
     Finding,
-    FINDING_KINDS,
     Organiser,
 )
 from duty.models.records import (  # noqa: F401

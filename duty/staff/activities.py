@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from duty.filters import ActivityFilter
 from duty.flow import ACTIVITIES
-from duty.models import Activity, ActivityParticipant
+from duty.models import ActivityParticipant
 from duty.scopes import activities_visible_to, group_ids_of, records_visible_to
 from duty.services import activities as services
 from duty.services.files import activity_attach

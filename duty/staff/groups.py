@@ -17,7 +17,6 @@ from duty.staff.record import groups_followed_by
 from liaison.base.flow import FlowError
 from liaison.base.scopes import regions_visible_to, scope_of
 from liaison.base.staff_moves import apply_errors
-from representatives.models import RepresentativeGroup
 from representatives.services import group_save
 from stations.scopes import representatives_visible_to
 
