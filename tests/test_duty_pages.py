@@ -89,7 +89,9 @@ def test_photos_are_checked_stored_privately_and_served_only_in_scope(client, se
     served = client.get(f"/staff/duty/activities/{activity.pk}/files/{attached.pk}/")
     assert served.status_code == 200 and served["Cache-Control"] == "private, no-store"
     client.force_login(rep_with_login().user)
-    assert client.get(f"/staff/duty/activities/{activity.pk}/files/{attached.pk}/").status_code == 404
+    assert (
+        client.get(f"/staff/duty/activities/{activity.pk}/files/{attached.pk}/").status_code == 404
+    )
 
 
 def test_a_representative_confirms_a_held_day_and_an_absence_does_not_count(client):
@@ -171,7 +173,12 @@ def test_activities_refuse_whoever_does_not_organise_them():
         representatives=[rep],
     )
     unit = unit_user(HandlingUnitFactory())
-    for outsider in (rep.user, unit, liaison_user(StationFactory()), committee_user("430122000000")):
+    for outsider in (
+        rep.user,
+        unit,
+        liaison_user(StationFactory()),
+        committee_user("430122000000"),
+    ):
         with pytest.raises(NotAllowed):
             activity_confirm(activity_id=activity.pk, actor=outsider)
     with pytest.raises(NotAllowed):
