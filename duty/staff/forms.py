@@ -142,3 +142,5 @@ class GroupForm(forms.ModelForm):
         self.fields["leader"].queryset = representatives.order_by("name")
         self.fields["members"].queryset = representatives.order_by("name")
         self.fields["liaison"].queryset = users
+        # People are known by name; the login only when they have none.
+        self.fields["liaison"].label_from_instance = lambda u: u.get_full_name() or u.username
