@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from duty import drafting
 from duty.models import DutyReport, ReportStatus
-from duty.record import counts_of
+from duty.record import public_figures
 from representatives.models import GridCell, Representative
 from stations.public import profile_context
 from stations.selectors import public_representatives
@@ -21,14 +21,14 @@ GRID_RESULTS = 30
 def representative_detail(request, pk: int):
     representative = get_object_or_404(public_representatives(), pk=pk)
     year = timezone.localdate().year
-    counts = counts_of(representative, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    figures = public_figures(representative.pk, dt.date(year, 1, 1), dt.date(year, 12, 31))
     return render(
         request,
         "public/representative_detail.html",
         {
             **profile_context(representative),
             "duty_year": year,
-            "duty_figures": drafting.figure_rows(drafting.figures_of_counts(counts)),
+            "duty_figures": drafting.figure_rows(figures),
             "reports": DutyReport.objects.filter(
                 representative=representative, status=ReportStatus.PUBLISHED
             )
