@@ -92,8 +92,9 @@ def quota_table(request):
     level = request.GET.get("level", "")
     if level:
         reps = reps.filter(level=level)
+    ids = reps.values("pk")
     reps = list(reps.order_by("name", "id"))
-    quotas = quotas_for(reps, year=year)
+    quotas = quotas_for(reps, year=year, ids=ids)
     rows = [
         {"rep": rep, "quotas": quotas.get(rep.pk, []), "status": overall(quotas.get(rep.pk, []))}
         for rep in reps
