@@ -91,10 +91,8 @@ class Quota:
         return STATUS_LABELS[self.status]
 
 
-def _workdays(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
-    calendar = WorkdayCalendar(start + (end - start) / 2)
-    days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
-    return tuple(day for day in days if calendar.is_workday(day))
+def _workdays(start: dt.date, end: dt.date) -> list[dt.date]:
+    return WorkdayCalendar(start + (end - start) / 2).workdays_between(start, end)
 
 
 def share_elapsed(period: Period, on: dt.date) -> float:

@@ -28,7 +28,12 @@ from duty.staff.forms import UnavailableForm
 from liaison.base.flow import FlowError
 from liaison.base.scopes import in_regions, scope_of
 from liaison.base.staff_moves import apply_errors
-from representatives.models import Representative, RepresentativeGroup, Unavailability
+from representatives.models import (
+    CongressLevel,
+    Representative,
+    RepresentativeGroup,
+    Unavailability,
+)
 from representatives.services import unavailability_add, unavailability_remove
 from stations.models import Attendance, DutyAssignment, ReceptionStatus
 from stations.services import duty_attendance_set
@@ -110,9 +115,19 @@ def quota_table(request):
         for quota in row["quotas"]:
             if quota.code not in [c for c, _ in codes]:
                 codes.append((quota.code, quota.label))
+    # Plain values for the template: one reverse and one label per kind, not per cell.
+    record_url = reverse("staff:duty-record", args=[0]).removesuffix("0/")
+    levels = {code: str(label) for code, label in CongressLevel.choices}
+    labels = {code: str(label) for code, label in STATUS_LABELS.items()}
     for row in page.object_list:
         by_code = {q.code: q for q in row["quotas"]}
-        row["cells"] = [by_code.get(code) for code, _ in codes]
+        rep = row["rep"]
+        row["url"] = f"{record_url}{rep.pk}/?year={year}"
+        row["level"] = levels.get(rep.level, rep.level)
+        row["cells"] = [
+            (q.status, labels[q.status], q.count, q.target) if q else None
+            for q in (by_code.get(code) for code, _ in codes)
+        ]
     return render(
         request,
         "staff/duty/quota_table.html",
