@@ -38,6 +38,9 @@ def records_visible_to(user) -> QuerySet[Representative]:
     scope = scope_of(user)
     if scope.is_admin:
         return Representative.objects.all()
+    if not scope.group_ids and scope.representative_id is None:
+        # A committee or a liaison: the representatives they see, as they are.
+        return representatives_visible_to(user)
     condition = Q(pk__in=representatives_visible_to(user).values("pk"))
     if scope.group_ids or scope.representative_id is not None:
         condition |= Q(groups__in=group_ids_of(user))
