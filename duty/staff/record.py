@@ -95,7 +95,7 @@ def quota_table(request):
     if name:
         reps = reps.filter(name__contains=name[:50])
     level = request.GET.get("level", "")
-    if level:
+    if level in CongressLevel.values:
         reps = reps.filter(level=level)
     ids = reps.values("pk")
     reps = list(reps.order_by("name", "id"))
@@ -142,6 +142,7 @@ def quota_table(request):
             "group": group,
             "q": name,
             "level": level,
+            "levels": CongressLevel.choices,
             "own": scope_of(request.user).representative_id,
         },
     )
