@@ -28,6 +28,7 @@ pytestmark = [pytest.mark.django_db, frozen(dt.date(2026, 11, 25))]
 
 
 def test_a_representative_sees_only_their_own_record_and_contacts(client):
+    """Another representative's record and contacts are not found."""
     mine, other = rep_with_login(), rep_with_login()
     contacts(other, 1, 1, on=dt.date(2026, 11, 2))
     client.force_login(mine.user)
@@ -38,13 +39,11 @@ def test_a_representative_sees_only_their_own_record_and_contacts(client):
     assert "群众0" not in client.get("/staff/duty/contacts/").content.decode()
 
 
-def test_a_township_committee_sees_only_its_representatives():
+def test_a_township_committee_sees_only_its_representatives(client):
+    """A township committee's table and records hold its township's representatives only."""
     here = rep_with_login(level=CongressLevel.TOWNSHIP)
     there = rep_with_login(level=CongressLevel.TOWNSHIP, region=region("430121002000"))
     township = committee_user("430121001000")
-    from django.test import Client
-
-    client = Client()
     client.force_login(township)
     assert client.get(f"/staff/duty/representatives/{here.pk}/").status_code == 200
     assert client.get(f"/staff/duty/representatives/{there.pk}/").status_code == 404
@@ -68,6 +67,7 @@ def test_fixed_contacts_follow_where_the_constituent_lives(client):
 
 
 def test_the_quota_table_costs_the_same_queries_for_one_and_many(client):
+    """The committee's table: as many queries for 16 representatives as for one."""
     committee = county_committee()
     client.force_login(committee)
     rep_with_login()
@@ -83,6 +83,8 @@ def test_the_quota_table_costs_the_same_queries_for_one_and_many(client):
 
 
 def test_a_representatives_activity_counts_once_confirmed_and_raises_a_case():
+    """Recorded by a representative, confirmed by the station's liaison (not anyone),
+    then a finding raised as a case on the activity channel, received by the participants."""
     rep = rep_with_login()
     station = StationFactory()
     MembershipFactory(station=station, representative=rep)
