@@ -51,6 +51,12 @@ SWEEPS = {
         "task": "liaison.base.tasks.purge_idempotency_keys",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Duty quotas: each representative reminded once per period, on its reminder day
+    # (or the first run after it, if the scheduler was down), when behind.
+    "duty-quota-reminders": {
+        "task": "duty.tasks.remind_quotas_behind",
+        "schedule": crontab(hour=8, minute=10),
+    },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
         "task": "liaison.base.tasks.deliver_notifications",

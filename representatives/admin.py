@@ -4,7 +4,7 @@ shows the stations they sit in."""
 from django.contrib import admin
 
 from liaison.base.admin_tools import RegionSubtreeFilter
-from representatives.models import RepresentativeGroup
+from representatives.models import GridCell, RepresentativeGroup, Unavailability
 
 
 @admin.register(RepresentativeGroup)
@@ -14,3 +14,22 @@ class RepresentativeGroupAdmin(admin.ModelAdmin):
     search_fields = ["name", "industry"]
     list_select_related = ["region", "leader", "liaison"]
     autocomplete_fields = ["region", "leader", "liaison", "members"]
+
+
+@admin.register(GridCell)
+class GridCellAdmin(admin.ModelAdmin):
+    """Grid cells (网格): who answers for an enterprise, a compound, a villager group."""
+
+    list_display = ["name", "kind", "region"]
+    list_filter = ["kind", RegionSubtreeFilter]
+    search_fields = ["name", "address"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region", "representatives"]
+
+
+@admin.register(Unavailability)
+class UnavailabilityAdmin(admin.ModelAdmin):
+    list_display = ["representative", "start_date", "end_date", "reason"]
+    list_select_related = ["representative"]
+    autocomplete_fields = ["representative"]
+    date_hierarchy = "start_date"

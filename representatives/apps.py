@@ -8,6 +8,7 @@ class RepresentativesConfig(AppConfig):
 
     def ready(self):
         from liaison.base.scopes import role_source
-        from representatives.scopes import representative_roles
+        from representatives.scopes import group_roles, representative_roles
 
         role_source(representative_roles)
+        role_source(group_roles)

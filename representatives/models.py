@@ -226,3 +226,93 @@ class RepresentativeGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GridKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    COMPOUND = "compound", _("Residential compound")
+    VILLAGER_GROUP = "villager_group", _("Villager group")
+
+
+class GridCell(models.Model):
+    """A grid cell (网格, 荷塘区): an enterprise, a residential compound or a villager group
+    with the representatives assigned to it; published for "my grid's representative"."""
+
+    name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
+    kind = models.CharField(_("kind"), max_length=15, choices=GridKind)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="grid_cells",
+        help_text=_("The township/street or village/community the cell lies in."),
+    )
+    address = models.CharField(
+        _("address or extent"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
+    representatives = models.ManyToManyField(
+        Representative, verbose_name=_("representatives"), related_name="grid_cells", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("grid cell")
+        verbose_name_plural = _("grid cells")
+        ordering = ["region_id", "name"]
+        indexes = [
+            models.Index(fields=["region", "name"], name="grid_region_name_idx"),
+            models.Index(fields=["name"], name="grid_name_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="grid_name_unique_in_region"),
+            models.CheckConstraint(
+                condition=regions.level_q("region", RegionLevel.TOWNSHIP)
+                | regions.level_q("region", RegionLevel.VILLAGE),
+                name="grid_region_is_township_or_village",
+                violation_error_message=_(
+                    "A grid cell lies in a township/street or a village/community."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unavailability(models.Model):
+    """Days a representative cannot serve (a month abroad, a congress session, illness),
+    marked before the year plan; the reception-day planner leaves them out."""
+
+    representative = models.ForeignKey(
+        Representative,
+        verbose_name=_("representative"),
+        on_delete=models.CASCADE,
+        related_name="unavailable",
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    reason = models.CharField(
+        _("reason"), max_length=100, blank=True, validators=[validate_plain_text]
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unavailable period")
+        verbose_name_plural = _("unavailable periods")
+        ordering = ["start_date"]
+        indexes = [
+            models.Index(fields=["representative", "start_date"], name="unavailable_rep_start_idx"),
+            models.Index(fields=["start_date", "end_date"], name="unavailable_dates_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="unavailable_ends_after_start",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative_id} {self.start_date:%Y-%m-%d}–{self.end_date:%Y-%m-%d}"
+
+    def covers(self, day) -> bool:
+        return self.start_date <= day <= self.end_date

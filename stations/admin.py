@@ -127,7 +127,8 @@ class DutyInline(admin.TabularInline):
     formset = DutyFormSet
     extra = 0
     autocomplete_fields = ["representative"]
-    readonly_fields = ["kind"]
+    # Attendance is the representative's confirmation (services.duty_attendance_set).
+    readonly_fields = ["kind", "attendance"]
 
     def has_change_permission(self, request, obj=None):
         return obj is None or obj.status == ReceptionStatus.PLANNED

@@ -27,7 +27,7 @@ from django.db.models import Count, Q, QuerySet
 from liaison.base import regions
 from liaison.base.calendar import WorkdayCalendar
 from liaison.base.models import JurisdictionSettings
-from representatives.models import Representative, RepresentativeKind
+from representatives.models import Representative, RepresentativeKind, Unavailability
 from stations.models import (
     DutyAssignment,
     ReceptionDay,
@@ -47,11 +47,23 @@ class Shortfall:
     target: int
 
 
+@dataclass(frozen=True)
+class Unplaced:
+    """A day left without its official and grassroots pair (or anyone at all) because
+    the representatives who could serve had marked it unavailable."""
+
+    station: Station
+    date: dt.date
+    unavailable: tuple[str, ...]  # names of those seated who marked the day
+
+
 @dataclass
 class PlanReport:
     days_created: int = 0
     duties_created: int = 0
     below_target: list[Shortfall] = field(default_factory=list)
+    # What availability kept the planner from placing.
+    unplaced: list[Unplaced] = field(default_factory=list)
 
 
 class SettingsResolver:
@@ -165,17 +177,57 @@ def reception_plan_generate(*, year: int, stations: QuerySet[Station]) -> PlanRe
     for rep_id, date in _year_duties(rep_ids, year).values_list("representative_id", "date"):
         busy.add((rep_id, date))
         done[rep_id] += 1
+    away = _unavailable(rep_ids, year)
 
     duties = []
     for station in stations:
-        duties += _assign(empty[station.pk], seats[station.pk], rules[station.pk], busy, done)
+        placed = _assign(empty[station.pk], seats[station.pk], rules[station.pk], busy, done, away)
+        duties += placed
+        report.unplaced += _unplaced(station, empty[station.pk], seats[station.pk], placed, away)
     DutyAssignment.objects.bulk_create(duties, batch_size=1000)
     report.duties_created = len(duties)
     report.below_target = representatives_below_target(year=year, stations=stations)
     return report
 
 
-def _assign(days, seats, rules, busy, done) -> list[DutyAssignment]:
+def _unavailable(rep_ids, year: int) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Each representative's periods marked unavailable that touch the year."""
+    away = defaultdict(list)
+    for rep_id, start, end in Unavailability.objects.filter(
+        representative_id__in=rep_ids,
+        start_date__lte=dt.date(year, 12, 31),
+        end_date__gte=dt.date(year, 1, 1),
+    ).values_list("representative_id", "start_date", "end_date"):
+        away[rep_id].append((start, end))
+    return away
+
+
+def _is_away(away, rep_id: int, date: dt.date) -> bool:
+    return any(start <= date <= end for start, end in away.get(rep_id, ()))
+
+
+def _unplaced(station, days, seats, placed, away) -> list[Unplaced]:
+    """Days where someone seated was unavailable and the day stayed without a pair."""
+    on_day = defaultdict(set)
+    for duty in placed:
+        on_day[duty.reception_day.pk].add(duty.kind)
+    reps = {seat.representative_id: seat.representative for seat in seats}
+    both = {r.kind for r in reps.values()} >= {
+        RepresentativeKind.OFFICIAL,
+        RepresentativeKind.GRASSROOTS,
+    }
+    out = []
+    for day in days:
+        missing = not on_day[day.pk] or (both and len(on_day[day.pk]) < 2)
+        marked = tuple(
+            sorted(rep.name for rep_id, rep in reps.items() if _is_away(away, rep_id, day.date))
+        )
+        if missing and marked:
+            out.append(Unplaced(station, day.date, marked))
+    return out
+
+
+def _assign(days, seats, rules, busy, done, away=None) -> list[DutyAssignment]:
     if not days or not seats:
         return []
     reps = {seat.representative_id: seat.representative for seat in seats}
@@ -193,7 +245,11 @@ def _assign(days, seats, rules, busy, done) -> list[DutyAssignment]:
     out = []
 
     def free(rep_id, day):
-        return (rep_id, day.date) not in busy and seated(rep_id, day.date)
+        return (
+            (rep_id, day.date) not in busy
+            and seated(rep_id, day.date)
+            and not _is_away(away or {}, rep_id, day.date)
+        )
 
     def gap(rep_id, day):
         return min((abs((day.date - d).days) for d in mine[rep_id]), default=FAR)

@@ -42,16 +42,13 @@ def representative_list(request):
     )
 
 
-def representative_detail(request, pk: int):
-    representative = get_object_or_404(selectors.public_representatives(), pk=pk)
-    return render(
-        request,
-        "public/representative_detail.html",
-        {
-            "representative": representative,
-            "duty_days": selectors.next_duty_days(representative),
-        },
-    )
+def profile_context(representative) -> dict:
+    """What stations/ shows on a representative's public profile (``/representatives/<id>/``,
+    served by duty/public.py, which adds the duty record's counts and published reports)."""
+    return {
+        "representative": representative,
+        "duty_days": selectors.next_duty_days(representative),
+    }
 
 
 def station_list(request):

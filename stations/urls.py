@@ -4,7 +4,6 @@ from stations import feeds, public
 
 urlpatterns = [
     path("representatives/", public.representative_list, name="representative-list"),
-    path("representatives/<int:pk>/", public.representative_detail, name="representative-detail"),
     path(
         "representatives/<int:pk>/calendar.ics",
         feeds.representative_calendar,

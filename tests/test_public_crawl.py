@@ -11,6 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from duty.models import ContactWay
+from duty.services.contacts import contact_made_record, fixed_contact_add
+from duty.services.reports import duty_report_draft, duty_report_publish
 from stations.models import Station, VisitChannel
 from stations.selectors import public_reception_days
 from suggestions.cases import services
@@ -89,7 +92,36 @@ def seed_private_cases(client) -> list:
         opinion(station, name=ONLINE[0], phone=ONLINE[1], description="门口的路灯坏了一个月。"),
     )
     assert response.status_code == 200
+    seed_fixed_contacts(station)
     return cases
+
+
+def seed_fixed_contacts(station) -> None:
+    """The same people as a representative's fixed contacts (固定联系群众), each met once,
+    and the representative's published report to the voters, which counts them."""
+    rep = station.memberships.select_related("representative").first().representative
+    if rep.user is None:
+        rep.user = get_user_model().objects.create(username="crawl-rep")
+        rep.save(update_fields=["user"])
+    for name, phone, address, _id in PEOPLE:
+        contact = fixed_contact_add(
+            actor=rep.user,
+            representative=rep,
+            name=name,
+            phone=phone,
+            address=address,
+            region=station.region,
+            note=f"{name}的邻居",
+        )
+        contact_made_record(
+            contact_id=contact.pk,
+            actor=rep.user,
+            date=timezone.localdate(),
+            way=ContactWay.VISIT,
+            note=f"{name}说路灯坏了",
+        )
+    report = duty_report_draft(actor=rep.user, year=timezone.localdate().year)
+    duty_report_publish(report_id=report.pk, actor=rep.user)
 
 
 def crawl(client, starts: list[str]) -> dict[str, str]:
@@ -137,6 +169,8 @@ def test_no_constituent_data_on_any_public_page_or_api_answer(client, monkeypatc
         ),
         "/",
         f"/stations/{station.pk}/",
+        *(f"/representatives/{m.representative_id}/" for m in station.memberships.all()),
+        "/representatives/grid/?q=小区",
         "/cases/outcomes/",
         "/api/v1/public/representatives/",
         "/api/v1/public/stations/",

@@ -114,6 +114,23 @@ class JurisdictionSettingsAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Duty quotas (green, amber, red; 0 turns one off)"),
+            {
+                "fields": [
+                    "station_days_per_month",
+                    "people_reached_per_month",
+                    ("fixed_contacts_national", "contact_times_national"),
+                    ("fixed_contacts_provincial", "contact_times_provincial"),
+                    ("fixed_contacts_city", "contact_times_city"),
+                    ("fixed_contacts_county", "contact_times_county"),
+                    ("fixed_contacts_township", "contact_times_township"),
+                    "duty_reports_per_year",
+                    "quota_reminder_month_workdays",
+                    "quota_reminder_year_workdays",
+                ]
+            },
+        ),
     ]
 
 

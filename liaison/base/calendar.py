@@ -17,6 +17,7 @@ official days only, as before.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import chinese_calendar
@@ -154,11 +155,35 @@ class WorkdayCalendar:
             start, workdays, day, skipped, sorted(weekday_years), sorted(provisional_years)
         )
 
+    def workdays_between(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """The working days from ``start`` to ``end`` (inclusive), on the same rules as
+        ``is_workday`` (the package's year read once per process: it never changes)."""
+        days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
+        return [day for day in days if self._is_workday_fast(day)]
+
+    def _is_workday_fast(self, day: dt.date) -> bool:
+        if day in self._adjustments:
+            return self._adjustments[day][0]
+        package = _package_workdays(day.year)
+        if package is None:
+            return day.weekday() < 5
+        return day in package
+
     def next_workday(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a working day, else the next one."""
         while not self.is_workday(day):
             day += dt.timedelta(days=1)
         return day
+
+
+@functools.lru_cache(maxsize=16)
+def _package_workdays(year: int) -> frozenset[dt.date] | None:
+    """The chinese-calendar package's working days of a year; None past its tables."""
+    if not _package_covers(year):
+        return None
+    first = dt.date(year, 1, 1)
+    days = (first + dt.timedelta(days=n) for n in range(366))
+    return frozenset(d for d in days if d.year == year and chinese_calendar.is_workday(d))
 
 
 def add_workdays(start: dt.date, workdays: int) -> Deadline:

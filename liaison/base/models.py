@@ -202,6 +202,60 @@ class JurisdictionSettings(models.Model):
     suggestion_rehandle_months = models.PositiveSmallIntegerField(
         _("re-handled reply due (months)"), default=1
     )
+    # Duty quotas (履职), checked by duty/quotas.py. 0 turns a quota off. The defaults are
+    # the documents': station days a year above (湘潭); fixed constituent contacts as in
+    # 龙沙区 (city representatives 5 people each contacted twice a year, district ones 10
+    # people four times; national and provincial as city, township as district); 浏阳's
+    # monthly rules (a station day and 30 people a month) are off unless a region sets them.
+    station_days_per_month = models.PositiveSmallIntegerField(
+        _("station days a month (0: no monthly quota)"), default=0
+    )
+    people_reached_per_month = models.PositiveSmallIntegerField(
+        _("people reached a month (0: no monthly quota)"), default=0
+    )
+    fixed_contacts_national = models.PositiveSmallIntegerField(
+        _("fixed constituent contacts: national"), default=5
+    )
+    fixed_contacts_provincial = models.PositiveSmallIntegerField(
+        _("fixed constituent contacts: provincial"), default=5
+    )
+    fixed_contacts_city = models.PositiveSmallIntegerField(
+        _("fixed constituent contacts: city"), default=5
+    )
+    fixed_contacts_county = models.PositiveSmallIntegerField(
+        _("fixed constituent contacts: county"), default=10
+    )
+    fixed_contacts_township = models.PositiveSmallIntegerField(
+        _("fixed constituent contacts: township"), default=10
+    )
+    contact_times_national = models.PositiveSmallIntegerField(
+        _("contacts a year with each fixed constituent: national"), default=2
+    )
+    contact_times_provincial = models.PositiveSmallIntegerField(
+        _("contacts a year with each fixed constituent: provincial"), default=2
+    )
+    contact_times_city = models.PositiveSmallIntegerField(
+        _("contacts a year with each fixed constituent: city"), default=2
+    )
+    contact_times_county = models.PositiveSmallIntegerField(
+        _("contacts a year with each fixed constituent: county"), default=4
+    )
+    contact_times_township = models.PositiveSmallIntegerField(
+        _("contacts a year with each fixed constituent: township"), default=4
+    )
+    duty_reports_per_year = models.PositiveSmallIntegerField(
+        _("reports to the voters a year (述职)"), default=1
+    )
+    quota_reminder_month_workdays = models.PositiveSmallIntegerField(
+        _("remind of a monthly quota (working days before the month ends)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    quota_reminder_year_workdays = models.PositiveSmallIntegerField(
+        _("remind of a yearly quota (working days before the year ends)"),
+        default=40,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
 
     class Meta:
         verbose_name = _("jurisdiction settings")
@@ -212,6 +266,12 @@ class JurisdictionSettings(models.Model):
 
     def duty_days_for(self, level: str) -> int:
         return getattr(self, f"duty_days_{level}")
+
+    def fixed_contacts_for(self, level: str) -> int:
+        return getattr(self, f"fixed_contacts_{level}")
+
+    def contact_times_for(self, level: str) -> int:
+        return getattr(self, f"contact_times_{level}")
 
 
 # The outbox lives in its own module; importing it here registers it with this app.

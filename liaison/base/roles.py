@@ -8,3 +8,4 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("Station liaison")
     UNIT = "unit", _("Handling-unit staff")
     REPRESENTATIVE = "representative", _("Representative")
+    GROUP = "group", _("Representative group liaison")

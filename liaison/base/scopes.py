@@ -35,6 +35,8 @@ class Scope:
     station_ids: frozenset[int] = frozenset()
     unit_ids: frozenset[int] = frozenset()
     representative_id: int | None = None
+    # Representative groups (代表小组) whose liaison the user is.
+    group_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = field(default=frozenset())
 
     @property
@@ -84,6 +86,7 @@ def scope_of(user) -> Scope:
     stations = frozenset(int(value) for kind, value, _ in held if kind == "station")
     units = frozenset(int(value) for kind, value, _ in held if kind == "unit")
     representative_id = next((int(value) for kind, value, _ in held if kind == "rep"), None)
+    groups = frozenset(int(value) for kind, value, _ in held if kind == "group")
     roles = {
         role
         for role, held in (
@@ -92,6 +95,7 @@ def scope_of(user) -> Scope:
             (Role.LIAISON, bool(stations)),
             (Role.UNIT, bool(units)),
             (Role.REPRESENTATIVE, representative_id is not None),
+            (Role.GROUP, bool(groups)),
         )
         if held
     }
@@ -101,6 +105,7 @@ def scope_of(user) -> Scope:
         station_ids=stations,
         unit_ids=units,
         representative_id=representative_id,
+        group_ids=groups,
         roles=frozenset(roles),
     )
     user._liaison_scope = scope

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/", include("liaison.wiring.staff.urls")),
     # The public site is served by stations/, which owns memberships and reception days
     # (representatives/ must not import stations/).
+    path("", include("duty.urls")),
     path("", include("stations.urls")),
     path("", include("suggestions.cases.urls")),
     path("suggestions/", include("suggestions.proposals.urls")),

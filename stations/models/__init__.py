@@ -13,6 +13,7 @@ from stations.models.places import (  # noqa: F401
     StationStaff,
 )
 from stations.models.reception import (  # noqa: F401
+    Attendance,
     DutyAssignment,
     ReceptionDay,
     ReceptionDayEvent,

@@ -88,6 +88,15 @@ class ReceptionDay(models.Model):
         return f"{self.station} {self.date:%Y-%m-%d}"
 
 
+class Attendance(models.TextChoices):
+    # Put on duty; the day not held yet, or the representative has not said.
+    PENDING = "pending", _("Not confirmed")
+    # The representative (or the station) confirmed they served that day.
+    CONFIRMED = "confirmed", _("Attended")
+    # They did not come: the day does not count in their record.
+    ABSENT = "absent", _("Did not attend")
+
+
 class DutyAssignment(models.Model):
     reception_day = models.ForeignKey(
         ReceptionDay,
@@ -108,11 +117,23 @@ class DutyAssignment(models.Model):
     kind = models.CharField(
         _("kind"), max_length=10, choices=RepresentativeKind.choices, editable=False
     )
+    # A station day counts in the duty record once held and not marked absent; the
+    # representative confirms it (stations/services/attendance.py).
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance, default=Attendance.PENDING
+    )
+    attendance_set_at = models.DateTimeField(
+        _("attendance confirmed"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("on-duty representative")
         verbose_name_plural = _("on-duty representatives")
-        indexes = [models.Index(fields=["reception_day", "kind"], name="duty_day_kind_idx")]
+        indexes = [
+            models.Index(fields=["reception_day", "kind"], name="duty_day_kind_idx"),
+            # The duty record and the quota table count a year's days per representative.
+            models.Index(fields=["date", "representative"], name="duty_date_rep_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["representative", "date"],

@@ -18,6 +18,8 @@ class VisitChannel(models.TextChoices):
     SMS = "sms", _("SMS")
     WECHAT = "wechat", _("WeChat group")
     ONLINE = "online", _("Online form")
+    # A finding of a representatives' inspection or research (duty/findings.py).
+    ACTIVITY = "activity", _("Finding of an inspection or research")
 
 
 class Visit(models.Model):

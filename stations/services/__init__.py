@@ -2,6 +2,7 @@
 (``reception_days``, the moves of ``stations/flow.py``). Visits are logged with the
 cases they raise, in suggestions/cases/services/."""
 
+from stations.services.attendance import duty_attendance_set
 from stations.services.memberships import membership_start
 from stations.services.reception_days import (
     ReceptionDayError,
@@ -18,6 +19,7 @@ from stations.services.reception_days import (
 __all__ = [
     "ReceptionDayError",
     "check_duty",
+    "duty_attendance_set",
     "membership_start",
     "reception_day_cancel",
     "reception_day_hold",

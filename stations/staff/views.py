@@ -89,6 +89,12 @@ def plan_generate(request):
         _("%(days)s days and %(duties)s duties planned.")
         % {"days": report.days_created, "duties": report.duties_created},
     )
+    for day in report.unplaced:
+        messages.warning(
+            request,
+            _("%(date)s: not fully staffed; unavailable: %(names)s.")
+            % {"date": f"{day.date:%Y-%m-%d}", "names": "、".join(day.unavailable)},
+        )
     return redirect(f"{_plan_url()}?station={station.pk}&year={year}")
 
 

@@ -30,6 +30,9 @@ class NotificationKind(models.TextChoices):
     SUGGESTION_DUE_SOON = "suggestion_due_soon", _("Suggestion due soon")
     SUGGESTION_OVERDUE = "suggestion_overdue", _("Suggestion overdue")
     SUGGESTION_COUNIT_DUE = "suggestion_counit_due", _("Co-unit opinion overdue")
+    # Duty records (duty/).
+    QUOTA_BEHIND = "quota_behind", _("A duty quota is behind")
+    ACTIVITY_TO_CONFIRM = "activity_to_confirm", _("An activity waits for confirmation")
 
 
 class NotificationStatus(models.TextChoices):

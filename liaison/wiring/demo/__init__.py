@@ -8,6 +8,7 @@ from django.db import transaction
 
 from liaison.base.models import Region
 from liaison.wiring.demo.cases import seed_cases
+from liaison.wiring.demo.duty import seed_duty
 from liaison.wiring.demo.people import seed_representatives
 from liaison.wiring.demo.places import COUNTY, seed_regions, seed_stations, seed_units
 from liaison.wiring.demo.reception import seed_reception
@@ -29,6 +30,8 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
             _reset_passwords(password)
         # A county seeded before suggestions existed gets them once.
         seed_suggestions(random.Random(SEED))
+        # …and duty records once too.
+        seed_duty(random.Random(SEED))
         return False, password
     password = password or secrets.token_urlsafe(9)
     rng = random.Random(SEED)
@@ -40,6 +43,7 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
     seed_users(password=password, places=places, stations=stations, units=units, people=people)
     seed_cases(rng, stations=stations, units=units)
     seed_suggestions(rng)
+    seed_duty(rng)
     return True, password
 
 

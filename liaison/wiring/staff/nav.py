@@ -17,6 +17,10 @@ COMMITTEE = frozenset({Role.COMMITTEE, Role.ADMIN})
 UNIT = frozenset({Role.UNIT})
 REPRESENTATIVE = frozenset({Role.REPRESENTATIVE})
 FIGURES = frozenset({Role.COMMITTEE, Role.ADMIN, Role.UNIT})
+# A representative reaches their duty record, activities, contacts and availability from
+# "My duty days" (templates/staff/representative.html), which keeps their menu short.
+DUTY = frozenset({Role.COMMITTEE, Role.ADMIN, Role.LIAISON, Role.GROUP})
+GROUPS = frozenset({Role.COMMITTEE, Role.ADMIN, Role.GROUP})
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,10 @@ SECTIONS: list[Section] = [
     Section(_("Suggestions"), "staff:suggestion-list", RUNS_STATIONS | UNIT),
     Section(_("Suggestion figures"), "staff:suggestion-reports", FIGURES),
     Section(_("Excellent suggestions"), "staff:suggestion-excellent", COMMITTEE),
+    Section(_("Duty records"), "staff:duty", DUTY),
+    Section(_("Activities"), "staff:duty-activities", DUTY),
+    Section(_("Fixed contacts"), "staff:duty-contacts", COMMITTEE),
+    Section(_("Representative groups"), "staff:duty-groups", GROUPS),
 ]
 
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("stations.staff.urls")),
     path("", include("suggestions.cases.staff.urls")),
     path("", include("suggestions.proposals.staff.urls")),
+    path("", include("duty.staff.urls")),
 ]

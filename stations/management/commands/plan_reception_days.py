@@ -46,3 +46,11 @@ class Command(BaseCommand):
                     f"({short.representative.get_level_display()}): "
                     f"{short.days}/{short.target}"
                 )
+        if report.unplaced:
+            self.stdout.write(
+                f"\n{len(report.unplaced)} days not fully staffed (representatives unavailable):"
+            )
+            for day in report.unplaced:
+                self.stdout.write(
+                    f"  {day.station.name}  {day.date:%Y-%m-%d}: {'、'.join(day.unavailable)}"
+                )
