@@ -20,7 +20,9 @@ def _in_progress(due_on: dt.date):
     vote = open_vote(world, seats=1)
     paper_count(world, vote, {projects[0]: 80, projects[1]: 20})
     votes.vote_publish(vote_id=vote.pk, actor=world.users["committee"])
-    delivery.project_assign(project_id=projects[0].pk, actor=world.users["committee"], unit=world.unit)
+    delivery.project_assign(
+        project_id=projects[0].pk, actor=world.users["committee"], unit=world.unit
+    )
     delivery.milestone_add(
         project_id=projects[0].pk, actor=world.users["unit"], title="完成选址", due_on=due_on
     )
