@@ -84,8 +84,8 @@ def test_topics_to_vote_to_public_progress_and_rating(page, login, screenshot):
 
     # The public page shows the adopted projects and the figures.
     visitor.goto(f"/projects/?year={year}")
-    assert visitor.locator('[data-figure="topics"]').inner_text().startswith("3")
-    assert visitor.locator('[data-figure="projects"]').inner_text().startswith("2")
+    assert visitor.locator('[data-figure="topics"]').inner_text() == "征集议题3个"
+    assert visitor.locator('[data-figure="projects"]').inner_text() == "票决产生项目2个"
     visitor.get_by_role("link", name="第十八届人民代表大会第三次会议").click()
     assert visitor.locator(f'tr[data-candidate="{third.pk}"] .result-cell').inner_text() == "未通过"
     assert (
@@ -105,6 +105,7 @@ def test_topics_to_vote_to_public_progress_and_rating(page, login, screenshot):
     # The unit reports progress.
     login(page, unit_user)
     page.goto(f"/staff/projects/{from_public.pk}/")
+    page.locator("#move-report summary").click()
     page.fill("#id_report-text", "已完成选址和设计。")
     page.fill("#id_report-progress", "40")
     page.locator("#move-report button[type=submit]").click()

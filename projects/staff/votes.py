@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from liaison.base.flow import FlowError
@@ -17,6 +18,14 @@ from projects.models import BallotIssued, BallotKind, VoteStatus
 from projects.scopes import votes_visible_to
 from projects.services import votes as services
 from projects.staff import forms as f
+
+# The vote's history rows, by kind.
+VOTE_EVENTS = {
+    "open": gettext_lazy("Vote opened"),
+    "count": gettext_lazy("Count entered"),
+    "publish": gettext_lazy("Result published"),
+    "correction": gettext_lazy("Correction"),
+}
 
 
 @login_required
@@ -80,7 +89,7 @@ def _render(request, vote, *, tally_form=None, ballot_form=None, correction_form
             "ballots_cast": vote.issued.count() if vote.kind == BallotKind.ELECTRONIC else None,
             "correction_form": correction_form
             or (f.CorrectionForm() if committee and not is_open else None),
-            "events": vote.events.all(),
+            "events": [(e, VOTE_EVENTS.get(e.kind, e.kind)) for e in vote.events.all()],
         },
         status=status,
     )
