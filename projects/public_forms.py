@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.base.models import Region
 from liaison.base.regions import RegionLevel
-from liaison.base.validators import normalize_phone, validate_plain_text
+from liaison.base.validators import normalize_phone, validate_no_markup, validate_plain_text
 from projects.models import Category
 
 
@@ -18,15 +18,22 @@ class TopicForm(forms.Form):
         to_field_name="code",
     )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    title = forms.CharField(label=_("Topic"), max_length=200, validators=[validate_plain_text])
+    title = forms.CharField(
+        label=_("Topic"), max_length=200, validators=[validate_plain_text, validate_no_markup]
+    )
     description = forms.CharField(
         label=_("What should be done, and why"),
         max_length=4000,
         min_length=5,
-        validators=[validate_plain_text],
+        validators=[validate_plain_text, validate_no_markup],
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=50,
+        required=False,
+        validators=[validate_plain_text, validate_no_markup],
+    )
     phone = forms.CharField(
         label=_("Your mobile phone (not published)"),
         max_length=20,
