@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from liaison.base.flow import IllegalTransition, NotAllowed
+from liaison.base.notifications.models import Notification
 from projects.models import (
     Ballot,
     BallotIssued,
@@ -21,6 +22,7 @@ from projects.services import delivery, screening, topics, votes
 from suggestions.models import Satisfaction
 from tests.case_world import case_at
 from tests.case_world import make_world as make_case_world
+from tests.factories import RepresentativeFactory, region
 from tests.project_world import YEAR, candidate_list, make_world, open_vote, paper_count, topic
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +292,32 @@ def test_a_project_not_adopted_is_closed(world):
         delivery.project_assign(
             project_id=third.pk, actor=world.users["committee"], unit=world.unit
         )
+
+
+def test_the_unit_and_the_supervisors_are_told_of_the_assignment_once(world):
+    (first, _b, _c), _vote = _adopted(world)
+    delivery.project_assign(
+        project_id=first.pk,
+        actor=world.users["committee"],
+        unit=world.unit,
+        supervisors=[world.reps[0]],
+    )
+    told = set(
+        Notification.objects.filter(kind="project_assigned").values_list("user_id", flat=True)
+    )
+    assert told == {world.users["unit"].pk, world.reps[0].user_id}
+
+
+def test_supervisors_come_from_the_congress_of_the_project(world):
+    (first, _b, _c), _vote = _adopted(world)
+    stranger = RepresentativeFactory(region=region("430181000000"))
+    with pytest.raises(ValidationError) as error:
+        delivery.project_assign(
+            project_id=first.pk,
+            actor=world.users["committee"],
+            unit=world.unit,
+            supervisors=[stranger],
+        )
+    assert "supervisors" in error.value.message_dict
+    first.refresh_from_db()
+    assert first.step == Step.ADOPTED
