@@ -36,7 +36,7 @@ def _escalate_after() -> int:
 def milestones_sweep(*, today: dt.date | None = None) -> int:
     """Run the sweep; returns the number of notices written (before deduplication)."""
     today = today or timezone.localdate()
-    calendar = WorkdayCalendar(today, provisional=settings.PROVISIONAL_HOLIDAYS)
+    calendar = WorkdayCalendar(today)
     horizon = calendar.shift(today, _lead()).date
     milestones = list(
         Milestone.objects.filter(
