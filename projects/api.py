@@ -16,6 +16,7 @@ from projects.serializers import (
     ProjectBallotInput,
     ProjectCountInput,
     ProjectDetailSerializer,
+    ProjectEditInput,
     ProjectEmptyInput,
     ProjectMilestoneInput,
     ProjectRateInput,
@@ -68,6 +69,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
     shortlist = _move("shortlist", ProjectEmptyInput, screening.project_shortlist)
     leave_out = _move("leave_out", ProjectReasonInput, screening.project_leave_out)
+    edit = _move("edit", ProjectEditInput, screening.project_edit)
     assign = _move("assign", ProjectAssignInput, delivery.project_assign)
     milestone = _move("milestone", ProjectMilestoneInput, delivery.milestone_add)
     report = _move("report", ProjectReportInput, delivery.progress_report)

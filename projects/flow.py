@@ -68,6 +68,16 @@ PROJECTS = Flow(
             required=frozenset({"reason"}),
         ),
         Transition(
+            "edit",
+            frozenset({S.COLLECTED, S.SHORTLISTED}),
+            None,
+            committee,
+            _("Edit the topic (e.g. take out personal data before it is published)"),
+            condition=not_in_a_vote,
+            condition_message=_("The candidate list is already being voted on."),
+            required=frozenset({"title"}),
+        ),
+        Transition(
             "assign",
             frozenset({S.ADOPTED}),
             S.IN_PROGRESS,

@@ -82,6 +82,15 @@ class ProjectEmptyInput(serializers.Serializer):
     pass
 
 
+class ProjectEditInput(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True, max_length=200)
+    description = serializers.CharField(allow_blank=True, required=False)
+    category = serializers.CharField()
+    estimated_cost = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True
+    )
+
+
 class ProjectReasonInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=500)
 

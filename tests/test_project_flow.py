@@ -24,6 +24,7 @@ from tests.case_world import case_at
 from tests.case_world import make_world as make_case_world
 from tests.factories import RepresentativeFactory, region
 from tests.project_world import YEAR, candidate_list, make_world, open_vote, paper_count, topic
+from tests.suggestion_world import filed, make_suggestion_world
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +322,54 @@ def test_supervisors_come_from_the_congress_of_the_project(world):
     assert "supervisors" in error.value.message_dict
     first.refresh_from_db()
     assert first.step == Step.ADOPTED
+
+
+def test_a_topic_from_a_representative_suggestion():
+    w = make_suggestion_world()
+    suggestion = filed(w)
+    committee = w.users["committee"]
+    project = topics.project_from_suggestion(
+        actor=committee,
+        suggestion_id=suggestion.pk,
+        region=suggestion.region,
+        title="农村公路提质改造",
+        category=Category.TRANSPORT,
+    )
+    assert (project.source, project.suggestion, project.proposer) == (
+        "suggestion",
+        suggestion,
+        suggestion.lead_representative,
+    )
+    with pytest.raises(ValidationError):
+        topics.project_from_suggestion(
+            actor=w.users["other_committee"],
+            suggestion_id=suggestion.pk,
+            region=suggestion.region,
+            title="x",
+            category=Category.TRANSPORT,
+        )
+
+
+def test_the_committee_edits_a_public_topic_before_it_is_published(world):
+    project = topics.project_submit_public(
+        region=world.county,
+        title="加装路灯",
+        category="transport",
+        description="我叫王五，电话13912345678，小区路灯太少",
+        name="王五",
+        phone="13912345678",
+    )
+    with pytest.raises(NotAllowed):
+        screening.project_edit(
+            project_id=project.pk, actor=world.users["other_committee"], title="x", category="other"
+        )
+    screening.project_edit(
+        project_id=project.pk,
+        actor=world.users["committee"],
+        title="小区加装路灯",
+        description="小区路灯太少，夜间出行不便。",
+        category="transport",
+    )
+    project.refresh_from_db()
+    assert "13912345678" not in project.description
+    assert project.events.last().kind == "edit"

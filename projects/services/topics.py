@@ -17,6 +17,7 @@ from projects.models import Category, Project, Source
 from representatives.models import Representative
 from stations.models import Station
 from suggestions.cases.scopes import cases_visible_to
+from suggestions.proposals.scopes import suggestions_visible_to
 
 CONGRESS_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
 
@@ -144,6 +145,50 @@ def project_from_cases(
     _record(project, actor, note=" ".join(case.tracking_code for case in cases))
     project.cases.set(cases)
     return project
+
+
+@transaction.atomic
+def project_from_suggestion(
+    *,
+    actor,
+    suggestion_id: int,
+    region: Region,
+    title: str,
+    category: str,
+    description: str = "",
+    estimated_cost: Decimal | None = None,
+    year: int | None = None,
+) -> Project:
+    """A topic from a representative suggestion, brought by the committee over the region
+    (its lead representative is the proposer)."""
+    suggestion = suggestions_visible_to(actor).filter(pk=suggestion_id).first()
+    errors: dict = {}
+    if suggestion is None:
+        errors["suggestion_id"] = [_("Choose a suggestion you can see.")]
+    title, description = check_fields(
+        errors,
+        region=region,
+        category=category,
+        title=title,
+        description=description,
+        cost=estimated_cost,
+    )
+    raise_errors(errors)
+    if not scope_of(actor).covers_region(region.code):
+        raise NotAllowed(_("You may not bring a topic for this region."))
+    project = Project(
+        year=year or timezone.localdate().year,
+        region=region,
+        title=title,
+        description=description,
+        category=category,
+        estimated_cost=estimated_cost,
+        source=Source.SUGGESTION,
+        suggestion=suggestion,
+        proposer_id=suggestion.lead_representative_id,
+        created_by=actor,
+    )
+    return _record(project, actor, note=suggestion.number or "")
 
 
 @transaction.atomic

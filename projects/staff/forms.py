@@ -2,6 +2,7 @@
 the services' field errors land beside them (liaison/base/staff_moves.py)."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.models import Region
@@ -42,6 +43,23 @@ class ReasonForm(MoveForm):
 
 class EmptyForm(MoveForm):
     pass
+
+
+class EditForm(MoveForm):
+    title = forms.CharField(label=_("Topic"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    estimated_cost = forms.DecimalField(
+        label=_("Estimated cost (10,000 yuan)"), required=False, max_digits=10, decimal_places=2
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.row is not None:
+            for name in self.fields:
+                self.initial[name] = getattr(self.row, name)
 
 
 class AssignForm(MoveForm):
@@ -155,11 +173,13 @@ class CorrectionForm(forms.Form):
     )
 
 
-def station_choices(user, scope) -> "forms.QuerySet":
+def station_choices(scope) -> QuerySet[Station]:
+    """The stations a liaison brings topics from."""
     return Station.objects.filter(pk__in=scope.station_ids, active=True).order_by("name")
 
 
-def regions_for_representative(rep_id) -> "forms.QuerySet":
+def regions_for_representative(rep_id) -> QuerySet[Region]:
+    """A representative brings topics to their own congress."""
     return Region.objects.filter(
         code__in=Representative.objects.filter(pk=rep_id).values("region_id")
     )

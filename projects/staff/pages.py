@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison.base.flow import FlowError
+from liaison.base.models import Region
+from liaison.base.regions import ancestor_codes
 from liaison.base.scopes import regions_visible_to, scope_of
 from liaison.base.staff_moves import MovePages, StaffMove, apply_errors
 from projects.flow import PROJECTS
@@ -19,13 +21,16 @@ from projects.models import Step
 from projects.scopes import projects_visible_to, shows_contact, votes_visible_to
 from projects.services import delivery, screening, topics
 from projects.staff import forms as f
+from stations.models import Station
 from suggestions.cases.scopes import cases_visible_to
+from suggestions.proposals.scopes import suggestions_visible_to
 
 PAGES = MovePages(
     flow=PROJECTS,
     moves={
         "shortlist": StaffMove(f.EmptyForm, screening.project_shortlist),
         "leave_out": StaffMove(f.ReasonForm, screening.project_leave_out),
+        "edit": StaffMove(f.EditForm, screening.project_edit),
         "assign": StaffMove(f.AssignForm, delivery.project_assign),
         "milestone": StaffMove(f.MilestoneForm, delivery.milestone_add),
         "report": StaffMove(f.ReportForm, delivery.progress_report),
@@ -63,10 +68,6 @@ def _regions(user):
     if scope.is_committee:
         return regions_visible_to(user)
     if scope.station_ids:
-        from liaison.base.models import Region
-        from liaison.base.regions import ancestor_codes
-        from stations.models import Station
-
         codes = set()
         for code in Station.objects.filter(pk__in=scope.station_ids).values_list(
             "region_id", flat=True
@@ -78,7 +79,8 @@ def _regions(user):
 
 @login_required
 def project_new(request):
-    """A topic; with ``?case=`` (one or several) a topic from those cases."""
+    """A topic; with ``?case=`` (one or several) a topic from those cases, with
+    ``?suggestion=`` one from a representative suggestion."""
     scope = scope_of(request.user)
     if not (scope.is_committee or scope.station_ids or scope.representative_id):
         raise Http404
@@ -86,14 +88,21 @@ def project_new(request):
     cases = list(cases_visible_to(request.user).filter(pk__in=case_ids)) if case_ids else []
     if case_ids and not cases:
         raise Http404
+    suggestion = None
+    if request.GET.get("suggestion", "").isdigit():
+        suggestion = get_object_or_404(
+            suggestions_visible_to(request.user), pk=request.GET["suggestion"]
+        )
     initial = {"year": timezone.localdate().year}
     if cases:
         initial.update(title=cases[0].title, region=cases[0].region_id)
+    elif suggestion is not None:
+        initial.update(title=suggestion.title, region=suggestion.region_id)
     form = f.TopicForm(
         request.POST or None,
         initial=initial,
         regions=_regions(request.user),
-        stations=f.station_choices(request.user, scope),
+        stations=f.station_choices(scope),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -102,6 +111,11 @@ def project_new(request):
                 data.pop("station", None)
                 project = topics.project_from_cases(
                     actor=request.user, case_ids=[c.pk for c in cases], **data
+                )
+            elif suggestion is not None:
+                data.pop("station", None)
+                project = topics.project_from_suggestion(
+                    actor=request.user, suggestion_id=suggestion.pk, **data
                 )
             else:
                 project = topics.project_collect(actor=request.user, **data)
@@ -115,7 +129,7 @@ def project_new(request):
     return render(
         request,
         "projects/staff/new.html",
-        {"form": form, "cases": cases},
+        {"form": form, "cases": cases, "suggestion": suggestion},
         status=400 if form.is_bound and form.errors else 200,
     )
 
