@@ -57,6 +57,11 @@ SWEEPS = {
         "task": "duty.tasks.remind_quotas_behind",
         "schedule": crontab(hour=8, minute=10),
     },
+    # Livelihood projects: milestone reminders and escalation, before offices open.
+    "project-milestones": {
+        "task": "projects.tasks.sweep_project_milestones",
+        "schedule": crontab(hour=8, minute=20),
+    },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
         "task": "liaison.base.tasks.deliver_notifications",

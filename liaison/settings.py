@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "stations",
     "suggestions",
     "duty",
+    "projects",
     "liaison.wiring",
 ]
 
@@ -361,6 +362,10 @@ SPECTACULAR_SETTINGS = {
         "SatisfactionEnum": "suggestions.models.Satisfaction.choices",
         "ReturnReasonEnum": "suggestions.proposals.models.ReturnReason.choices",
         "ReplyCategoryEnum": "suggestions.proposals.models.ReplyCategory.choices",
+        "ProjectStepEnum": "projects.models.Step.choices",
+        "ProjectCategoryEnum": "projects.models.Category.choices",
+        "ProjectSourceEnum": "projects.models.Source.choices",
+        "SuggestionSourceEnum": "suggestions.proposals.models.suggestion.Source.choices",
     },
 }
 

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from projects.api import ProjectViewSet, VoteViewSet
 from stations.public_api import (
     PublicReceptionDayViewSet,
     PublicRegionChildrenView,
@@ -29,6 +30,8 @@ router.register(
 router.register("public/stations", PublicStationViewSet, basename="public-station")
 router.register("public/reception-days", PublicReceptionDayViewSet, basename="public-reception-day")
 router.register("suggestions", SuggestionViewSet, basename="suggestion")
+router.register("projects/votes", VoteViewSet, basename="project-vote")
+router.register("projects", ProjectViewSet, basename="project")
 
 urlpatterns = [
     path("v1/public/case-status/", PublicCaseStatusView.as_view(), name="public-case-status"),

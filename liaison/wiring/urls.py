@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("stations.urls")),
     path("", include("suggestions.cases.urls")),
     path("suggestions/", include("suggestions.proposals.urls")),
+    path("projects/", include("projects.urls")),
     # Representatives' photos outside production (`make run`, with or without DEBUG), the
     # only published part of media as in deploy/nginx.conf, which serves them in production.
     *(

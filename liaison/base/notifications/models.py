@@ -33,6 +33,10 @@ class NotificationKind(models.TextChoices):
     # Duty records (duty/).
     QUOTA_BEHIND = "quota_behind", _("A duty quota is behind")
     ACTIVITY_TO_CONFIRM = "activity_to_confirm", _("An activity waits for confirmation")
+    # Livelihood projects (projects/).
+    PROJECT_ASSIGNED = "project_assigned", _("A livelihood project assigned to a unit")
+    PROJECT_MILESTONE_DUE = "project_milestone_due", _("A project milestone is due soon")
+    PROJECT_MILESTONE_OVERDUE = "project_milestone_overdue", _("A project milestone is overdue")
 
 
 class NotificationStatus(models.TextChoices):

@@ -11,6 +11,7 @@ from liaison.wiring.demo.cases import seed_cases
 from liaison.wiring.demo.duty import seed_duty
 from liaison.wiring.demo.people import seed_representatives
 from liaison.wiring.demo.places import COUNTY, seed_regions, seed_stations, seed_units
+from liaison.wiring.demo.projects import seed_projects
 from liaison.wiring.demo.reception import seed_reception
 from liaison.wiring.demo.suggestions import seed_suggestions
 from liaison.wiring.demo.users import DEMO_LOGINS, seed_users
@@ -32,6 +33,8 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
         seed_suggestions(random.Random(SEED))
         # …and duty records once too.
         seed_duty(random.Random(SEED))
+        # …and livelihood projects once too.
+        seed_projects(random.Random(SEED))
         return False, password
     password = password or secrets.token_urlsafe(9)
     rng = random.Random(SEED)
@@ -44,6 +47,7 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
     seed_cases(rng, stations=stations, units=units)
     seed_suggestions(rng)
     seed_duty(rng)
+    seed_projects(rng)
     return True, password
 
 

@@ -50,6 +50,8 @@ SECTIONS: list[Section] = [
     Section(_("Activities"), "staff:duty-activities", DUTY),
     Section(_("Fixed contacts"), "staff:duty-contacts", COMMITTEE),
     Section(_("Representative groups"), "staff:duty-groups", GROUPS),
+    # A representative reaches the projects they supervise and the votes from "My duty days".
+    Section(_("Livelihood projects"), "staff:projects", RUNS_STATIONS | UNIT),
 ]
 
 
