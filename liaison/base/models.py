@@ -333,7 +333,7 @@ class ImportRecord(models.Model):
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Previewed")
         APPLIED = "applied", _("Applied")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", _("Not imported")
 
     kind = models.CharField(_("roster"), max_length=20)
     filename = models.CharField(_("file name"), max_length=200)
@@ -351,9 +351,9 @@ class ImportRecord(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status)
     options = models.JSONField(_("options"), default=dict, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    created = models.PositiveIntegerField(_("rows created"), default=0)
+    updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
     # [[row, column, message], ...] in the uploader's language, as the preview showed them.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
