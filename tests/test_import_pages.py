@@ -1,0 +1,84 @@
+"""/staff/imports/: administrators only; upload → preview → confirm through the page;
+the templates and exports download as Excel and CSV with the roster's columns."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from liaison.base.models import ImportRecord, Region
+from liaison.wiring.imports.rosters import ROSTERS
+from tests import liuyang_rosters as liuyang
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_only_administrators_reach_the_imports(client):
+    client.force_login(UserFactory(username="plain"))
+    assert client.get("/staff/imports/").status_code == 404
+    assert client.get("/staff/imports/regions/template.xlsx").status_code == 404
+    client.logout()
+    assert client.get("/staff/imports/").status_code == 302
+
+
+def test_upload_preview_and_confirm(admin_client, tmp_path):
+    path = liuyang.write("regions", liuyang.rows()["regions"], tmp_path)
+    upload = SimpleUploadedFile("浏阳区划.xlsx", path.read_bytes())
+    response = admin_client.post("/staff/imports/", {"kind": "regions", "file": upload})
+    record = ImportRecord.objects.get()
+    assert response.url == f"/staff/imports/{record.pk}/"
+    page = admin_client.get(response.url).content.decode()
+    assert "确认导入" in page and 'data-count="created">70<' in page
+    assert Region.objects.count() == 0
+    response = admin_client.post(f"/staff/imports/{record.pk}/apply/")
+    assert response.status_code == 302
+    assert Region.objects.count() == 70
+    assert "已导入。" in admin_client.get(response.url).content.decode()
+    # A second confirm of the same preview writes nothing and says so.
+    response = admin_client.post(f"/staff/imports/{record.pk}/apply/", follow=True)
+    assert "此文件已经导入或未通过" in response.content.decode()
+    assert "浏阳区划.xlsx" in admin_client.get("/staff/imports/").content.decode()
+
+
+def test_a_bad_file_shows_its_rows_and_no_confirm(admin_client):
+    upload = SimpleUploadedFile("区划.csv", "统计用区划代码,名称\n4301,浏阳\n".encode("gbk"))
+    response = admin_client.post(
+        "/staff/imports/", {"kind": "regions", "file": upload}, follow=True
+    )
+    page = response.content.decode()
+    assert "确认导入" not in page
+    assert "<td>2</td><td>统计用区划代码</td>" in page
+    assert ImportRecord.objects.get().status == ImportRecord.Status.REFUSED
+
+
+@pytest.mark.parametrize("kind", list(ROSTERS))
+def test_templates_and_exports_carry_the_roster_columns(admin_client, kind):
+    headers = [column.header for column in ROSTERS[kind].columns]
+    response = admin_client.get(f"/staff/imports/{kind}/template.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    first = next(sheet.iter_rows(values_only=True))
+    assert [header.rstrip("*") for header in first] == headers
+    response = admin_client.get(f"/staff/imports/{kind}/export.csv")
+    text = response.content.decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(text))) == headers
+    assert response["Content-Disposition"] == f'attachment; filename="{kind}-export.csv"'
