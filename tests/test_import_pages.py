@@ -3,6 +3,7 @@ the templates and exports download as Excel and CSV with the roster's columns.""
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from liaison.base.models import ImportRecord, Region
 from liaison.wiring.imports.rosters import ROSTERS
 from tests import liuyang_rosters as liuyang
 from tests.factories import UserFactory
+from tests.import_helpers import load
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +84,36 @@ def test_templates_and_exports_carry_the_roster_columns(admin_client, kind):
     text = response.content.decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(text))) == headers
     assert response["Content-Disposition"] == f'attachment; filename="{kind}-export.csv"'
+
+
+def test_the_go_live_checklist_shows_what_is_missing(
+    admin_client, tmp_path, django_assert_max_num_queries
+):
+    from stations.models import Station
+    from stations.planning import reception_plan_generate
+
+    def states():
+        page = admin_client.get("/staff/go-live/?year=2027").content.decode()
+        return dict(re.findall(r'data-item="(\w+)" data-done="(\w+)"', page))
+
+    assert states()["stations"] == "no" and states()["regions"] == "no"
+    data = liuyang.rows()
+    # A few representatives in every station keep the plan quick to generate.
+    data["representatives"] = data["representatives"][-200:]
+    for kind in ["regions", "stations", "units", "representatives", "staff"]:
+        load(kind, liuyang.write(kind, data[kind], tmp_path))
+    reception_plan_generate(year=2027, stations=Station.objects.all())
+    with django_assert_max_num_queries(20):
+        after = states()
+    assert after == {
+        "calendar": after["calendar"],
+        "regions": "yes",
+        "stations": "yes",
+        "representatives": "yes",
+        "units": "yes",
+        "users": "yes",
+        "rules": "no",
+        "plan": "yes",
+        "published": "no",
+        "posters": "no",
+    }

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from liaison.base.models import ImportRecord
 from liaison.base.scopes import scope_of
+from liaison.wiring import golive
 from liaison.wiring.imports import services, workbooks
 from liaison.wiring.imports.rosters import ROSTERS
 
@@ -104,3 +105,16 @@ def roster_file(request, kind: str, what: str, fmt: str):
     filename = f"{kind}-{what}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@admin_only
+def go_live(request):
+    """The go-live checklist of the coming year (``?year=`` for another)."""
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else golive.coming_year()
+    items = golive.checklist(year)
+    return render(
+        request,
+        "staff/imports/go_live.html",
+        {"items": items, "year": year, "done": sum(item.done for item in items)},
+    )

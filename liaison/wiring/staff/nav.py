@@ -50,6 +50,7 @@ SECTIONS: list[Section] = [
     Section(_("Activities"), "staff:duty-activities", DUTY),
     Section(_("Fixed contacts"), "staff:duty-contacts", COMMITTEE),
     Section(_("Representative groups"), "staff:duty-groups", GROUPS),
+    Section(_("Go-live checklist"), "staff:go-live", frozenset({Role.ADMIN})),
     Section(_("Imports"), "staff:imports", frozenset({Role.ADMIN})),
 ]
 
