@@ -318,7 +318,7 @@ IDEMPOTENCY_KEEP_HOURS = env_number("IDEMPOTENCY_KEEP_HOURS", "24")
 
 # IMPORTS
 # The rosters' spreadsheets (liaison/wiring/imports/): the largest file accepted, in MB.
-# A province's division-code list (about 30,000 townships and villages) is about 2 MB as
+# A province's division-code list (about 30,000 townships and villages) is about 0.5 MB as
 # .xlsx; the proxy's body limit for /staff/imports/ is set above this (deploy/nginx.conf).
 IMPORT_MAX_MB = env_number("IMPORT_MAX_MB", "20")
 
