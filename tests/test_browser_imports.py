@@ -30,6 +30,17 @@ ORDER = [
 
 
 @pytest.fixture(autouse=True)
+def tasks_here():
+    """The page's preview and apply are Celery tasks: run here, as without a broker."""
+    from liaison.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,

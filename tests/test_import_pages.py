@@ -19,6 +19,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def tasks_here():
+    """The page's preview and apply are Celery tasks: run here, as without a broker."""
+    from liaison.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
@@ -43,16 +54,18 @@ def test_only_administrators_reach_the_imports(client):
     assert client.get("/staff/imports/").status_code == 302
 
 
-def test_upload_preview_and_confirm(admin_client, tmp_path):
+def test_upload_preview_and_confirm(admin_client, tmp_path, django_capture_on_commit_callbacks):
     path = liuyang.write("regions", liuyang.rows()["regions"], tmp_path)
     upload = SimpleUploadedFile("浏阳区划.xlsx", path.read_bytes())
-    response = admin_client.post("/staff/imports/", {"kind": "regions", "file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/staff/imports/", {"kind": "regions", "file": upload})
     record = ImportRecord.objects.get()
     assert response.url == f"/staff/imports/{record.pk}/"
     page = admin_client.get(response.url).content.decode()
     assert "确认导入" in page and 'data-count="created">70<' in page
     assert Region.objects.count() == 0
-    response = admin_client.post(f"/staff/imports/{record.pk}/apply/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/staff/imports/{record.pk}/apply/")
     assert response.status_code == 302
     assert Region.objects.count() == 70
     assert "已导入。" in admin_client.get(response.url).content.decode()
@@ -62,12 +75,27 @@ def test_upload_preview_and_confirm(admin_client, tmp_path):
     assert "浏阳区划.xlsx" in admin_client.get("/staff/imports/").content.decode()
 
 
-def test_a_bad_file_shows_its_rows_and_no_confirm(admin_client):
+def test_a_running_check_shows_its_progress_until_done(admin_client, tmp_path):
+    from liaison.wiring.imports import services
+
+    path = liuyang.write("regions", liuyang.rows()["regions"], tmp_path, "csv")
+    with path.open("rb") as handle:
+        record = services.import_upload(
+            kind="regions", file=handle, name=path.name, size=path.stat().st_size, actor=None
+        )
+    page = admin_client.get(f"/staff/imports/{record.pk}/").content.decode()
+    assert '<meta http-equiv="refresh"' in page and "<progress></progress>" in page
+    services.import_check(record_id=record.pk)
+    assert services.progress_of(record) == (0, 70)
+    page = admin_client.get(f"/staff/imports/{record.pk}/").content.decode()
+    assert "<progress" not in page and "确认导入" in page
+
+
+def test_a_bad_file_shows_its_rows_and_no_confirm(admin_client, django_capture_on_commit_callbacks):
     upload = SimpleUploadedFile("区划.csv", "统计用区划代码,名称\n4301,浏阳\n".encode("gbk"))
-    response = admin_client.post(
-        "/staff/imports/", {"kind": "regions", "file": upload}, follow=True
-    )
-    page = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/staff/imports/", {"kind": "regions", "file": upload})
+    page = admin_client.get(response.url).content.decode()
     assert "确认导入" not in page
     assert "<td>2</td><td>统计用区划代码</td>" in page
     assert ImportRecord.objects.get().status == ImportRecord.Status.REFUSED

@@ -331,7 +331,9 @@ class ImportRecord(models.Model):
     file, what its preview found and what applying it changed. Kept as the audit trail."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")  # the preview runs (a task, or this request)
         PREVIEWED = "previewed", _("Previewed")
+        APPLYING = "applying", _("Importing")  # confirmed; the apply runs
         APPLIED = "applied", _("Applied")
         REFUSED = "refused", _("Not imported")
 

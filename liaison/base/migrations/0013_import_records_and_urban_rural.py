@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('filename', models.CharField(max_length=200, verbose_name='file name')),
                 ('file', models.FileField(max_length=200, storage=liaison.base.models.private_storage, upload_to='imports/%Y/%m/', verbose_name='file')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('status', models.CharField(choices=[('previewed', 'Previewed'), ('applied', 'Applied'), ('refused', 'Not imported')], max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('checking', 'Checking'), ('previewed', 'Previewed'), ('applying', 'Importing'), ('applied', 'Applied'), ('refused', 'Not imported')], max_length=10, verbose_name='status')),
                 ('options', models.JSONField(blank=True, default=dict, verbose_name='options')),
                 ('rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
                 ('created', models.PositiveIntegerField(default=0, verbose_name='rows created')),

@@ -21,6 +21,7 @@ from liaison.base import regions
 # Cells past this many errors are still checked, but not listed: a wrong file would
 # otherwise fill the page with the same message.
 MAX_ERRORS = 2000
+PROGRESS_EVERY = 500
 LIST_SEPARATORS = re.compile(r"[;；、,，\s]+")
 
 
@@ -71,7 +72,8 @@ class Importer:
 
     # reading
 
-    def check(self, rows: Iterable[tuple[int, list[str]]]) -> "Plan":
+    def check(self, rows: Iterable[tuple[int, list[str]]], progress=None) -> "Plan":
+        """``progress(rows_read)`` is called every ``PROGRESS_EVERY`` rows."""
         plan = Plan()
         rows = iter(rows)
         first = next(rows, None)
@@ -86,6 +88,8 @@ class Importer:
             if not any(values):
                 continue
             plan.rows += 1
+            if progress and plan.rows % PROGRESS_EVERY == 0:
+                progress(plan.rows)
             record = {key: values[i] if i < len(values) else "" for key, i in index.items()}
             self.read_row(number, record, plan)
         if plan.rows == 0:

@@ -113,3 +113,23 @@ def cell_text(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def row_count_hint(file, name: str) -> int | None:
+    """About how many data rows the file has, for the progress bar; None when unknown.
+    An .xlsx says it in its sheet's dimension; a CSV's lines are counted."""
+    try:
+        file.seek(0)
+        if PurePath(name).suffix.lower() in EXCEL_SUFFIXES:
+            workbook = load_workbook(file, read_only=True)
+            try:
+                rows = workbook.worksheets[0].max_row
+            finally:
+                workbook.close()
+        else:
+            rows = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+        return max(rows - 1, 0) if rows else None
+    except Exception:  # a hint only: reading the rows reports what is wrong
+        return None
+    finally:
+        file.seek(0)

@@ -54,7 +54,7 @@ def import_home(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         close = form.cleaned_data["close_term_on"]
-        record = services.import_preview(
+        record = services.import_upload(
             kind=form.cleaned_data["kind"],
             file=upload,
             name=upload.name,
@@ -62,6 +62,7 @@ def import_home(request):
             actor=request.user,
             options={"close_term_on": close.isoformat() if close else ""},
         )
+        services.import_start_check(record)
         return redirect("staff:import", pk=record.pk)
     records = list(ImportRecord.objects.select_related("actor")[:20])
     for record in records:
@@ -75,10 +76,18 @@ def import_home(request):
 @admin_only
 def import_detail(request, pk: int):
     record = get_object_or_404(ImportRecord.objects.select_related("actor"), pk=pk)
+    running = record.status in {ImportRecord.Status.CHECKING, ImportRecord.Status.APPLYING}
+    done, total = services.progress_of(record) if running else (0, None)
     return render(
         request,
         "staff/imports/detail.html",
-        {"record": record, "title": ROSTERS[record.kind].title},
+        {
+            "record": record,
+            "title": ROSTERS[record.kind].title,
+            "running": running,
+            "done": done,
+            "total": total,
+        },
     )
 
 
@@ -87,7 +96,7 @@ def import_detail(request, pk: int):
 def import_apply(request, pk: int):
     get_object_or_404(ImportRecord, pk=pk)
     try:
-        services.import_apply(record_id=pk, actor=request.user)
+        services.import_confirm(record_id=pk, actor=request.user)
     except services.ImportRefused as refused:
         messages.error(request, str(refused))
     return redirect("staff:import", pk=pk)
