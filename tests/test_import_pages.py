@@ -84,11 +84,11 @@ def test_a_running_check_shows_its_progress_until_done(admin_client, tmp_path):
             kind="regions", file=handle, name=path.name, size=path.stat().st_size, actor=None
         )
     page = admin_client.get(f"/staff/imports/{record.pk}/").content.decode()
-    assert '<meta http-equiv="refresh"' in page and "<progress></progress>" in page
+    assert 'hx-trigger="every 2s"' in page and "<progress></progress>" in page
     services.import_check(record_id=record.pk)
     assert services.progress_of(record) == (0, 70)
     page = admin_client.get(f"/staff/imports/{record.pk}/").content.decode()
-    assert "<progress" not in page and "确认导入" in page
+    assert "<progress" not in page and "hx-trigger" not in page and "确认导入" in page
 
 
 def test_a_bad_file_shows_its_rows_and_no_confirm(admin_client, django_capture_on_commit_callbacks):
