@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
 app = Celery("liaison")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["suggestions.cases", "suggestions.proposals"])
+app.autodiscover_tasks(["suggestions.cases", "suggestions.proposals", "liaison.wiring.imports"])
 
 SWEEPS = {
     # Notices go out in the morning of their notice date, before offices open.

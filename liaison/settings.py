@@ -317,6 +317,12 @@ ERROR_PAGES_DIR = BASE_DIR / "static" / "errors"
 # (liaison/base/idempotency.py) and how long the answers are kept for a retry.
 IDEMPOTENCY_KEEP_HOURS = env_number("IDEMPOTENCY_KEEP_HOURS", "24")
 
+# IMPORTS
+# The rosters' spreadsheets (liaison/wiring/imports/): the largest file accepted, in MB.
+# A province's division-code list (about 30,000 townships and villages) is about 0.5 MB as
+# .xlsx; the proxy's body limit for /staff/imports/ is set above this (deploy/nginx.conf).
+IMPORT_MAX_MB = env_number("IMPORT_MAX_MB", "20")
+
 # BACKUPS
 # `manage.py backup`: a pg_dump (custom format) of the database and a tar of the media
 # folder into BACKUP_DIR, keeping BACKUP_KEEP days; the compose file's `backup` service

@@ -60,6 +60,11 @@ class Representative(models.Model):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
     level = models.CharField(_("congress level"), max_length=10, choices=CongressLevel)
     term = models.PositiveSmallIntegerField(_("term (届)"))
+    # The number the congress gives its representative for the term (代表证号 or the
+    # roster's serial): with level, region and term it names one person in an import.
+    number = models.CharField(
+        _("number within the term"), max_length=30, blank=True, validators=[validate_plain_text]
+    )
     electoral_district = models.CharField(
         _("electoral district or unit"), max_length=100, validators=[validate_plain_text]
     )
@@ -131,6 +136,14 @@ class Representative(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(term__gte=1), name="representative_term_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["level", "region", "term", "number"],
+                condition=~models.Q(number=""),
+                name="representative_number_unique_in_term",
+                violation_error_message=_(
+                    "Another representative of this congress and term has this number."
+                ),
             ),
         ]
 

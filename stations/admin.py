@@ -62,6 +62,7 @@ class StationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_function = stations_visible_to
     list_display = [
         "name",
+        "code",
         "kind",
         "region",
         "address",
@@ -70,7 +71,7 @@ class StationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "active",
     ]
     list_filter = ["kind", "active", "in_service_centre", RegionSubtreeFilter]
-    search_fields = ["name", "address", "region__name"]
+    search_fields = ["name", "code", "address", "region__name"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
     inlines = [StaffInline, ChecklistInline, MembershipInline]
@@ -311,7 +312,7 @@ class RepresentativeAdmin(ScopedAdminMixin, admin.ModelAdmin):
         (None, {"fields": ["name", "gender", "photo", "published"]}),
         (
             _("Congress"),
-            {"fields": ["level", "term", "electoral_district", "region", "kind"]},
+            {"fields": ["level", "term", "number", "electoral_district", "region", "kind"]},
         ),
         (_("Work"), {"fields": ["work_unit", "position"]}),
         (_("Contact"), {"fields": ["public_phone", "private_phone", "email", "user"]}),

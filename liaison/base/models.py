@@ -33,6 +33,11 @@ class Region(models.Model):
         blank=True,
         related_name="children",
     )
+    # 城乡分类代码 of the published list (111 main urban area … 220 village): kept so that
+    # an exported list goes back as it came.
+    urban_rural_code = models.CharField(
+        _("urban/rural code"), max_length=3, blank=True, validators=[regions.validate_urban_rural]
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -312,3 +317,55 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+def private_storage():
+    """Files only administrators read (``STORAGES["private"]``), never under MEDIA_ROOT."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class ImportRecord(models.Model):
+    """One spreadsheet uploaded for import (liaison/wiring/imports/): who, when, which
+    file, what its preview found and what applying it changed. Kept as the audit trail."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")  # the preview runs (a task, or this request)
+        PREVIEWED = "previewed", _("Previewed")
+        APPLYING = "applying", _("Importing")  # confirmed; the apply runs
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Not imported")
+
+    kind = models.CharField(_("roster"), max_length=20)
+    filename = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(
+        _("file"), upload_to="imports/%Y/%m/", storage=private_storage, max_length=200
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("rows created"), default=0)
+    updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    # [[row, column, message], ...] in the uploader's language, as the preview showed them.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at"], name="import_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.get_status_display()})"

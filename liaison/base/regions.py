@@ -44,6 +44,17 @@ def validate_code(code: str) -> None:
         )
 
 
+URBAN_RURAL_RE = re.compile(r"^[12][0-9]{2}$")
+
+
+def validate_urban_rural(value: str) -> None:
+    """城乡分类代码: three digits, 1xx urban and 2xx rural (111 main urban area, 220 village)."""
+    if value and not URBAN_RURAL_RE.match(value):
+        raise ValidationError(
+            _("An urban/rural code is 3 digits, e.g. 111 or 220."), code="urban_rural"
+        )
+
+
 def level_of(code: str) -> RegionLevel:
     """The level a well-formed code denotes, read off its trailing zeros."""
     validate_code(code)

@@ -29,6 +29,15 @@ class StationQuerySet(models.QuerySet):
 
 
 class Station(models.Model):
+    # The county's own numbering of its stations: what its spreadsheets key a station by,
+    # so that an import updates the station it names instead of adding another.
+    code = models.CharField(
+        _("station code"),
+        max_length=30,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("The county's own number for the station, e.g. LY-001."),
+    )
     name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
     kind = models.CharField(
         _("kind"), max_length=10, choices=StationKind, default=StationKind.STATION
@@ -66,6 +75,12 @@ class Station(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["region", "name"], name="station_name_unique_in_region"
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~models.Q(code=""),
+                name="station_code_unique",
+                violation_error_message=_("Another station has this code."),
             ),
         ]
 

@@ -83,6 +83,7 @@ def seed_representatives(rng: random.Random, places: dict, stations: list) -> li
             region, district = _region_and_district(level, number, township, places)
             people.append(
                 Representative(
+                    number=f"{number:04d}",
                     name=names.person(rng),
                     gender=rng.choice([Gender.MALE, Gender.MALE, Gender.FEMALE]),
                     level=level,

@@ -132,6 +132,9 @@ def seed_stations(rng: random.Random, places: dict) -> list[Station]:
                 opening_notes="每月15日上午代表接待。",
             )
         )
+    # The county's own numbering, which the imports and exports key stations by.
+    for index, station in enumerate(stations, start=1):
+        station.code = f"CS-{index:03d}"
     Station.objects.bulk_create(stations)
     stations = list(Station.objects.order_by("pk"))
     items = list(ChecklistItem.objects.all())

@@ -52,6 +52,8 @@ SECTIONS: list[Section] = [
     Section(_("Representative groups"), "staff:duty-groups", GROUPS),
     # A representative reaches the projects they supervise and the votes from "My duty days".
     Section(_("Livelihood projects"), "staff:projects", RUNS_STATIONS | UNIT),
+    Section(_("Go-live checklist"), "staff:go-live", frozenset({Role.ADMIN})),
+    Section(_("Imports"), "staff:imports", frozenset({Role.ADMIN})),
 ]
 
 

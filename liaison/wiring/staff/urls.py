@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("suggestions.proposals.staff.urls")),
     path("", include("duty.staff.urls")),
     path("", include("projects.staff.urls")),
+    path("", include("liaison.wiring.imports.urls")),
 ]
