@@ -34,6 +34,7 @@ PLAN = [
     Step.REGISTERED,
     Step.HANDLING,
     Step.SUPERVISING,
+    Step.FOLLOW_UP,
     Step.REPLIED,
     Step.FEEDBACK,
     Step.ARCHIVED,
@@ -119,7 +120,10 @@ def _assigned_earlier(case, *, ago: int, workdays: int) -> None:
 def _advance(case, step, category, committee, liaison, clerk, lead, survivor) -> None:
     if step == Step.RECEIVED:
         return
-    services.case_register(case_id=case.pk, actor=liaison, category=category, authority="township")
+    # A case left at registered is a county matter, which the committee may turn into a
+    # representative suggestion (demo/suggestions.py); the rest are the township's.
+    authority = "county" if step == Step.REGISTERED else "township"
+    services.case_register(case_id=case.pk, actor=liaison, category=category, authority=authority)
     if step == Step.REGISTERED:
         return
     if step == Step.MERGED:
@@ -134,8 +138,21 @@ def _advance(case, step, category, committee, liaison, clerk, lead, survivor) ->
     services.case_supervise(case_id=case.pk, actor=committee, note="联工委督办，请按期答复")
     if step == Step.SUPERVISING:
         return
+    if step == Step.FOLLOW_UP:
+        services.case_reply_in_progress(
+            case_id=case.pk,
+            actor=clerk,
+            reply="已列入本季度维修计划，施工队排期中。",
+            public_reply="您反映的问题已列入本季度维修计划，我们会在下次答复时告知进度。",
+            next_reply_on=timezone.localdate() + dt.timedelta(days=20),
+        )
+        return
     services.case_reply(
-        case_id=case.pk, actor=clerk, result="solved", reply="已安排维修，本周完成。"
+        case_id=case.pk,
+        actor=clerk,
+        result="solved",
+        reply="已安排维修，本周完成。",
+        public_reply="您反映的问题已安排维修，本周内完成。感谢您的监督。",
     )
     if step == Step.REPLIED:
         return
