@@ -108,7 +108,7 @@ def case_status(request):
 def case_rate(request):
     """The constituent's rating, posted from the status page with the code and check."""
     form = RatingForm(request.POST)
-    found = _look_up(request, form, template_form=StatusForm())
+    found = _look_up(request, form, template_form=StatusForm(request.POST))
     if not isinstance(found, Case):
         return found
     check = form.cleaned_data["check"]
@@ -136,6 +136,7 @@ def _look_up(request, form, *, template_form=None):
     (429 over the limits, 400 malformed, 404 no such case and check)."""
     per_ip, per_code = status_limits()
     shown = template_form or form
+    shown.is_valid()
     if not hit(per_ip, client_ip(request)):
         return _too_many(request, "public/case_status.html", {"form": shown})
     code, check = request.POST.get("code", ""), request.POST.get("check", "")

@@ -1,10 +1,12 @@
 """The constituent's own rating of a reply, from the status page (tracking code and check):
 once per reply; 不满意 sends the case back to its unit by the flow's rule."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.flow import IllegalTransition
+from liaison.base.validators import validate_no_markup
 from suggestions.cases.flow import CASES
 from suggestions.cases.models import Case, CaseRating, RatingSource, Satisfaction
 from suggestions.cases.services.closing import reopen
@@ -24,6 +26,11 @@ def case_rate(*, case_id: int, satisfaction: str, comment: str = "") -> Case:
     if satisfaction not in Satisfaction.values:
         move.error("satisfaction", _("Choose how satisfied you are."))
     comment = move.text("comment", comment, required=False, max_length=COMMENT_MAX)
+    if "comment" not in move.errors:
+        try:
+            validate_no_markup(comment)
+        except ValidationError as error:
+            move.error("comment", error.messages[0])
     move.check()
     case.satisfaction = satisfaction
     CaseRating.objects.create(
