@@ -340,3 +340,40 @@ def test_a_county_matter_goes_to_a_suggestion_or_a_county_unit_only():
     # A township matter may still go to the township's own department.
     township_case = case_at(world, Step.REGISTERED)
     services.case_assign_on_spot(case_id=township_case.pk, actor=liaison, unit=township_unit)
+
+
+# THE COMMITTEE'S PAGE
+
+
+def test_the_committee_sets_the_sample_and_sees_calls_and_figures(client):
+    """The call-back page: the committee sets its region's sample, lists the calls to make
+    in a constant number of queries, and reads ratings by source and returns by unit."""
+    world = make_world()
+    committee = world.users["committee"]
+    client.force_login(committee)
+    response = client.post(
+        "/staff/callbacks/", {"region_code": COUNTY, "percent": "100"}, follow=True
+    )
+    assert response.status_code == 200
+    assert JurisdictionSettings.objects.get(region_id=COUNTY).case_callback_percent == 100
+    bad = client.post("/staff/callbacks/", {"region_code": COUNTY, "percent": "101"})
+    assert bad.status_code == 400
+    other = client.post("/staff/callbacks/", {"region_code": "430181000000", "percent": "5"})
+    assert other.status_code == 400  # not one of the committee's regions
+    for _ in range(3):
+        case_at(world, Step.FEEDBACK)
+    callbacks.cases_callback_sample(today=dt.date(2026, 11, 25))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/staff/callbacks/")
+    assert page.content.decode().count("/staff/cases/") >= 3
+    case_at(world, Step.FEEDBACK)
+    callbacks.cases_callback_sample(today=dt.date(2026, 11, 26))
+    with CaptureQueriesContext(connection) as four:
+        client.get("/staff/callbacks/")
+    assert len(four) == len(three)
+    assert "联络员反馈" in page.content.decode()
+    client.force_login(world.users["liaison"])
+    assert client.get("/staff/callbacks/").status_code == 404

@@ -19,7 +19,7 @@ from suggestions.cases.services.assignment import (
     case_report_to_township,
     case_to_suggestion,
 )
-from suggestions.cases.services.callbacks import case_record_callback
+from suggestions.cases.services.callbacks import callback_percent_set, case_record_callback
 from suggestions.cases.services.closing import (
     case_archive,
     case_conclude,
@@ -58,6 +58,7 @@ __all__ = [
     "Conflict",
     "IllegalTransition",
     "NotAllowed",
+    "callback_percent_set",
     "case_answer_consultation",
     "case_approve_extension",
     "case_archive",
