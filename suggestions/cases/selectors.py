@@ -49,7 +49,10 @@ def _for_lists(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def case_detail(*, user) -> QuerySet[Case]:
     events = CaseEvent.objects.select_related("actor").order_by("at", "id")
-    return case_list(user=user).prefetch_related(Prefetch("events", queryset=events))
+    ratings = CaseRating.objects.order_by("round", "at")
+    return case_list(user=user).prefetch_related(
+        Prefetch("events", queryset=events), Prefetch("ratings", queryset=ratings)
+    )
 
 
 def due_soon(

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from liaison.base.calendar import WorkdayCalendar
 from liaison.base.jurisdiction import settings_for
+from liaison.base.models import JurisdictionSettings
+from liaison.base.regions import ancestor_codes
 from liaison.wiring.demo import names
 from stations.models import VisitChannel
-from suggestions.cases import services, sweeps
+from suggestions.cases import callbacks, services, sweeps
 from suggestions.models import Case, CaseCategory, Satisfaction, Step
 from suggestions.shared import deadlines
 
@@ -97,7 +99,31 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
     sweeps.cases_unassigned_flag()
     sweeps.cases_due_soon_remind()
     sweeps.cases_escalate()
+    _close_the_loop(station, committee)
     return len(PLAN) + len(LATE)
+
+
+def _close_the_loop(station, committee) -> None:
+    """The loop with the constituent: one reply rated by its constituent on the status
+    page, one not solved and concluded by the committee, and the morning's call-back
+    sample (a third of the county's replied cases) on the committee's list."""
+    county = ancestor_codes(station.region_id)[2]
+    JurisdictionSettings.objects.update_or_create(
+        region_id=county, defaults={"case_callback_percent": 34}
+    )
+    replied = list(Case.objects.filter(step=Step.REPLIED).order_by("pk")[:2])
+    if replied:
+        services.case_rate(
+            case_id=replied[0].pk, satisfaction=Satisfaction.BASIC, comment="修好了，希望更快一些"
+        )
+    followed = Case.objects.filter(step=Step.FOLLOW_UP).order_by("pk").first()
+    if followed:
+        services.case_conclude(
+            case_id=followed.pk,
+            actor=committee,
+            conclusion="该路段改造需纳入县级交通规划，目前暂无法解决，已转交县交通运输局列入明年计划。",
+        )
+    callbacks.cases_callback_sample()
 
 
 def _assigned_earlier(case, *, ago: int, workdays: int) -> None:
