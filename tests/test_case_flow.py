@@ -369,7 +369,7 @@ def test_extension_moves_the_deadline_when_approved():
 def test_to_suggestion_sets_a_months_deadline():
     """A county-level matter filed as a suggestion is due in the jurisdiction's months."""
     world = make_world()
-    case = case_at(world, Step.REGISTERED)
+    case = case_at(world, Step.REGISTERED, authority="county")
     case = services.case_to_suggestion(case_id=case.pk, actor=world.users["committee"])
     assert case.disposition == Disposition.SUGGESTION and case.lead_unit is None
     assert case.deadline_explanation["months"] == 3
