@@ -156,7 +156,7 @@ def insert_cases(count: int, overdue: float, today: dt.date) -> None:
         escalated_deadline, next_sweep_on, lead_unit_id, extension_until, extension_reason,
         result, reply, satisfaction, public_summary, is_key, published, merged_into_id,
         reopen_count, received_at, registered_at, replied_at, closed_at, updated_at,
-        created_by_id, handler, plan)
+        created_by_id, handler, plan, public_reply, conclusion)
     SELECT {code}, v.id, v.region_id, v.station_id, '路灯不亮 ' || i, '村口路灯坏了一个月。',
         (%(categories)s::int[])[1 + i %% %(category_count)s], 'township', 'letter',
         CASE WHEN i %% 3 = 0 THEN 'supervising' ELSE 'handling' END,
@@ -166,7 +166,7 @@ def insert_cases(count: int, overdue: float, today: dt.date) -> None:
              ELSE d.deadline - 3 END,
         (%(units)s::int[])[1 + i %% %(unit_count)s], NULL, '', '', '', '', '', false, false,
         NULL, 0, r.received_at, r.received_at + interval '1 hour', NULL, NULL,
-        r.received_at + interval '1 day', NULL, '', ''
+        r.received_at + interval '1 day', NULL, '', '', '', ''
     FROM generate_series(1, %(count)s) AS i
     -- Received one every 30 seconds, the newest two days ago, and changed a day later:
     -- as in life, newer rows have later times, which the "newest first" sorts rely on.

@@ -41,6 +41,11 @@ SWEEPS = {
         "task": "suggestions.cases.tasks.escalate_overdue_cases",
         "schedule": crontab(hour=8, minute=0),
     },
+    # 回访: replied cases sampled for the clerk's call-back list (catches up after a stop).
+    "cases-callback-sample": {
+        "task": "suggestions.cases.tasks.sample_callbacks",
+        "schedule": crontab(hour=8, minute=5),
+    },
     # Suggestion reminders and escalation, before offices open.
     "suggestion-deadlines": {
         "task": "suggestions.proposals.tasks.sweep_suggestion_deadlines",

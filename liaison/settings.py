@@ -270,6 +270,8 @@ SMS_FILE_PATH = env("SMS_FILE_PATH")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
 SMS_GATEWAY_TIMEOUT = env_number("SMS_GATEWAY_TIMEOUT", "10", float)
+# The public address the SMS to a constituent links to (their case's status page).
+PUBLIC_SITE_URL = env("PUBLIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NOTIFY_BATCH_SIZE = env_number("NOTIFY_BATCH_SIZE", "500")
 NOTIFY_PARALLEL_TASKS = env_number("NOTIFY_PARALLEL_TASKS", "4")
 # A delivery task stops claiming rows after this long, well inside its soft time limit.

@@ -83,14 +83,20 @@ def received(world: World, *, title: str = "路灯不亮") -> Case:
     return visit.cases.get()
 
 
-def case_at(world: World, step: str, *, satisfaction: str = Satisfaction.SATISFIED) -> Case:
+def case_at(
+    world: World,
+    step: str,
+    *,
+    satisfaction: str = Satisfaction.SATISFIED,
+    authority: str = "township",
+) -> Case:
     """A fresh case moved to ``step`` the way staff would move it."""
     u = world.users
     case = received(world)
     if step == Step.RECEIVED:
         return case
     services.case_register(
-        case_id=case.pk, actor=u["liaison"], category=world.category, authority="township"
+        case_id=case.pk, actor=u["liaison"], category=world.category, authority=authority
     )
     if step == Step.REGISTERED:
         return _reload(case)
@@ -105,7 +111,22 @@ def case_at(world: World, step: str, *, satisfaction: str = Satisfaction.SATISFI
     if step == Step.SUPERVISING:
         services.case_supervise(case_id=case.pk, actor=u["committee"], note="请加快办理")
         return _reload(case)
-    services.case_reply(case_id=case.pk, actor=u["lead_unit"], result="solved", reply="已修复路灯")
+    if step == Step.FOLLOW_UP:
+        services.case_reply_in_progress(
+            case_id=case.pk,
+            actor=u["lead_unit"],
+            reply="已列入计划，下月施工",
+            public_reply="路灯已列入维修计划，下月施工。",
+            next_reply_on=timezone.localdate() + dt.timedelta(days=30),
+        )
+        return _reload(case)
+    services.case_reply(
+        case_id=case.pk,
+        actor=u["lead_unit"],
+        result="solved",
+        reply="已修复路灯",
+        public_reply="村口路灯已修复。",
+    )
     if step == Step.REPLIED:
         return _reload(case)
     services.case_feedback(

@@ -73,6 +73,7 @@ def test_detail_shows_timeline_deadline_and_available_moves():
     assert set(body["available_transitions"]) == {
         "supervise",
         "reply",
+        "reply_in_progress",
         "merge",
         "withdraw",
     }
@@ -97,7 +98,9 @@ def test_illegal_jump_is_409_and_changes_nothing():
     world = make_world()
     case = case_at(world, Step.RECEIVED)
     response = client_for(world.users["committee"]).post(
-        f"/api/v1/cases/{case.pk}/reply/", {"result": "solved", "reply": "好"}, format="json"
+        f"/api/v1/cases/{case.pk}/reply/",
+        {"result": "solved", "reply": "好", "public_reply": "好"},
+        format="json",
     )
     assert response.status_code == 409
     assert response.json()["code"] == "illegal_transition"
@@ -120,7 +123,9 @@ def test_a_role_without_the_move_gets_403():
     world = make_world()
     case = case_at(world, Step.HANDLING)
     response = client_for(world.users["co_unit"]).post(
-        f"/api/v1/cases/{case.pk}/reply/", {"result": "solved", "reply": "好"}, format="json"
+        f"/api/v1/cases/{case.pk}/reply/",
+        {"result": "solved", "reply": "好", "public_reply": "好"},
+        format="json",
     )
     assert response.status_code == 403
 

@@ -2,10 +2,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from suggestions.cases import services
 from suggestions.cases.flow import CASES
-from suggestions.models import Case, CaseEvent, Disposition, Satisfaction, Step
+from suggestions.models import Case, CaseCallback, CaseEvent, Disposition, Satisfaction, Step
 from tests.case_world import case_at, make_world
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,17 @@ ROLES = [
 ]
 STATION_STAFF = {"liaison", "committee", "township_committee", "admin"}
 COMMITTEE = {"committee", "township_committee", "admin"}
+
+
+def _constituent_only(name: str):
+    """The table's check of a constituent move for a staff actor (the service itself
+    takes no user: the status page proves the constituent by code and check)."""
+
+    def check(*, case_id: int, actor, **kwargs):
+        CASES.check(CASES[name], Case.objects.get(pk=case_id), actor)
+
+    return check
+
 
 # transition: (the step to start from, who may, the service, its arguments)
 MATRIX = {
@@ -47,12 +59,17 @@ MATRIX = {
         lambda w, c: {"unit": w.unit, "co_units": [w.co_unit]},
     ),
     "report_to_township": (
-        Step.REGISTERED,
+        "registered_major",
         STATION_STAFF,
         services.case_report_to_township,
         lambda w, c: {"unit": w.unit, "note": "报告：道路问题清单三项"},
     ),
-    "to_suggestion": (Step.REGISTERED, COMMITTEE, services.case_to_suggestion, lambda w, c: {}),
+    "to_suggestion": (
+        "registered_county",
+        COMMITTEE,
+        services.case_to_suggestion,
+        lambda w, c: {},
+    ),
     "answer_consultation": (
         Step.REGISTERED,
         STATION_STAFF,
@@ -94,11 +111,59 @@ MATRIX = {
         services.case_refuse_extension,
         lambda w, c: {"note": "理由不充分"},
     ),
+    "send_back": (
+        Step.HANDLING,
+        {"lead_unit"},
+        services.case_send_back,
+        lambda w, c: {"reason": "不属于本单位职责，应由交通局办理"},
+    ),
     "reply": (
         Step.HANDLING,
         {"lead_unit", *COMMITTEE},
         services.case_reply,
-        lambda w, c: {"result": "in_progress", "reply": "已列入明年计划"},
+        lambda w, c: {"result": "cannot", "reply": "资金不足", "public_reply": "暂无资金。"},
+    ),
+    "reply_in_progress": (
+        Step.HANDLING,
+        {"lead_unit", *COMMITTEE},
+        services.case_reply_in_progress,
+        lambda w, c: {
+            "reply": "已列入明年计划",
+            "public_reply": "已列入明年计划。",
+            "next_reply_on": timezone.localdate() + dt.timedelta(days=60),
+        },
+    ),
+    "edit_public_reply": (
+        Step.REPLIED,
+        COMMITTEE,
+        services.case_edit_public_reply,
+        lambda w, c: {"public_reply": "村口三盏路灯均已修复。"},
+    ),
+    # The constituent's moves (no user, on the status page): no staff role may make them.
+    "rate": (Step.REPLIED, set(), _constituent_only("rate"), lambda w, c: {}),
+    "reopen_on_rating": (
+        "unsatisfied",
+        set(),
+        _constituent_only("reopen_on_rating"),
+        lambda w, c: {},
+    ),
+    "record_callback": (
+        "callback",
+        COMMITTEE,
+        services.case_record_callback,
+        lambda w, c: {"reached": True, "satisfaction": "satisfied", "comment": "路灯亮了"},
+    ),
+    "conclude": (
+        "cannot",
+        COMMITTEE,
+        services.case_conclude,
+        lambda w, c: {"conclusion": "需列入县级规划，目前无法解决。"},
+    ),
+    "conclude_follow_up": (
+        Step.FOLLOW_UP,
+        COMMITTEE,
+        services.case_conclude,
+        lambda w, c: {"conclusion": "需列入县级规划，目前无法解决。"},
     ),
     "feedback": (
         Step.REPLIED,
@@ -140,6 +205,24 @@ def _prepare(world, start) -> Case:
         return Case.objects.get(pk=case.pk)
     if start == "unsatisfied":
         return case_at(world, Step.FEEDBACK, satisfaction=Satisfaction.UNSATISFIED)
+    if start == "registered_major":
+        return case_at(world, Step.REGISTERED, authority="township_major")
+    if start == "registered_county":
+        return case_at(world, Step.REGISTERED, authority="county")
+    if start == "callback":
+        case = case_at(world, Step.REPLIED)
+        CaseCallback.objects.create(case=case, picked_on=timezone.localdate())
+        return case
+    if start == "cannot":
+        case = case_at(world, Step.HANDLING)
+        services.case_reply(
+            case_id=case.pk,
+            actor=world.users["lead_unit"],
+            result="cannot",
+            reply="资金不足",
+            public_reply="暂无资金，无法解决。",
+        )
+        return Case.objects.get(pk=case.pk)
     return case_at(world, start)
 
 
@@ -200,7 +283,11 @@ def test_a_received_case_cannot_jump_to_reply():
     case = case_at(world, Step.RECEIVED)
     with pytest.raises(services.IllegalTransition):
         services.case_reply(
-            case_id=case.pk, actor=world.users["committee"], result="solved", reply="好"
+            case_id=case.pk,
+            actor=world.users["committee"],
+            result="solved",
+            reply="好",
+            public_reply="好",
         )
     case.refresh_from_db()
     assert case.step == Step.RECEIVED and case.result == "" and case.events.count() == 1
@@ -282,7 +369,7 @@ def test_extension_moves_the_deadline_when_approved():
 def test_to_suggestion_sets_a_months_deadline():
     """A county-level matter filed as a suggestion is due in the jurisdiction's months."""
     world = make_world()
-    case = case_at(world, Step.REGISTERED)
+    case = case_at(world, Step.REGISTERED, authority="county")
     case = services.case_to_suggestion(case_id=case.pk, actor=world.users["committee"])
     assert case.disposition == Disposition.SUGGESTION and case.lead_unit is None
     assert case.deadline_explanation["months"] == 3

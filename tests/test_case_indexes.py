@@ -37,7 +37,8 @@ INSERT INTO suggestions_case (
     tracking_code, visit_id, region_id, station_id, title, description, category_id,
     authority, disposition, step, deadline, deadline_explanation, escalation_level,
     lead_unit_id, extension_reason, result, reply, satisfaction, public_summary, is_key,
-    published, reopen_count, received_at, registered_at, replied_at, updated_at, handler, plan
+    published, reopen_count, received_at, registered_at, replied_at, updated_at, handler, plan,
+    public_reply, conclusion
 )
 SELECT
     substr(c, 1, 4) || '-' || substr(c, 5, 4) || '-' || substr(c, 9, 2),
@@ -48,7 +49,8 @@ SELECT
          THEN %(today)s::date + ((i * 13) %% 60 - 5) END,
     '{}', 0, (%(units)s::bigint[])[1 + (i * 31) %% %(nunits)s], '', 'solved', 'ok',
     'satisfied', '', false, false, 0,
-    %(now)s - (%(rows)s - i) * interval '15 minutes', %(now)s, %(now)s, %(now)s, '', ''
+    %(now)s - (%(rows)s - i) * interval '15 minutes', %(now)s, %(now)s, %(now)s, '', '',
+    '', ''
 FROM (
     SELECT i, (i * 7919) %% %(nstations)s AS s,
         CASE WHEN (i * 101) %% 100 < 88 THEN 'archived'

@@ -73,7 +73,11 @@ def test_a_reply_tells_the_liaison_and_the_representative_who_received_the_visit
     case = case_at(world, Step.HANDLING)
     with django_capture_on_commit_callbacks(execute=True):
         services.case_reply(
-            case_id=case.pk, actor=world.users["lead_unit"], result="solved", reply="已修复"
+            case_id=case.pk,
+            actor=world.users["lead_unit"],
+            result="solved",
+            reply="已修复",
+            public_reply="已修复",
         )
     rep = world.representative
     assert keys(subject_id=case.pk) == {
@@ -81,7 +85,9 @@ def test_a_reply_tells_the_liaison_and_the_representative_who_received_the_visit
         (f"representative:{rep.pk}", Channel.SMS),
         (f"representative:{rep.pk}", Channel.IN_APP),
     }
-    sms = Notification.objects.get(channel=Channel.SMS, subject_id=case.pk)
+    sms = Notification.objects.get(
+        kind=NotificationKind.CASE_CHANGED, channel=Channel.SMS, subject_id=case.pk
+    )
     assert sms.address == rep.private_phone
 
 

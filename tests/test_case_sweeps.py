@@ -372,7 +372,11 @@ def test_closed_and_replied_cases_are_never_swept(world):
     case = assigned_case(world)
     with on(dt.date(2026, 11, 3), 10):
         services.case_reply(
-            case_id=case.pk, actor=world.users["lead_unit"], result="solved", reply="已修复"
+            case_id=case.pk,
+            actor=world.users["lead_unit"],
+            result="solved",
+            reply="已修复",
+            public_reply="已修复",
         )
     case.refresh_from_db()
     assert (case.deadline, case.next_sweep_on) == (None, None)

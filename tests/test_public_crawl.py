@@ -2,6 +2,7 @@
 and ID numbers are known, every public page and public API answer reachable from ``/``
 and from the API is fetched, and none of those values appears anywhere."""
 
+import datetime as dt
 import re
 from collections import Counter, deque
 from urllib.parse import urljoin, urlsplit
@@ -77,15 +78,48 @@ def seed_private_cases(client) -> list:
     services.case_register(case_id=case.pk, actor=liaison, category=category, authority="township")
     unit = unit_user.unit_roles.get().unit
     services.case_refer_by_letter(case_id=case.pk, actor=committee, unit=unit)
-    services.case_reply(case_id=case.pk, actor=unit_user, result="solved", reply="已修补路面")
+    services.case_reply(
+        case_id=case.pk,
+        actor=unit_user,
+        result="solved",
+        reply=f"已修补路面，已电话告知{PEOPLE[0][0]}",
+        public_reply="您反映的村道已修补完毕。",
+    )
     services.case_feedback(
         case_id=case.pk,
         actor=liaison,
         satisfaction="satisfied",
         note=f"电话告知{PEOPLE[0][0]}（{PEOPLE[0][1]}）",
     )
+    # The constituent's own rating, from the status page, with a comment.
+    rated = client.post(
+        "/cases/status/rate/",
+        {
+            "code": case.tracking_code,
+            "check": PEOPLE[0][1][-4:],
+            "satisfaction": "satisfied",
+            "comment": "修得很快，谢谢",
+        },
+    )
+    assert rated.status_code == 200
     services.case_archive(
         case_id=case.pk, actor=committee, public_summary="村道已修补完毕", published=True
+    )
+    # One under follow-up, then concluded by the committee: the conclusion is public.
+    followed = cases[1]
+    services.case_register(
+        case_id=followed.pk, actor=liaison, category=category, authority="township"
+    )
+    services.case_refer_by_letter(case_id=followed.pk, actor=committee, unit=unit)
+    services.case_reply_in_progress(
+        case_id=followed.pk,
+        actor=unit_user,
+        reply=f"已列入计划，联系人{PEOPLE[1][0]}",
+        public_reply="已列入明年道路计划。",
+        next_reply_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    services.case_conclude(
+        case_id=followed.pk, actor=committee, conclusion="需县级立项，目前无法解决。"
     )
     response = client.post(
         "/cases/submit/",
@@ -221,6 +255,12 @@ def test_no_constituent_data_on_any_public_page_or_api_answer(client, monkeypatc
     ):
         assert expected in kinds, (expected, sorted(kinds))
     assert "村道已修补完毕" in pages["/cases/outcomes/"]
+    # The status page and its API show the reply written for the constituent, their own
+    # rating, and the committee's conclusion.
+    first, second = (f"status:{c.pk}" for c in cases[:2])
+    assert "您反映的村道已修补完毕。" in pages[first] and 'data-testid="rated"' in pages[first]
+    assert "需县级立项，目前无法解决。" in pages[second]
+    assert "已列入明年道路计划。" in pages[f"api-status:{cases[1].pk}"]
     assert len(pages) > 300
     leaks = [(url, value) for url, body in pages.items() for value in secrets() if value in body]
     assert leaks == []

@@ -132,10 +132,10 @@ def test_role_pages_are_404_for_other_roles():
 
 
 def test_the_case_page_offers_only_the_available_moves():
-    """A liaison on a registered case may assign or refer, not turn it into a suggestion;
-    the committee may."""
+    """A liaison on a registered county matter may refer it, not turn it into a
+    suggestion; the committee may."""
     world = make_world()
-    case = case_at(world, Step.REGISTERED)
+    case = case_at(world, Step.REGISTERED, authority="county")
     liaison = client_for(world.users["liaison"]).get(f"/staff/cases/{case.pk}/")
     names = [t.name for t, _form in liaison.context["forms"]]
     assert "refer_by_letter" in names and "to_suggestion" not in names and "reply" not in names

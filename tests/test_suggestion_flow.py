@@ -669,7 +669,7 @@ def test_a_case_turned_into_a_suggestion_is_answered_through_the_case_flow():
     from suggestions.cases import services as case_services
 
     w = make_suggestion_world()
-    case = case_at(w.world, Step.REGISTERED)
+    case = case_at(w.world, Step.REGISTERED, authority="county")
     case_services.case_to_suggestion(case_id=case.pk, actor=w.users["committee"])
     suggestion = filed(w, source_case_id=case.pk)
     assert suggestion.source == "case" and suggestion.source_case_id == case.pk
@@ -690,7 +690,8 @@ def test_a_case_turned_into_a_suggestion_is_answered_through_the_case_flow():
         suggestion_id=suggestion.pk, actor=w.users["lead_unit"], category="B", text="已列入计划"
     )
     case = Case.objects.get(pk=case.pk)
-    assert (case.step, case.result, case.reply) == (Step.REPLIED, "in_progress", "已列入计划")
+    assert (case.step, case.result, case.reply) == (Step.FOLLOW_UP, "in_progress", "已列入计划")
+    assert case.public_reply == "已列入计划" and case.deadline
     assert case.events.last().actor == w.users["lead_unit"]
 
 

@@ -127,7 +127,7 @@ def _turned_into_suggestion(w, capture=None):
     from suggestions.models import Step
     from tests.case_world import case_at
 
-    case = case_at(w.world, Step.REGISTERED)
+    case = case_at(w.world, Step.REGISTERED, authority="county")
     if capture is None:
         case_services.case_to_suggestion(case_id=case.pk, actor=w.users["committee"])
     else:

@@ -22,7 +22,7 @@ def _pages(w):
     services.suggestion_request_extension(
         suggestion_id=assigned.pk, actor=w.users["lead_unit"], reason="涉及多个部门"
     )
-    from_case = case_at(w.world, Step.REGISTERED)
+    from_case = case_at(w.world, Step.REGISTERED, authority="county")
     case_services.case_to_suggestion(case_id=from_case.pk, actor=w.users["committee"])
     return {
         "committee": [

@@ -207,6 +207,18 @@ class JurisdictionSettings(models.Model):
     suggestion_rehandle_months = models.PositiveSmallIntegerField(
         _("re-handled reply due (months)"), default=1
     )
+    # Closing the loop with the constituent (the 12345 habit, suggestions/cases/).
+    case_send_back_workdays = models.PositiveSmallIntegerField(
+        _("a unit may send a misrouted case back within (working days of assignment)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    case_callback_percent = models.PositiveSmallIntegerField(
+        _("call-back sample of replied cases (%)"),
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Set by the committee; 0 samples none, 100 every replied case."),
+    )
     # Duty quotas (履职), checked by duty/quotas.py. 0 turns a quota off. The defaults are
     # the documents': station days a year above (湘潭); fixed constituent contacts as in
     # 龙沙区 (city representatives 5 people each contacted twice a year, district ones 10

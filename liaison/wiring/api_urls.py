@@ -16,7 +16,7 @@ from stations.public_api import (
     PublicStationViewSet,
 )
 from suggestions.cases.api import CaseViewSet
-from suggestions.cases.public_api import PublicCaseStatusView
+from suggestions.cases.public_api import PublicCaseRatingView, PublicCaseStatusView
 from suggestions.cases.visits_api import VisitViewSet
 from suggestions.proposals.api import SuggestionViewSet
 
@@ -35,6 +35,7 @@ router.register("projects", ProjectViewSet, basename="project")
 
 urlpatterns = [
     path("v1/public/case-status/", PublicCaseStatusView.as_view(), name="public-case-status"),
+    path("v1/public/case-rating/", PublicCaseRatingView.as_view(), name="public-case-rating"),
     # The opinion form's place picker: one region's children, not throttled, cached.
     path(
         "v1/public/regions/<str:code>/children/",

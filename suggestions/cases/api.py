@@ -16,19 +16,24 @@ from suggestions.cases.serializers import (
     AnswerInput,
     ArchiveInput,
     AssignInput,
+    CallbackInput,
     CaseDetailSerializer,
     CaseSerializer,
+    ConcludeInput,
     ExtensionInput,
     FeedbackInput,
     MergeInput,
     NoteInput,
+    PublicReplyInput,
     ReceiveInput,
     ReferInput,
     RegisterInput,
     ReopenInput,
+    ReplyInProgressInput,
     ReplyInput,
     ReportInput,
     RequiredNoteInput,
+    SendBackInput,
     SetPlanInput,
     SuperviseInput,
     WithdrawInput,
@@ -92,7 +97,17 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     request_extension = _move("request_extension", ExtensionInput, services.case_request_extension)
     approve_extension = _move("approve_extension", NoteInput, services.case_approve_extension)
     refuse_extension = _move("refuse_extension", RequiredNoteInput, services.case_refuse_extension)
+    send_back = _move("send_back", SendBackInput, services.case_send_back)
     reply = _move("reply", ReplyInput, services.case_reply)
+    reply_in_progress = _move(
+        "reply_in_progress", ReplyInProgressInput, services.case_reply_in_progress
+    )
+    edit_public_reply = _move(
+        "edit_public_reply", PublicReplyInput, services.case_edit_public_reply
+    )
+    record_callback = _move("record_callback", CallbackInput, services.case_record_callback)
+    conclude = _move("conclude", ConcludeInput, services.case_conclude)
+    conclude_follow_up = _move("conclude_follow_up", ConcludeInput, services.case_conclude)
     feedback = _move("feedback", FeedbackInput, services.case_feedback)
     archive = _move("archive", ArchiveInput, services.case_archive)
     reopen = _move("reopen", ReopenInput, services.case_reopen)

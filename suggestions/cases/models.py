@@ -24,6 +24,8 @@ class Step(models.TextChoices):
     REGISTERED = "registered", _("Registered (登记)")  # classified, waiting for a disposition
     HANDLING = "handling", _("Handling (处理)")  # with a unit, or filed as a suggestion
     SUPERVISING = "supervising", _("Supervising (督办)")  # the committee is pressing the unit
+    # Replied "being solved": still with the unit, which answers again by the date it gave.
+    FOLLOW_UP = "follow_up", _("Under follow-up (跟踪办理)")
     REPLIED = "replied", _("Replied (回复)")  # the unit (or the liaison) has answered
     FEEDBACK = "feedback", _("Fed back (反馈)")  # the constituent has heard the result
     ARCHIVED = "archived", _("Archived (归档)")  # closed off (销号); read-only from now on
@@ -33,7 +35,7 @@ class Step(models.TextChoices):
 
 
 CLOSED_STEPS = (Step.ARCHIVED, Step.MERGED, Step.WITHDRAWN)
-IN_HANDS_OF_UNIT = (Step.HANDLING, Step.SUPERVISING)
+IN_HANDS_OF_UNIT = (Step.HANDLING, Step.SUPERVISING, Step.FOLLOW_UP)
 
 
 class Authority(models.TextChoices):
@@ -62,6 +64,13 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASIC = "basic", _("Basically satisfied")
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class RatingSource(models.TextChoices):
+    # Kept apart: the figures say whose word a rating is.
+    CONSTITUENT = "constituent", _("The constituent, on the status page")
+    LIAISON = "liaison", _("The liaison's feedback")
+    CALLBACK = "callback", _("The call-back (回访)")
 
 
 class CaseQuerySet(WithDeadlineQuerySet):
@@ -160,9 +169,39 @@ class Case(WithDeadline, models.Model):
     reply = models.TextField(
         _("reply"), max_length=5000, blank=True, validators=[validate_plain_text]
     )
+    # The reply written for the constituent (the unit writes it, the committee may edit
+    # it until the constituent rates): shown on the status page, so no personal data.
+    public_reply = models.TextField(
+        _("reply to the constituent"),
+        max_length=5000,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("Shown to the constituent on the status page: no names, phones or addresses."),
+    )
     satisfaction = models.CharField(
         _("satisfaction"), max_length=12, choices=Satisfaction, blank=True
     )
+    # 销号 without a solved reply: the committee's conclusion that it cannot be solved now.
+    conclusion = models.TextField(
+        _("conclusion"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("Why it cannot be solved now; shown to the constituent."),
+    )
+    concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("concluded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # 退单: the lead unit may send a misrouted case back until this day.
+    send_back_until = models.DateField(_("may be sent back until"), null=True, blank=True)
+    # The call-back sweep considers a replied case on this day (then clears it).
+    callback_on = models.DateField(_("call-back sampling due"), null=True, blank=True)
     public_summary = models.TextField(
         _("public summary"),
         max_length=2000,
@@ -224,6 +263,12 @@ class Case(WithDeadline, models.Model):
             ),
             # "Recently changed" on the staff work area: newest changes first, LIMIT n.
             models.Index(fields=["updated_at"], name="case_updated_idx"),
+            # The call-back sweep: one range scan of the replied cases not yet considered.
+            models.Index(
+                fields=["callback_on"],
+                condition=models.Q(callback_on__isnull=False),
+                name="case_callback_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -272,6 +317,17 @@ class Case(WithDeadline, models.Model):
                 | models.Q(extension_until__isnull=False, extension_reason__gt=""),
                 name="case_extension_has_reason",
                 violation_error_message=_("An extension request gives a date and a reason."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(step=Step.FOLLOW_UP) | models.Q(public_reply__gt=""),
+                name="case_follow_up_has_reply",
+                violation_error_message=_("A case under follow-up has its interim reply."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(conclusion="", concluded_at__isnull=True)
+                | models.Q(conclusion__gt="", concluded_at__isnull=False),
+                name="case_conclusion_dated",
+                violation_error_message=_("A conclusion says why and when."),
             ),
             models.CheckConstraint(
                 condition=models.Q(published=False) | models.Q(public_summary__gt=""),
@@ -333,3 +389,74 @@ class CaseEvent(Event):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         indexes = [models.Index(fields=["case", "at"], name="case_event_case_at_idx")]
+
+
+class CaseRating(models.Model):
+    """One rating of a reply round, by its source: the constituent (status page), the
+    liaison (feedback) or the call-back. Each source rates a round once."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    round = models.PositiveSmallIntegerField(_("round"), help_text=_("Times reopened before."))
+    source = models.CharField(_("source"), max_length=12, choices=RatingSource)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction)
+    comment = models.TextField(
+        _("comment"), max_length=500, blank=True, validators=[validate_plain_text]
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        indexes = [models.Index(fields=["source", "at"], name="case_rating_source_at_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "round", "source"], name="case_rating_once_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.get_source_display()} · {self.get_satisfaction_display()}"
+
+
+class CaseCallback(models.Model):
+    """回访: a replied case the daily sweep sampled for a call; the clerk records it.
+    A case is sampled at most once."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="callback"
+    )
+    picked_on = models.DateField(_("sampled on"))
+    done_at = models.DateTimeField(_("called"), null=True, blank=True)
+    reached = models.BooleanField(_("reached"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call-back")
+        verbose_name_plural = _("call-backs")
+        indexes = [
+            # The clerk's list: calls still to make, oldest first.
+            models.Index(
+                fields=["picked_on", "case"],
+                condition=models.Q(done_at__isnull=True),
+                name="case_callback_pending_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done_at__isnull=True, reached__isnull=True)
+                | models.Q(done_at__isnull=False, reached__isnull=False),
+                name="case_callback_done_says_reached",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.picked_on}"

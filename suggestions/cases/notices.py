@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from liaison.base.models import CommitteeMembership
 from liaison.base.notifications.models import Channel, Notification, NotificationKind
@@ -211,9 +212,57 @@ def notify_case_changed(*, case_id: int, transition: str, event_id: int) -> int:
             title=title,
             body=summary(case),
         )
+        if "constituent" in audience:
+            rows += constituent_rows(case, transition=transition, event_id=event_id)
     with transaction.atomic():
         notifications_enqueue(notifications=rows)
     return len(rows)
+
+
+# What the constituent is told, by move: that a reply came, or that the case is closed.
+TO_CONSTITUENT = {
+    "reply": _lazy("The reply to your opinion %(code)s has come: %(link)s"),
+    "reply_in_progress": _lazy(
+        "Your opinion %(code)s is being solved; the next reply is due by %(date)s: %(link)s"
+    ),
+    "conclude": _lazy("The committee has concluded on your opinion %(code)s: %(link)s"),
+    "conclude_follow_up": _lazy("The committee has concluded on your opinion %(code)s: %(link)s"),
+    "archive": _lazy("Your opinion %(code)s is closed off: %(link)s"),
+}
+
+
+def status_link(case: Case) -> str:
+    """The status page with the code filled in; the constituent types the check."""
+    return f"{settings.PUBLIC_SITE_URL}/cases/status/?code={case.tracking_code}"
+
+
+def constituent_rows(case: Case, *, transition: str, event_id: int) -> list[Notification]:
+    """One SMS to the phone the constituent gave, once per move: the tracking code and
+    the link, never a name (a shared phone shows it to others)."""
+    phone = Visit.objects.filter(pk=case.visit_id).values_list("constituent_phone", flat=True)
+    phone = phone[0] if phone else ""
+    if not phone or transition not in TO_CONSTITUENT:
+        return []
+    body = str(TO_CONSTITUENT[transition]) % {
+        "code": case.tracking_code,
+        "date": case.deadline.isoformat() if case.deadline else "",
+        "link": status_link(case),
+    }
+    key = f"case:{case.pk}"
+    return [
+        Notification(
+            kind=NotificationKind.CASE_TO_CONSTITUENT,
+            channel=Channel.SMS,
+            subject_type=SUBJECT_TYPE,
+            subject_id=case.pk,
+            recipient_key=key,
+            address=phone,
+            title=_("Your opinion %(code)s") % {"code": case.tracking_code},
+            body=body,
+            due_date=timezone.localdate(),
+            dedupe_key=f"{NotificationKind.CASE_TO_CONSTITUENT}:{SUBJECT_TYPE}:ev{event_id}:{key}",
+        )
+    ]
 
 
 def _audience(case: Case, roles: tuple[str, ...]) -> list[Recipient]:

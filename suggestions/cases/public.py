@@ -12,14 +12,17 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from liaison.base.flow import FlowError
 from liaison.base.ratelimit import client_ip, exceeded, hit
 from stations import places
-from suggestions.cases import online, selectors
+from suggestions.cases import online, selectors, services, tracking
 from suggestions.cases.filters import OutcomeFilter
+from suggestions.cases.flow import CASES
+from suggestions.cases.models import Case
 from suggestions.cases.online import status_limits, submit_limits
-from suggestions.cases.public_forms import StatusForm, SubmitForm
+from suggestions.cases.public_forms import RatingForm, StatusForm, SubmitForm
 
 
 def _too_many(request, template: str, context: dict):
@@ -88,27 +91,85 @@ def case_submit(request):
 @require_http_methods(["GET", "POST"])
 def case_status(request):
     if request.method != "POST":
-        return render(request, "public/case_status.html", {"form": StatusForm()})
-    per_ip, per_code = status_limits()
+        # The SMS links here with the code filled in; the check is typed, never linked.
+        code = tracking.normalize(request.GET.get("code", "")) or ""
+        return render(
+            request, "public/case_status.html", {"form": StatusForm(initial={"code": code})}
+        )
     form = StatusForm(request.POST)
-    if not hit(per_ip, client_ip(request)):
-        return _too_many(request, "public/case_status.html", {"form": form})
+    found = _look_up(request, form)
+    if not isinstance(found, Case):
+        return found
+    return _status_page(request, found, check=form.cleaned_data["check"])
+
+
+@never_cache
+@require_POST
+def case_rate(request):
+    """The constituent's rating, posted from the status page with the code and check."""
+    form = RatingForm(request.POST)
+    found = _look_up(request, form, template_form=StatusForm(request.POST))
+    if not isinstance(found, Case):
+        return found
+    check = form.cleaned_data["check"]
     if not form.is_valid():
-        return render(request, "public/case_status.html", {"form": form}, status=400)
-    lookup = online.case_status_lookup(
-        code=form.cleaned_data["code"], check=form.cleaned_data["check"]
+        return _status_page(request, found, check=check, rating_form=form, status=400)
+    try:
+        services.case_rate(
+            case_id=found.pk,
+            satisfaction=form.cleaned_data["satisfaction"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return _status_page(request, found, check=check, rating_form=form, status=400)
+    except FlowError as error:
+        return _status_page(request, found, check=check, notice=error.message, status=409)
+    return _status_page(
+        request, found, check=check, notice=_("Thank you: your rating is recorded.")
     )
+
+
+def _look_up(request, form, *, template_form=None):
+    """The case whose code and check the form carries, or the page that says why not
+    (429 over the limits, 400 malformed, 404 no such case and check)."""
+    per_ip, per_code = status_limits()
+    shown = template_form or form
+    shown.is_valid()
+    if not hit(per_ip, client_ip(request)):
+        return _too_many(request, "public/case_status.html", {"form": shown})
+    code, check = request.POST.get("code", ""), request.POST.get("check", "")
+    if not form.is_valid() and ({"code", "check"} & set(form.errors)):
+        return render(request, "public/case_status.html", {"form": shown}, status=400)
+    lookup = online.case_status_lookup(code=code, check=check)
     # After too many wrong checks on one code even the right one waits: no guessing
     # the four digits.
     if lookup.code and exceeded(per_code, lookup.code):
-        return _too_many(request, "public/case_status.html", {"form": form})
+        return _too_many(request, "public/case_status.html", {"form": shown})
     if lookup.case is None:
         if lookup.code:
             hit(per_code, lookup.code)
-        form.add_error(None, _("No case matches this tracking code and check."))
-        return render(request, "public/case_status.html", {"form": form}, status=404)
-    case = selectors.public_case_status(lookup.case.pk)
-    return render(request, "public/case_status.html", {"form": StatusForm(), "case": case})
+        shown.add_error(None, _("No case matches this tracking code and check."))
+        return render(request, "public/case_status.html", {"form": shown}, status=404)
+    return lookup.case
+
+
+def _status_page(request, found, *, check, rating_form=None, notice="", status=200):
+    case = selectors.public_case_status(found.pk)
+    rated = next((r for r in case.constituent_ratings if r.round == case.reopen_count), None)
+    may_rate = case.step in CASES["rate"].sources and rated is None
+    if may_rate and rating_form is None:
+        rating_form = RatingForm(initial={"code": case.tracking_code, "check": check})
+    context = {
+        "form": StatusForm(initial={"code": case.tracking_code}),
+        "case": case,
+        "timeline": CASES.timeline(case.public_events),
+        "rated": rated,
+        "rating_form": rating_form if may_rate else None,
+        "notice": notice,
+    }
+    return render(request, "public/case_status.html", context, status=status)
 
 
 def outcome_list(request):

@@ -17,7 +17,7 @@ from liaison.base.validators import (
 from stations import places
 from stations.models import Station
 from suggestions.cases.online import station_for_region
-from suggestions.models import CaseCategory
+from suggestions.models import CaseCategory, Satisfaction
 
 
 class StationChoiceField(forms.ModelChoiceField):
@@ -187,4 +187,26 @@ class StatusForm(forms.Form):
         max_length=8,
         # Not echoed back into the page after a wrong guess.
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class RatingForm(forms.Form):
+    """The constituent rates the reply on the status page: the code and the check come
+    again with it (hidden, from the lookup they just made), and are checked again."""
+
+    code = forms.CharField(max_length=30, widget=forms.HiddenInput)
+    check = forms.CharField(max_length=8, widget=forms.HiddenInput)
+    satisfaction = forms.ChoiceField(
+        label=_("How satisfied are you with the reply?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how satisfied you are.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=500,
+        validators=[validate_plain_text, validate_no_markup],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Please leave out names, phone numbers and addresses."),
     )

@@ -18,8 +18,11 @@ from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import (
     IN_HANDS_OF_UNIT,
     Case,
+    CaseCallback,
     CaseEvent,
+    CaseRating,
     Disposition,
+    RatingSource,
     Satisfaction,
     Step,
     case_ids_handled_by,
@@ -46,7 +49,10 @@ def _for_lists(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def case_detail(*, user) -> QuerySet[Case]:
     events = CaseEvent.objects.select_related("actor").order_by("at", "id")
-    return case_list(user=user).prefetch_related(Prefetch("events", queryset=events))
+    ratings = CaseRating.objects.order_by("round", "at")
+    return case_list(user=user).prefetch_related(
+        Prefetch("events", queryset=events), Prefetch("ratings", queryset=ratings)
+    )
 
 
 def due_soon(
@@ -81,6 +87,12 @@ PUBLIC_MOVES = {
     "reopen",
     "merge",
     "withdraw",
+    "send_back",
+    "reply_in_progress",
+    "rate",
+    "reopen_on_rating",
+    "conclude",
+    "conclude_follow_up",
 }
 
 
@@ -90,9 +102,16 @@ def public_case_status(case_id: int) -> Case:
     events = CaseEvent.objects.filter(kind__in=PUBLIC_MOVES).only(
         "case_id", "kind", "to_step", "at"
     )
+    # The constituent's own ratings only: the liaison's and the call-back's are staff's.
+    ratings = CaseRating.objects.filter(source=RatingSource.CONSTITUENT).only(
+        "case_id", "round", "satisfaction", "at"
+    )
     return (
         Case.objects.select_related("station", "lead_unit", "category", "merged_into")
-        .prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
+        .prefetch_related(
+            Prefetch("events", queryset=events, to_attr="public_events"),
+            Prefetch("ratings", queryset=ratings, to_attr="constituent_ratings"),
+        )
         .get(pk=case_id)
     )
 
@@ -189,3 +208,41 @@ def handled_by_units(user) -> QuerySet[Case]:
     Not narrowed by ``cases_visible_to``: a unit's staff see every case of their unit,
     and a second copy of the same UNION in the query only slows it down."""
     return _for_lists(Case.objects.filter(pk__in=case_ids_handled_by(scope_of(user).unit_ids)))
+
+
+# CLOSING THE LOOP
+
+
+def callbacks_to_make(*, user) -> QuerySet[CaseCallback]:
+    """The clerk's call-back list: sampled cases in the committee's scope not called yet,
+    oldest sample first (partial index on pending call-backs)."""
+    if not scope_of(user).is_committee:
+        return CaseCallback.objects.none()
+    return (
+        CaseCallback.objects.filter(done_at__isnull=True, case__in=cases_visible_to(user))
+        .select_related("case", "case__station", "case__lead_unit")
+        .order_by("picked_on", "case_id")
+    )
+
+
+def loop_figures(*, user) -> dict:
+    """Ratings by whose word they are (the constituent, the liaison, the call-back) and
+    satisfaction, and send-backs by the unit that returned the case, in the user's scope:
+    two aggregate queries."""
+    in_scope = cases_visible_to(user)
+    ratings: dict[str, dict[str, int]] = {source: {} for source in RatingSource.values}
+    rows = (
+        CaseRating.objects.filter(case__in=in_scope)
+        .values("source", "satisfaction")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        ratings[row["source"]][row["satisfaction"]] = row["n"]
+    returns = (
+        CaseEvent.objects.filter(kind="send_back", case__in=in_scope)
+        .values("data__unit")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {"ratings": ratings, "returns": {row["data__unit"]: row["n"] for row in returns}}

@@ -69,7 +69,11 @@ class CaseDetailSerializer(CaseSerializer):
             "description",
             "result",
             "reply",
+            "public_reply",
             "satisfaction",
+            "conclusion",
+            "concluded_at",
+            "send_back_until",
             "public_summary",
             "extension_until",
             "extension_reason",
@@ -128,6 +132,9 @@ class ReportInput(AssignInput):
 
 class AnswerInput(NoteInput):
     reply = serializers.CharField(max_length=5000)
+    public_reply = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
 
 
 class SuperviseInput(RequiredNoteInput):
@@ -149,10 +156,35 @@ class ExtensionInput(serializers.Serializer):
 
 
 class ReplyInput(serializers.Serializer):
-    result = serializers.ChoiceField(
-        choices=[c for c in ReplyResult.choices if c[0] != ReplyResult.ANSWERED]
-    )
+    result = serializers.ChoiceField(choices=[ReplyResult.SOLVED, ReplyResult.CANNOT])
     reply = serializers.CharField(max_length=5000)
+    public_reply = serializers.CharField(max_length=5000)
+
+
+class ReplyInProgressInput(serializers.Serializer):
+    reply = serializers.CharField(max_length=5000)
+    public_reply = serializers.CharField(max_length=5000)
+    next_reply_on = serializers.DateField()
+
+
+class PublicReplyInput(NoteInput):
+    public_reply = serializers.CharField(max_length=5000)
+
+
+class SendBackInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class ConcludeInput(serializers.Serializer):
+    conclusion = serializers.CharField(max_length=2000)
+
+
+class CallbackInput(serializers.Serializer):
+    reached = serializers.BooleanField()
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, required=False, allow_blank=True, default=""
+    )
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class FeedbackInput(RequiredNoteInput):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from suggestions.cases import sweeps
+from suggestions.cases import callbacks, sweeps
 
 
 @shared_task(ignore_result=True)
@@ -23,3 +23,8 @@ def remind_cases_due_soon() -> int:
 @shared_task(ignore_result=True)
 def escalate_overdue_cases() -> int:
     return sweeps.cases_escalate()
+
+
+@shared_task(ignore_result=True)
+def sample_callbacks() -> int:
+    return callbacks.cases_callback_sample()

@@ -27,6 +27,8 @@ RULES = {
     "rehandle": _("re-handled within %(n)s working days of the unsatisfied feedback"),
     "suggestion": _("a suggestion is answered within %(n)s months of filing"),
     "extension": _("extended by the committee on request"),
+    "send_back": _("a unit may send a misrouted case back within %(n)s working days"),
+    "follow_up": _("being solved: the unit answers again by the date it gave"),
     # Representative suggestions (suggestions/proposals/).
     "suggestion_assign": _(
         "a suggestion filed between sessions is assigned within %(n)s working days of receipt"
@@ -81,6 +83,17 @@ def extended(*, start: dt.date, until: dt.date, reason: str) -> tuple[dt.date, d
         "start": start.isoformat(),
         "date": until.isoformat(),
         "reason": reason,
+        "skipped": [],
+        "weekday_only_years": [],
+    }
+
+
+def follow_up(*, start: dt.date, until: dt.date) -> tuple[dt.date, dict]:
+    """A case replied "being solved": the next reply is due on the date the unit gave."""
+    return until, {
+        "rule": "follow_up",
+        "start": start.isoformat(),
+        "date": until.isoformat(),
         "skipped": [],
         "weekday_only_years": [],
     }

@@ -22,6 +22,8 @@ class NotificationKind(models.TextChoices):
     CASE_UNASSIGNED = "case_unassigned", _("A registered case is still not assigned")
     CASE_DUE_SOON = "case_due_soon", _("A case is due soon")
     CASE_ESCALATED = "case_escalated", _("A case is overdue and escalated")
+    CASE_TO_CONSTITUENT = "case_to_constituent", _("A reply or a closing (to the constituent)")
+    CASE_CALLBACK = "case_callback", _("A case sampled for a call-back")
     # Representative suggestions (suggestions/proposals/).
     SUGGESTION_ASSIGNED = "suggestion_assigned", _("Suggestion assigned to a unit")
     SUGGESTION_STARTED = "suggestion_started", _("Suggestion handling started")

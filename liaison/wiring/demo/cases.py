@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from liaison.base.calendar import WorkdayCalendar
 from liaison.base.jurisdiction import settings_for
+from liaison.base.models import JurisdictionSettings
+from liaison.base.regions import ancestor_codes
 from liaison.wiring.demo import names
 from stations.models import VisitChannel
-from suggestions.cases import services, sweeps
+from suggestions.cases import callbacks, services, sweeps
 from suggestions.models import Case, CaseCategory, Satisfaction, Step
 from suggestions.shared import deadlines
 
@@ -34,6 +36,7 @@ PLAN = [
     Step.REGISTERED,
     Step.HANDLING,
     Step.SUPERVISING,
+    Step.FOLLOW_UP,
     Step.REPLIED,
     Step.FEEDBACK,
     Step.ARCHIVED,
@@ -96,7 +99,31 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
     sweeps.cases_unassigned_flag()
     sweeps.cases_due_soon_remind()
     sweeps.cases_escalate()
+    _close_the_loop(station, committee)
     return len(PLAN) + len(LATE)
+
+
+def _close_the_loop(station, committee) -> None:
+    """The loop with the constituent: one reply rated by its constituent on the status
+    page, one not solved and concluded by the committee, and the morning's call-back
+    sample (a third of the county's replied cases) on the committee's list."""
+    county = ancestor_codes(station.region_id)[2]
+    JurisdictionSettings.objects.update_or_create(
+        region_id=county, defaults={"case_callback_percent": 34}
+    )
+    replied = list(Case.objects.filter(step=Step.REPLIED).order_by("pk")[:2])
+    if replied:
+        services.case_rate(
+            case_id=replied[0].pk, satisfaction=Satisfaction.BASIC, comment="修好了，希望更快一些"
+        )
+    followed = Case.objects.filter(step=Step.FOLLOW_UP).order_by("pk").first()
+    if followed:
+        services.case_conclude(
+            case_id=followed.pk,
+            actor=committee,
+            conclusion="该路段改造需纳入县级交通规划，目前暂无法解决，已转交县交通运输局列入明年计划。",
+        )
+    callbacks.cases_callback_sample()
 
 
 def _assigned_earlier(case, *, ago: int, workdays: int) -> None:
@@ -119,7 +146,10 @@ def _assigned_earlier(case, *, ago: int, workdays: int) -> None:
 def _advance(case, step, category, committee, liaison, clerk, lead, survivor) -> None:
     if step == Step.RECEIVED:
         return
-    services.case_register(case_id=case.pk, actor=liaison, category=category, authority="township")
+    # A case left at registered is a county matter, which the committee may turn into a
+    # representative suggestion (demo/suggestions.py); the rest are the township's.
+    authority = "county" if step == Step.REGISTERED else "township"
+    services.case_register(case_id=case.pk, actor=liaison, category=category, authority=authority)
     if step == Step.REGISTERED:
         return
     if step == Step.MERGED:
@@ -134,8 +164,21 @@ def _advance(case, step, category, committee, liaison, clerk, lead, survivor) ->
     services.case_supervise(case_id=case.pk, actor=committee, note="联工委督办，请按期答复")
     if step == Step.SUPERVISING:
         return
+    if step == Step.FOLLOW_UP:
+        services.case_reply_in_progress(
+            case_id=case.pk,
+            actor=clerk,
+            reply="已列入本季度维修计划，施工队排期中。",
+            public_reply="您反映的问题已列入本季度维修计划，我们会在下次答复时告知进度。",
+            next_reply_on=timezone.localdate() + dt.timedelta(days=20),
+        )
+        return
     services.case_reply(
-        case_id=case.pk, actor=clerk, result="solved", reply="已安排维修，本周完成。"
+        case_id=case.pk,
+        actor=clerk,
+        result="solved",
+        reply="已安排维修，本周完成。",
+        public_reply="您反映的问题已安排维修，本周内完成。感谢您的监督。",
     )
     if step == Step.REPLIED:
         return

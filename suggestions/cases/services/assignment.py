@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.jurisdiction import settings_for
+from suggestions.cases.flow import unit_fits_authority
 from suggestions.cases.models import Case, CaseCoUnit, Disposition, ReplyResult
 from suggestions.cases.services.common import DEADLINE, finish, set_deadline, start
 from suggestions.shared import deadlines
@@ -84,6 +85,11 @@ def _assign(
     co_units = [co for co in co_units if co.pk != getattr(unit, "pk", None)]
     if unit is None or not unit.active:
         move.error("unit", _("Choose an active handling unit."))
+    elif not unit_fits_authority(case, unit):
+        move.error(
+            "unit",
+            _("A matter for the county or above goes to a unit of the county or above."),
+        )
     if any(not co.active for co in co_units):
         move.error("co_units", _("Every co-unit must be active."))
     if workdays is not None and not 1 <= workdays <= 250:
@@ -96,11 +102,16 @@ def _assign(
         case, *deadlines.in_workdays(start=timezone.localdate(), workdays=workdays, rule="reply")
     )
     case.lead_unit, case.disposition = unit, disposition
+    # 退单: the unit may send a misrouted case back within this many working days.
+    case.send_back_until = deadlines.in_workdays(
+        start=timezone.localdate(), workdays=rules.case_send_back_workdays, rule="send_back"
+    )[0]
     CaseCoUnit.objects.bulk_create(
         [CaseCoUnit(case=case, unit=co) for co in co_units], ignore_conflicts=True
     )
     data = {"unit": unit.pk, "co_units": [co.pk for co in co_units], "workdays": workdays}
-    return finish(move, changed=["lead_unit", "disposition", *DEADLINE], note=note, data=data)
+    changed = ["lead_unit", "disposition", "send_back_until", *DEADLINE]
+    return finish(move, changed=changed, note=note, data=data)
 
 
 @transaction.atomic
@@ -128,16 +139,19 @@ def case_to_suggestion(*, case_id: int, actor: AbstractBaseUser, note: str = "")
 
 @transaction.atomic
 def case_answer_consultation(
-    *, case_id: int, actor: AbstractBaseUser, reply: str, note: str = ""
+    *, case_id: int, actor: AbstractBaseUser, reply: str, public_reply: str = "", note: str = ""
 ) -> Case:
-    """咨询类: the liaison asked the department and answers the question."""
+    """咨询类: the liaison asked the department and answers the question; the answer for
+    the constituent is the answer itself unless a separate one is written."""
     move = start("answer_consultation", case_id=case_id, actor=actor)
     case = move.row
     case.reply = move.text("reply", reply, max_length=5000)
+    case.public_reply = move.text("public_reply", public_reply or reply, max_length=5000)
     note = move.text("note", note)
     move.check()
     case.disposition, case.result = Disposition.CONSULTATION, ReplyResult.ANSWERED
-    case.replied_at = timezone.now()
+    case.replied_at, case.callback_on = timezone.now(), timezone.localdate()
     set_deadline(case, None, {})
-    changed = ["disposition", "result", "reply", "replied_at", *DEADLINE]
+    changed = ["disposition", "result", "reply", "public_reply", "replied_at", "callback_on"]
+    changed += DEADLINE
     return finish(move, changed=changed, note=note)

@@ -1,5 +1,5 @@
-"""How a case ends or goes back: archived (销号), reopened after unsatisfied feedback,
-merged into another, or withdrawn."""
+"""How a case ends or goes back: concluded by the committee, archived (销号), reopened
+after unsatisfied feedback, merged into another, or withdrawn."""
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.base.flow import IllegalTransition, NotAllowed
 from liaison.base.jurisdiction import settings_for
 from suggestions.cases.flow import CASES
-from suggestions.cases.models import Case, Disposition
+from suggestions.cases.models import Case, Disposition, Step
 from suggestions.cases.services.common import DEADLINE, finish, set_deadline, start
 from suggestions.shared import deadlines
 from suggestions.shared.models import HandlingUnit
@@ -25,7 +25,8 @@ def case_archive(
     published: bool = False,
     note: str = "",
 ) -> Case:
-    """归档 (销号): closed off; the case is read-only from now on."""
+    """归档 (销号): closed off once solved, or concluded by the committee, and after its
+    call-back; the case is read-only from now on."""
     move = start("archive", case_id=case_id, actor=actor)
     case = move.row
     case.public_summary = move.text(
@@ -34,7 +35,31 @@ def case_archive(
     note = move.text("note", note)
     move.check()
     case.published, case.closed_at = published, timezone.now()
-    return finish(move, changed=["public_summary", "published", "closed_at"], note=note)
+    case.callback_on = None  # a closed case is not sampled any more
+    changed = ["public_summary", "published", "closed_at", "callback_on"]
+    return finish(move, changed=changed, note=note)
+
+
+@transaction.atomic
+def case_conclude(*, case_id: int, actor: AbstractBaseUser, conclusion: str) -> Case:
+    """The committee's conclusion that the matter cannot be solved now, with the reason: it
+    ends a follow-up, lets the case be closed off, and is shown to the constituent."""
+    case = CASES.lock([case_id])
+    if not case:
+        raise Case.DoesNotExist(case_id)
+    case = case[0]
+    name = "conclude_follow_up" if case.step == Step.FOLLOW_UP else "conclude"
+    move = start(name, case_id=case_id, actor=actor, case=case)
+    case.conclusion = move.text("conclusion", conclusion)
+    move.check()
+    case.concluded_at, case.concluded_by = timezone.now(), actor
+    changed = ["conclusion", "concluded_at", "concluded_by"]
+    if name == "conclude_follow_up":
+        # The follow-up ends: no next reply is due, and the reply counts as final.
+        case.callback_on = timezone.localdate()
+        set_deadline(case, None, {})
+        changed += ["callback_on", *DEADLINE]
+    return finish(move, changed=changed, note=case.conclusion)
 
 
 @transaction.atomic
@@ -48,8 +73,13 @@ def case_reopen(
 ) -> Case:
     """Unsatisfied feedback: back to handling with a new deadline (the old reply stays in history)."""
     move = start("reopen", case_id=case_id, actor=actor)
-    case = move.row
     note = move.text("note", note)
+    return reopen(move, unit=unit, workdays=workdays, note=note)
+
+
+def reopen(move, *, unit: HandlingUnit | None, workdays: int | None, note: str) -> Case:
+    """Back to the unit with a new deadline; the old reply and rating stay in history."""
+    case = move.row
     unit = unit or case.lead_unit
     if unit is None and case.disposition != Disposition.SUGGESTION:
         move.error("unit", _("Choose the unit that handles the case again."))
@@ -66,8 +96,23 @@ def case_reopen(
     data = {"previous_result": case.result, "previous_reply": case.reply}
     case.lead_unit = unit
     case.result, case.reply, case.replied_at, case.satisfaction = "", "", None, ""
+    case.public_reply = ""
+    case.conclusion, case.concluded_at, case.concluded_by = "", None, None
+    case.callback_on = None
     case.reopen_count += 1
-    changed = ["lead_unit", "result", "reply", "replied_at", "satisfaction", "reopen_count"]
+    changed = [
+        "lead_unit",
+        "result",
+        "reply",
+        "public_reply",
+        "replied_at",
+        "satisfaction",
+        "conclusion",
+        "concluded_at",
+        "concluded_by",
+        "callback_on",
+        "reopen_count",
+    ]
     return finish(move, changed=changed + DEADLINE, note=note, data=data)
 
 

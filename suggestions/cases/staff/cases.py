@@ -17,7 +17,7 @@ from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
 from suggestions.cases.filters import CaseFilter
 from suggestions.cases.staff.forms import PAGES, BulkAssignForm
-from suggestions.models import IN_HANDS_OF_UNIT, Disposition, Step, Suggestion
+from suggestions.models import IN_HANDS_OF_UNIT, CaseCallback, Disposition, Step, Suggestion
 from suggestions.shared.deadlines import explain
 from suggestions.shared.scopes import units_visible_to
 
@@ -127,6 +127,7 @@ def _render_detail(request, case, bound=None):
             # Units do not see who came: a visit's personal data stays with station and region.
             "visit": visits_visible_to(user).filter(pk=case.visit_id).first(),
             "deadline_text": explain(case.deadline_explanation),
+            "callback": CaseCallback.objects.filter(case=case).first(),
             "overdue": case.is_overdue(),
             **PAGES.context(user=user, row=case, bound=bound),
             **_suggestion_of(case, user),

@@ -77,6 +77,12 @@ class NoteForm(MoveForm):
 
 class AnswerForm(NoteForm):
     reply = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    public_reply = forms.CharField(
+        label=_("Answer to the constituent"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Empty: the answer itself. Shown on the status page."),
+    )
 
 
 class SuperviseForm(NoteForm):
@@ -111,13 +117,70 @@ class ExtensionForm(MoveForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+PUBLIC_REPLY = {
+    "label": _("Reply to the constituent"),
+    "widget": forms.Textarea(attrs={"rows": 3}),
+    "help_text": _("Shown on the status page: no names, phones, addresses or ID numbers."),
+}
+
+
 class ReplyForm(MoveForm):
     result = forms.ChoiceField(
         label=_("Result"),
-        choices=[c for c in ReplyResult.choices if c[0] != ReplyResult.ANSWERED],
+        choices=[
+            c for c in ReplyResult.choices if c[0] in {ReplyResult.SOLVED, ReplyResult.CANNOT}
+        ],
         widget=forms.RadioSelect,
     )
     reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    public_reply = forms.CharField(**PUBLIC_REPLY)
+
+
+class ReplyInProgressForm(MoveForm):
+    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    public_reply = forms.CharField(**PUBLIC_REPLY)
+    next_reply_on = forms.DateField(
+        label=_("Next reply by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class PublicReplyForm(NoteForm):
+    public_reply = forms.CharField(**PUBLIC_REPLY)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["public_reply"].initial = self.case.public_reply
+
+
+class SendBackForm(MoveForm):
+    reason = forms.CharField(
+        label=_("Why this case is not ours"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConcludeForm(MoveForm):
+    conclusion = forms.CharField(
+        label=_("Why it cannot be solved now"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to the constituent: no names, phones, addresses or ID numbers."),
+    )
+
+
+class CallbackForm(MoveForm):
+    reached = forms.TypedChoiceField(
+        label=_("Reached the constituent"),
+        choices=[("1", _("Yes")), ("0", _("No"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("The constituent is"),
+        choices=[("", _("— not reached —")), *Satisfaction.choices],
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class FeedbackForm(NoteForm):
@@ -187,7 +250,13 @@ PAGES = MovePages(
         "request_extension": StaffMove(ExtensionForm, services.case_request_extension),
         "approve_extension": StaffMove(NoteForm, services.case_approve_extension),
         "refuse_extension": StaffMove(NoteForm, services.case_refuse_extension),
+        "send_back": StaffMove(SendBackForm, services.case_send_back),
         "reply": StaffMove(ReplyForm, services.case_reply),
+        "reply_in_progress": StaffMove(ReplyInProgressForm, services.case_reply_in_progress),
+        "edit_public_reply": StaffMove(PublicReplyForm, services.case_edit_public_reply),
+        "record_callback": StaffMove(CallbackForm, services.case_record_callback),
+        "conclude": StaffMove(ConcludeForm, services.case_conclude),
+        "conclude_follow_up": StaffMove(ConcludeForm, services.case_conclude),
         "feedback": StaffMove(FeedbackForm, services.case_feedback),
         "archive": StaffMove(ArchiveForm, services.case_archive),
         "reopen": StaffMove(ReopenForm, services.case_reopen),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suggestions.cases.staff import cases, roles, visits
+from suggestions.cases.staff import cases, loop, roles, visits
 
 urlpatterns = [
     path("reception/", visits.console, name="reception-console"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/move/<slug:name>/", cases.case_move, name="case-move"),
     path("cases/<int:pk>/letter/", cases.referral_letter, name="referral-letter"),
     path("inbox/", cases.inbox, name="inbox"),
+    path("callbacks/", loop.callbacks, name="case-callbacks"),
     path("overdue/", cases.overdue, name="overdue"),
     path("unit/", roles.unit_page, name="unit"),
     path("representative/", roles.representative_page, name="representative"),

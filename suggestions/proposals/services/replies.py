@@ -114,10 +114,26 @@ def _answer_cases(
         Q(pk=suggestion.pk) | Q(merged_into=suggestion), source_case__isnull=False
     ).values("source_case_id")
     waiting = Case.objects.filter(pk__in=case_ids, step__in=IN_HANDS_OF_UNIT)
+    # The constituent reads the suggestion's answer; a B answer keeps the case under
+    # follow-up until the date the unit gave (three months if it gave none).
+    next_reply_on = suggestion.follow_up_until or timezone.localdate() + dt.timedelta(days=90)
     for case_id in waiting.values_list("pk", flat=True):
-        case_services.case_reply(
-            case_id=case_id, actor=actor, result=CASE_RESULT[category], reply=text
-        )
+        if category == ReplyCategory.B:
+            case_services.case_reply_in_progress(
+                case_id=case_id,
+                actor=actor,
+                reply=text,
+                public_reply=text,
+                next_reply_on=next_reply_on,
+            )
+        else:
+            case_services.case_reply(
+                case_id=case_id,
+                actor=actor,
+                result=CASE_RESULT[category],
+                reply=text,
+                public_reply=text,
+            )
 
 
 def _iso(day: dt.date | None) -> str | None:
