@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "stations",
     "suggestions",
     "duty",
+    "figures",
     "liaison.wiring",
 ]
 

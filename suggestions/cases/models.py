@@ -163,6 +163,9 @@ class Case(WithDeadline, models.Model):
     satisfaction = models.CharField(
         _("satisfaction"), max_length=12, choices=Satisfaction, blank=True
     )
+    # Whether the last reply came by the deadline then in force (set by the reply moves,
+    # since a reply clears the deadline); empty before a reply. The on-time rate reads it.
+    replied_on_time = models.BooleanField(_("replied on time"), null=True, blank=True)
     public_summary = models.TextField(
         _("public summary"),
         max_length=2000,
@@ -332,4 +335,8 @@ class CaseEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at_idx")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="case_event_case_at_idx"),
+            # The supervision ledger (督办台账): supervisions and escalations of a period.
+            models.Index(fields=["kind", "at"], name="case_event_kind_at_idx"),
+        ]

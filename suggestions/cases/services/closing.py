@@ -66,8 +66,17 @@ def case_reopen(
     data = {"previous_result": case.result, "previous_reply": case.reply}
     case.lead_unit = unit
     case.result, case.reply, case.replied_at, case.satisfaction = "", "", None, ""
+    case.replied_on_time = None
     case.reopen_count += 1
-    changed = ["lead_unit", "result", "reply", "replied_at", "satisfaction", "reopen_count"]
+    changed = [
+        "lead_unit",
+        "result",
+        "reply",
+        "replied_at",
+        "replied_on_time",
+        "satisfaction",
+        "reopen_count",
+    ]
     return finish(move, changed=changed + DEADLINE, note=note, data=data)
 
 

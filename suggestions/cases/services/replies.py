@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from suggestions.cases.models import Case, ReplyResult, Satisfaction
-from suggestions.cases.services.common import DEADLINE, finish, set_deadline, start
+from suggestions.cases.services.common import (
+    DEADLINE,
+    finish,
+    replied_on_time,
+    set_deadline,
+    start,
+)
 from suggestions.cases.services.extension import EXTENSION
 
 
@@ -20,9 +26,10 @@ def case_reply(*, case_id: int, actor: AbstractBaseUser, result: str, reply: str
     case.reply = move.text("reply", reply, max_length=5000)
     move.check()
     case.result, case.replied_at = result, timezone.now()
+    case.replied_on_time = replied_on_time(case)
     case.extension_until, case.extension_reason = None, ""
     set_deadline(case, None, {})
-    changed = ["result", "reply", "replied_at", *EXTENSION, *DEADLINE]
+    changed = ["result", "reply", "replied_at", "replied_on_time", *EXTENSION, *DEADLINE]
     return finish(move, changed=changed, data={"result": result})
 
 
