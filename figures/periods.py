@@ -33,6 +33,10 @@ class Period:
             timezone.make_aware(dt.datetime.combine(after, dt.time.min)),
         )
 
+    def query(self) -> dict:
+        """The period as explicit form values (links to ledgers and the bulletin)."""
+        return {"period": "custom", "start": self.start.isoformat(), "end": self.end.isoformat()}
+
     def params(self) -> dict:
         """The staff case list's filters for the cases received in the period."""
         return {"received_after": self.start.isoformat(), "received_before": self.end.isoformat()}
@@ -105,3 +109,15 @@ class PeriodForm(forms.Form):
 def period_from(params) -> tuple[PeriodForm, Period]:
     form = PeriodForm(params or None)
     return form, form.get_period()
+
+
+def everything() -> Period:
+    return Period(dt.date(2000, 1, 1), dt.date(2100, 12, 31), str(_("All time")))
+
+
+def ledger_period(params) -> Period:
+    """A ledger's period: the one given, or none at all when it comes from a case list
+    with its own date filters."""
+    if not params.get("period"):
+        return everything()
+    return period_from(params)[1]
