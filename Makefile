@@ -46,7 +46,7 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i representatives -i stations \
 		-i suggestions -i tests -i static -i docs
-	for app in representatives stations suggestions; do \
+	for app in representatives stations suggestions figures; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); \
 	done
 	$(PY) manage.py compilemessages -l zh_Hans -i .venv
