@@ -45,11 +45,11 @@ def with_rates(row: dict) -> dict:
     return row
 
 
-def _sums(columns) -> dict:
+def sums(columns) -> dict:
     return {key: Coalesce(Sum(key), 0) for key in columns}
 
 
-def _case_rows(place: Place, period: Period) -> QuerySet:
+def case_rows(place: Place, period: Period) -> QuerySet:
     rows = CaseDay.objects.filter(day__gte=period.start, day__lte=period.end)
     if place.station:
         rows = rows.filter(station_id=place.station.pk)
@@ -67,7 +67,7 @@ def has_station_figures(place: Place) -> bool:
     return place.unit is None and place.category is None
 
 
-def _station_rows(place: Place, period: Period) -> QuerySet:
+def station_rows(place: Place, period: Period) -> QuerySet:
     rows = StationDay.objects.filter(day__gte=period.start, day__lte=period.end)
     if place.station:
         rows = rows.filter(station_id=place.station.pk)
@@ -92,9 +92,9 @@ def open_cases(place: Place) -> QuerySet:
 
 def totals(place: Place, period: Period) -> dict:
     """Every figure of the place and period (None where it does not apply)."""
-    row = _case_rows(place, period).aggregate(**_sums(CASE_COLUMNS))
+    row = case_rows(place, period).aggregate(**sums(CASE_COLUMNS))
     if has_station_figures(place):
-        row.update(_station_rows(place, period).aggregate(**_sums(STATION_COLUMNS)))
+        row.update(station_rows(place, period).aggregate(**sums(STATION_COLUMNS)))
         row["talks"] = talks(place, period)
     else:
         row.update(dict.fromkeys([*STATION_COLUMNS, "talks"]))
@@ -182,17 +182,17 @@ TREND_CASES = [
 def trend(place: Place, period: Period) -> list[dict]:
     """Month by month: people received, cases collected, completed, solved, the rates."""
     months = {month: {"month": month} for month in period.months()}
-    case_rows = (
-        _case_rows(place, period)
+    by_month = (
+        case_rows(place, period)
         .annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(**_sums(TREND_CASES))
+        .annotate(**sums(TREND_CASES))
     )
-    for row in case_rows:
+    for row in by_month:
         months.setdefault(row["month"], {"month": row["month"]}).update(row)
     if has_station_figures(place):
         people = (
-            _station_rows(place, period)
+            station_rows(place, period)
             .annotate(month=TruncMonth("day"))
             .values("month")
             .annotate(people=Coalesce(Sum("people"), 0))
@@ -224,7 +224,7 @@ BREAKDOWN_COLUMNS = [
 def breakdown(place: Place, period: Period, by: str) -> list[dict]:
     """The case figures by child region, station, lead unit or category; each row with
     the place that chooses it and its name."""
-    rows = _case_rows(place, period)
+    rows = case_rows(place, period)
     if by == "region":
         level = place.child_level
         if level is None:
@@ -235,7 +235,7 @@ def breakdown(place: Place, period: Period, by: str) -> list[dict]:
         rows = rows.annotate(
             key=F({"station": "station_id", "unit": "unit_id", "category": "category_id"}[by])
         )
-    grouped = list(rows.values("key").annotate(**_sums(BREAKDOWN_COLUMNS)).order_by("key"))
+    grouped = list(rows.values("key").annotate(**sums(BREAKDOWN_COLUMNS)).order_by("key"))
     names = _names(by, [row["key"] for row in grouped], place)
     result = []
     for row in grouped:
@@ -291,9 +291,9 @@ def open_list(place: Place, key: str, limit: int = 10) -> list[Case]:
 
 
 def representatives_entered(place: Place, period: Period) -> int:
-    return _station_rows(place, period).aggregate(n=Coalesce(Sum("entered"), 0))["n"]
+    return station_rows(place, period).aggregate(n=Coalesce(Sum("entered"), 0))["n"]
 
 
 def count_rows(place: Place, period: Period) -> int:
     """How many cases the place received in the period (an export's size, from roll-ups)."""
-    return _case_rows(place, period).aggregate(n=Coalesce(Sum("collected"), 0))["n"]
+    return case_rows(place, period).aggregate(n=Coalesce(Sum("collected"), 0))["n"]
