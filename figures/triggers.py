@@ -12,7 +12,25 @@ from suggestions.models import Case
 
 
 def _after_commit(refresh, station_id: int, day) -> None:
+    """Recount the station's day once the transaction commits, once per transaction
+    however many rows of that day it writes (a visit raising cases saves each twice)."""
+    connection = transaction.get_connection()
+    key = (refresh.__name__, station_id, day)
+    if connection.in_atomic_block:
+        # Django starts a new list of callbacks for each transaction (and after a
+        # rollback), so the set of what is already asked belongs with that list.
+        hooks, asked = getattr(connection, "_figures_asked", (None, None))
+        if hooks is not connection.run_on_commit:
+            asked = set()
+            connection._figures_asked = (connection.run_on_commit, asked)
+        if key in asked:
+            return
+        asked.add(key)
+    else:
+        asked = set()
+
     def recount_after_commit():
+        asked.discard(key)
         refresh(station_id=station_id, day=day)
 
     # robust: the write is committed whatever happens to the recount (the sweep redoes it).
