@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from docx import Document
 
 from figures.definitions import BY_KEY
+from figures.models import LedgerExport
+from liaison.celery import app
 from suggestions.models import ReplyResult
 from tests import figures_documents
 from tests.clock import frozen
@@ -135,3 +137,44 @@ def test_the_dashboard_reads_a_constant_number_of_queries(
     client.force_login(committee_user("430121000000"))
     with django_assert_max_num_queries(30):
         client.get(reverse("staff:figures"), {"period": "year", "year": 2026})
+
+
+@pytest.fixture
+def eager_tasks():
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_a_large_ledger_is_written_in_the_background_with_progress(
+    client, documents, settings, tmp_path, eager_tasks, django_capture_on_commit_callbacks
+):
+    """Over FIGURES_LEDGER_INLINE_ROWS the ledger becomes an export (run in this process
+    without a worker): its page shows it done, the link downloads it, only for its owner."""
+    settings.FIGURES_LEDGER_INLINE_ROWS = 100
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    owner = committee_user("430321000000")
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(
+            reverse("staff:figures-ledger", args=["visits"]), {"period": "year", "year": 2026}
+        )
+    assert response.status_code == 302
+    export = LedgerExport.objects.get(user=owner)
+    assert (export.status, export.rows_total, export.progress) == ("done", 296, 100)
+    page = client.get(response.url).content.decode()
+    assert reverse("staff:figures-export-download", args=[export.pk]) in page
+    download = client.get(reverse("staff:figures-export-download", args=[export.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert sheet.max_row == 297
+    people = [cell.value for cell in sheet[1]].index(gettext("People"))
+    assert sum(row[people] for row in sheet.iter_rows(min_row=2, values_only=True)) == 592
+    client.force_login(committee_user("430321000000"))
+    assert client.get(response.url).status_code == 404
