@@ -66,6 +66,7 @@ def test_navigation_follows_the_roles():
         "/staff/suggestions/",
         "/staff/suggestions/unit/",
         "/staff/suggestions/reports/",
+        "/staff/figures/",
     }
     assert labels["receiver"] == {
         "/staff/",
