@@ -137,3 +137,21 @@ def test_a_write_recounts_its_station_day_after_commit(django_capture_on_commit_
     assert sum(CaseDay.objects.values_list("collected", flat=True)) == 1
     place = place_for(w.users["committee"], {})
     assert selectors.totals(place, month(WORKDAY.year, WORKDAY.month))["people"] == 1
+
+
+def test_each_role_opens_its_own_dashboard(client, world):
+    """The committee its county, the township committee its township, a liaison the
+    station, unit staff the unit; a representative or a stranger gets nothing."""
+    expected = {
+        "committee": world.station.region.parent.name,
+        "township_committee": "星沙街道",
+        "liaison": world.station.name,
+        "lead_unit": world.unit.name,
+    }
+    for role, name in expected.items():
+        client.force_login(world.users[role])
+        response = client.get("/staff/figures/")
+        assert response.status_code == 200, role
+        assert response.context["place"].name == name
+    client.force_login(world.users["receiver"])
+    assert client.get("/staff/figures/").status_code == 404
