@@ -67,6 +67,12 @@ SWEEPS = {
         "task": "projects.tasks.sweep_project_milestones",
         "schedule": crontab(hour=8, minute=20),
     },
+    # The figures' daily roll-ups recounted from the data, at night (writes recount their
+    # own station's day as they commit; this catches bulk changes).
+    "figures-rollups": {
+        "task": "figures.tasks.rebuild_figures",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
         "task": "liaison.base.tasks.deliver_notifications",

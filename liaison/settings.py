@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "suggestions",
     "duty",
     "projects",
+    "figures",
     "liaison.wiring",
 ]
 
@@ -192,6 +193,12 @@ STORAGES = {
         )
     },
 }
+
+# FIGURES
+# The yearly assessment of units (年度考核): weight of each rate, in points.
+FIGURES_ASSESSMENT_WEIGHTS = {"on_time": 40, "satisfaction": 40, "completion": 20}
+# A ledger of more rows than this is written in the background, with its progress shown.
+FIGURES_LEDGER_INLINE_ROWS = 5000
 
 # REDIS, CACHE AND CELERY
 REDIS_URL = env_required(

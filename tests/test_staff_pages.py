@@ -67,6 +67,7 @@ def test_navigation_follows_the_roles():
         "/staff/suggestions/unit/",
         "/staff/suggestions/reports/",
         "/staff/projects/",
+        "/staff/figures/",
     }
     assert labels["receiver"] == {
         "/staff/",

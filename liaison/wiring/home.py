@@ -1,16 +1,16 @@
 """The public home page: search, the coming reception days and the published figures
 (people received, opinions collected, assigned, completed, satisfaction), by region.
 
-Project-wide wiring: it composes stations/ (reception days) and suggestions/ (figures),
+Project-wide wiring: it composes stations/ (reception days) and figures/ (the published figures),
 which stations/ may not import.
 """
 
 from django.shortcuts import render
 
+from figures.public import PublicPeriodForm, public_figures
 from stations import places
 from stations import selectors as station_selectors
 from stations.filters import PublicReceptionDayFilter
-from suggestions.cases import selectors as case_selectors
 
 
 def home(request):
@@ -19,6 +19,8 @@ def home(request):
     )
     # The filter cleans the code to its region (one lookup), or to None.
     region = filterset.form.cleaned_data.get("region") if filterset.is_valid() else None
+    period_form = PublicPeriodForm(request.GET or None)
+    period = period_form.get_period()
     return render(
         request,
         "public/home.html",
@@ -27,6 +29,8 @@ def home(request):
             "pick": pick,
             "region": region,
             "reception_days": filterset.qs[:12],
-            "figures": case_selectors.public_figures(region=region),
+            "period_form": period_form,
+            "period": period,
+            "figures": public_figures(region=region, period=period),
         },
     )

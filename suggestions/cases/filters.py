@@ -4,6 +4,7 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +14,12 @@ from liaison.base.jurisdiction import settings_for
 from liaison.base.models import JurisdictionSettings
 from stations.filters import RegionSubtreeFilter
 from suggestions.cases import selectors
+from suggestions.cases.selectors import ASSIGNED
 from suggestions.models import (
     Case,
     CaseCategory,
+    ReplyResult,
+    Satisfaction,
     Step,
 )
 
@@ -72,6 +76,21 @@ class CaseFilter(django_filters.FilterSet):
     received_before = django_filters.DateFilter(
         method="filter_received_before", label=_("received until"), widget=DateInput
     )
+    # What the figures count (figures/definitions.py): each figure's drill-down link sets
+    # these, so the list shows exactly the cases behind the number.
+    lead_unit = django_filters.NumberFilter(field_name="lead_unit_id", label=_("lead unit"))
+    merged = YesNoFilter(method="filter_merged", label=_("merged into another"))
+    assigned = YesNoFilter(method="filter_assigned", label=_("assigned or transferred"))
+    replied = YesNoFilter(
+        field_name="replied_at", lookup_expr="isnull", exclude=True, label=_("completed (replied)")
+    )
+    result = django_filters.MultipleChoiceFilter(label=_("result"), choices=ReplyResult.choices)
+    on_time = YesNoFilter(field_name="replied_on_time", label=_("replied on time"))
+    rated = YesNoFilter(field_name="satisfaction", method="filter_rated", label=_("rated"))
+    satisfaction = django_filters.MultipleChoiceFilter(
+        label=_("satisfaction"), choices=Satisfaction.choices
+    )
+    rehandled = YesNoFilter(method="filter_rehandled", label=_("re-handled"))
     deadline_after = django_filters.DateFilter(
         field_name="deadline", lookup_expr="gte", label=_("deadline from"), widget=DateInput
     )
@@ -85,6 +104,28 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
+
+    def filter_merged(self, queryset, name, value):
+        if value is None:
+            return queryset
+        merged = Q(step=Step.MERGED)
+        return queryset.filter(merged) if value else queryset.exclude(merged)
+
+    def filter_assigned(self, queryset, name, value):
+        if value is None:
+            return queryset
+        assigned = Q(disposition__in=ASSIGNED)
+        return queryset.filter(assigned) if value else queryset.exclude(assigned)
+
+    def filter_rated(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(satisfaction="") if value else queryset.filter(satisfaction="")
+
+    def filter_rehandled(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(reopen_count__gt=0) if value else queryset.filter(reopen_count=0)
 
     def filter_unit(self, queryset, name, value):
         return selectors.handled_by(queryset, unit_id=value)

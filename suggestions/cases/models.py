@@ -202,6 +202,9 @@ class Case(WithDeadline, models.Model):
     send_back_until = models.DateField(_("may be sent back until"), null=True, blank=True)
     # The call-back sweep considers a replied case on this day (then clears it).
     callback_on = models.DateField(_("call-back sampling due"), null=True, blank=True)
+    # Whether the last reply came by the deadline then in force (set by the reply moves,
+    # since a reply clears the deadline); empty before a reply. The on-time rate reads it.
+    replied_on_time = models.BooleanField(_("replied on time"), null=True, blank=True)
     public_summary = models.TextField(
         _("public summary"),
         max_length=2000,
@@ -388,7 +391,11 @@ class CaseEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at_idx")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="case_event_case_at_idx"),
+            # The supervision ledger (督办台账): supervisions and escalations of a period.
+            models.Index(fields=["kind", "at"], name="case_event_kind_at_idx"),
+        ]
 
 
 class CaseRating(models.Model):

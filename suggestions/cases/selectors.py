@@ -2,17 +2,11 @@
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.base.calendar import WorkdayCalendar
-from liaison.base.models import Region
-from liaison.base.regions import within
 from liaison.base.scopes import in_regions, scope_of
-from stations.models import Visit
 from stations.scopes import visits_received_by
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import (
@@ -133,33 +127,6 @@ def published_outcomes() -> QuerySet[Case]:
         )
         .order_by("-closed_at", "-id")
     )
-
-
-def public_figures(*, region: Region | None = None) -> dict:
-    """The published figures of a region (or everywhere): two aggregate queries over the
-    region's index range, cached for ``PUBLIC_FIGURES_CACHE_SECONDS``."""
-    key = f"public-figures:{region.code if region else 'all'}"
-    figures = cache.get(key)
-    if figures is not None:
-        return figures
-    cases, visits = Case.objects.exclude(step=Step.MERGED), Visit.objects.all()
-    if region is not None:
-        cases = cases.filter(within("region", region.bounds))
-        visits = visits.filter(within("region", region.bounds))
-    figures = cases.aggregate(
-        collected=Count("pk"),
-        assigned=Count("pk", filter=Q(disposition__in=ASSIGNED)),
-        completed=Count("pk", filter=Q(replied_at__isnull=False)),
-        rated=Count("pk", filter=~Q(satisfaction="")),
-        satisfied=Count(
-            "pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])
-        ),
-    )
-    figures["people"] = visits.aggregate(people=Coalesce(Sum("people_count"), 0))["people"]
-    rated = figures["rated"]
-    figures["satisfaction"] = round(100 * figures["satisfied"] / rated, 1) if rated else None
-    cache.set(key, figures, settings.PUBLIC_FIGURES_CACHE_SECONDS)
-    return figures
 
 
 def waiting_for(user) -> QuerySet[Case]:

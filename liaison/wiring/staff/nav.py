@@ -45,6 +45,7 @@ SECTIONS: list[Section] = [
     Section(_("Suggestions for my unit"), "staff:suggestion-unit", UNIT),
     Section(_("My suggestions"), "staff:suggestion-mine", REPRESENTATIVE),
     Section(_("Suggestions"), "staff:suggestion-list", RUNS_STATIONS | UNIT),
+    Section(_("Figures"), "staff:figures", FIGURES | frozenset({Role.LIAISON})),
     Section(_("Suggestion figures"), "staff:suggestion-reports", FIGURES),
     Section(_("Excellent suggestions"), "staff:suggestion-excellent", COMMITTEE),
     Section(_("Duty records"), "staff:duty", DUTY),

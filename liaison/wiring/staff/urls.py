@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("duty.staff.urls")),
     path("", include("projects.staff.urls")),
     path("", include("liaison.wiring.imports.urls")),
+    path("", include("figures.urls")),
 ]

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from liaison.base.jurisdiction import settings_for
 from suggestions.cases.flow import unit_fits_authority
 from suggestions.cases.models import Case, CaseCoUnit, Disposition, ReplyResult
-from suggestions.cases.services.common import DEADLINE, finish, set_deadline, start
+from suggestions.cases.services.common import (
+    DEADLINE,
+    finish,
+    replied_on_time,
+    set_deadline,
+    start,
+)
 from suggestions.shared import deadlines
 from suggestions.shared.models import HandlingUnit
 
@@ -151,7 +157,8 @@ def case_answer_consultation(
     move.check()
     case.disposition, case.result = Disposition.CONSULTATION, ReplyResult.ANSWERED
     case.replied_at, case.callback_on = timezone.now(), timezone.localdate()
+    case.replied_on_time = replied_on_time(case)
     set_deadline(case, None, {})
     changed = ["disposition", "result", "reply", "public_reply", "replied_at", "callback_on"]
-    changed += DEADLINE
+    changed += ["replied_on_time", *DEADLINE]
     return finish(move, changed=changed, note=note)

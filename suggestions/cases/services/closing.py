@@ -99,6 +99,7 @@ def reopen(move, *, unit: HandlingUnit | None, workdays: int | None, note: str) 
     case.public_reply = ""
     case.conclusion, case.concluded_at, case.concluded_by = "", None, None
     case.callback_on = None
+    case.replied_on_time = None
     case.reopen_count += 1
     changed = [
         "lead_unit",
@@ -106,6 +107,7 @@ def reopen(move, *, unit: HandlingUnit | None, workdays: int | None, note: str) 
         "reply",
         "public_reply",
         "replied_at",
+        "replied_on_time",
         "satisfaction",
         "conclusion",
         "concluded_at",

@@ -5,6 +5,7 @@ The machinery every flow shares is the engine, liaison/base/flow.py."""
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from liaison.base.flow import Actor, Move
 from liaison.base.jurisdiction import settings_for
@@ -48,6 +49,12 @@ def notify_after_commit(case: Case, transition: str, event) -> None:
 
     # robust: the move is committed whatever happens to its notices (the error is logged).
     transaction.on_commit(notify_case_changed_after_commit, robust=True)
+
+
+def replied_on_time(case: Case) -> bool:
+    """A reply is on time when it comes by the deadline in force (local date); a case
+    without a deadline cannot be late."""
+    return case.deadline is None or timezone.localdate() <= case.deadline
 
 
 def set_deadline(case: Case, deadline: dt.date | None, explanation: dict) -> None:

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from suggestions.cases.models import Case, CaseRating, RatingSource, ReplyResult, Satisfaction
-from suggestions.cases.services.common import DEADLINE, finish, set_deadline, start
+from suggestions.cases.services.common import (
+    DEADLINE,
+    finish,
+    replied_on_time,
+    set_deadline,
+    start,
+)
 from suggestions.cases.services.extension import EXTENSION
 from suggestions.shared import deadlines
 
@@ -36,6 +42,7 @@ def case_reply(
     case.public_reply = move.text("public_reply", public_reply, max_length=5000)
     move.check()
     case.result, case.replied_at = result, timezone.now()
+    case.replied_on_time = replied_on_time(case)
     case.extension_until, case.extension_reason = None, ""
     case.send_back_until = None
     # The call-back sweep considers every final reply once (callbacks.py).
@@ -46,6 +53,7 @@ def case_reply(
         "reply",
         "public_reply",
         "replied_at",
+        "replied_on_time",
         "send_back_until",
         "callback_on",
         *EXTENSION,
@@ -76,6 +84,7 @@ def case_reply_in_progress(
         move.error("next_reply_on", _("Give a date after today and within a year."))
     move.check()
     case.result, case.replied_at = ReplyResult.IN_PROGRESS, timezone.now()
+    case.replied_on_time = replied_on_time(case)
     case.extension_until, case.extension_reason = None, ""
     case.send_back_until = None
     set_deadline(case, *deadlines.follow_up(start=today, until=next_reply_on))
@@ -84,6 +93,7 @@ def case_reply_in_progress(
         "reply",
         "public_reply",
         "replied_at",
+        "replied_on_time",
         "send_back_until",
         *EXTENSION,
         *DEADLINE,

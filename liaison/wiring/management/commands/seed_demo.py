@@ -3,6 +3,7 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from figures import rollups
 from liaison.base.scopes import scope_of
 from liaison.wiring import demo
 from liaison.wiring.demo.users import DEMO_LOGINS
@@ -13,6 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created, password = demo.seed(password=os.environ.get("DEMO_PASSWORD") or None)
+        # The dashboards read the daily roll-ups: counted now rather than at the night sweep.
+        rollups.rebuild()
         if created:
             self.stdout.write(self.style.SUCCESS("Demo county created."))
         else:
