@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "stations",
     "suggestions",
     "duty",
+    "workarea",
     "liaison.wiring",
 ]
 
@@ -177,6 +178,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Files only staff in scope may read (activities' photos and documents): outside
 # MEDIA_ROOT, so neither the proxy nor the development server ever serves them directly.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT once a view has
+# checked the user's scope (X-Accel-Redirect; deploy/nginx.conf). Unset: Django streams it.
+PRIVATE_MEDIA_INTERNAL_URL = env("PRIVATE_MEDIA_INTERNAL_URL")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

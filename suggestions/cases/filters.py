@@ -11,8 +11,13 @@ from liaison.base import regions
 from liaison.base.filtering import YesNoFilter
 from liaison.base.jurisdiction import settings_for
 from liaison.base.models import JurisdictionSettings
+from liaison.base.pickers import PickerSelect, names_of
+from liaison.base.validators import validate_plain_text
 from stations.filters import RegionSubtreeFilter
+from stations.models import Visit
+from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
+from suggestions.cases.search import cases_matching
 from suggestions.models import (
     Case,
     CaseCategory,
@@ -53,16 +58,34 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 class CaseFilter(django_filters.FilterSet):
     # Labels are for the staff pages, which render this same filterset as a form.
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("tracking code, keyword, phone or name"),
+        max_length=100,
+        validators=[validate_plain_text],
+    )
     step = django_filters.MultipleChoiceFilter(label=_("step"), choices=Step.choices)
     category = django_filters.NumberFilter(
         field_name="category_id", label=_("category"), widget=CategorySelect
     )
-    station = django_filters.NumberFilter(field_name="station_id", label=_("station id"))
+    # Pickers by name on the staff pages (liaison/base/pickers.py); ids and codes in the API.
+    station = django_filters.NumberFilter(
+        field_name="station_id",
+        label=_("station"),
+        widget=PickerSelect("staff:pick-stations", labels=names_of("stations.Station")),
+    )
     # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
     region = django_filters.CharFilter(
-        method="filter_region", label=_("region and below"), validators=[regions.validate_code]
+        method="filter_region",
+        label=_("region and below"),
+        validators=[regions.validate_code],
+        widget=PickerSelect("staff:pick-regions", labels=names_of("liaison.Region", key="code")),
     )
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("lead or co-unit"))
+    unit = django_filters.NumberFilter(
+        method="filter_unit",
+        label=_("lead or co-unit"),
+        widget=PickerSelect("staff:pick-units", labels=names_of("suggestions.HandlingUnit")),
+    )
     overdue = YesNoFilter(method="filter_overdue", label=_("overdue"))
     due_soon = YesNoFilter(method="filter_due_soon", label=_("due soon"))
     is_key = YesNoFilter(label=_("key case"))
@@ -82,6 +105,11 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = []
+
+    def filter_q(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        visits = visits_visible_to(user) if user is not None else Visit.objects.none()
+        return cases_matching(queryset, visits, value)
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))

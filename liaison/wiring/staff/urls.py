@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("suggestions.cases.staff.urls")),
     path("", include("suggestions.proposals.staff.urls")),
     path("", include("duty.staff.urls")),
+    path("", include("workarea.urls")),
 ]
