@@ -312,3 +312,6 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+from liaison.base.documents.models import DocumentSequence, IssuedDocument  # noqa: E402, F401

@@ -180,7 +180,9 @@ def visit_sheet(request, pk: int):
     visit = get_object_or_404(
         visits_visible_to(request.user)
         .select_related("station", "reception_day", "recorded_by")
-        .prefetch_related("representatives", "cases"),
+        .prefetch_related(
+            "representatives", Prefetch("cases", queryset=Case.objects.order_by("id"))
+        ),
         pk=pk,
     )
     return render(request, "staff/print/visit_sheet.html", {"visit": visit})
