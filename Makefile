@@ -45,8 +45,8 @@ format: install
 # called representatives, stations or suggestions (hence templates/staff/proposals/).
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i representatives -i stations \
-		-i suggestions -i tests -i static -i docs
-	for app in representatives stations suggestions; do \
+		-i suggestions -i workarea -i tests -i static -i docs
+	for app in representatives stations suggestions workarea; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); \
 	done
 	$(PY) manage.py compilemessages -l zh_Hans -i .venv

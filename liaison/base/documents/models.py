@@ -44,7 +44,7 @@ class IssuedDocument(models.Model):
 
     sequence = models.ForeignKey(
         DocumentSequence,
-        verbose_name=_("sequence"),
+        verbose_name=_("document number sequence"),
         on_delete=models.PROTECT,
         related_name="documents",
     )
