@@ -86,6 +86,7 @@ class CaseFilter(django_filters.FilterSet):
         label=_("lead or co-unit"),
         widget=PickerSelect("staff:pick-units", labels=names_of("suggestions.HandlingUnit")),
     )
+    waiting = YesNoFilter(method="filter_waiting", label=_("waiting for me"))
     overdue = YesNoFilter(method="filter_overdue", label=_("overdue"))
     due_soon = YesNoFilter(method="filter_due_soon", label=_("due soon"))
     is_key = YesNoFilter(label=_("key case"))
@@ -113,6 +114,13 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
+
+    def filter_waiting(self, queryset, name, value):
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        waiting = selectors.waiting_for(user).values("pk")
+        return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
 
     def filter_unit(self, queryset, name, value):
         return selectors.handled_by(queryset, unit_id=value)
