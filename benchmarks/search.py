@@ -214,6 +214,7 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to an empty PostgreSQL database.")
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["DATABASE_STATEMENT_TIMEOUT"] = "0"  # the load is minutes of one INSERT
 
     import django
 
