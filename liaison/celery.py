@@ -57,6 +57,11 @@ SWEEPS = {
         "task": "duty.tasks.remind_quotas_behind",
         "schedule": crontab(hour=8, minute=10),
     },
+    # The work area's daily digest of unread messages, for those who asked (workarea/).
+    "message-digests": {
+        "task": "workarea.tasks.send_message_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
         "task": "liaison.base.tasks.deliver_notifications",

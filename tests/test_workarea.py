@@ -289,3 +289,32 @@ def test_no_one_attaches_to_what_they_may_not_see():
     assert client.post(f"/staff/attach/case/{case.pk}/", {"file": _photo()}).status_code == 404
     assert client.post(f"/staff/attach/nothing/{case.pk}/", {"file": _photo()}).status_code == 404
     assert not Attachment.objects.exists()
+
+
+# THE DAILY DIGEST
+
+
+def test_the_daily_digest_emails_unread_messages_once_to_those_who_asked(
+    django_capture_on_commit_callbacks,
+):
+    from workarea.digests import digests_send
+
+    world = make_world()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_at(world, Step.HANDLING)
+    user = world.users["lead_unit"]
+    user.email = "clerk@example.org"
+    user.save()
+    assert digests_send() == 0  # not asked for
+    client = client_for(user)
+    assert client.post("/staff/messages/digest/", {"daily_digest": "on"}).status_code == 302
+    assert 'name="daily_digest" checked' in client.get("/staff/messages/").content.decode()
+    assert digests_send() == 1
+    digest = Notification.objects.get(kind="message_digest")
+    assert digest.channel == Channel.EMAIL and digest.address == "clerk@example.org"
+    assert "·" in digest.body
+    digests_send()
+    assert Notification.objects.filter(kind="message_digest").count() == 1
+    client.post("/staff/messages/digest/", {})
+    Notification.objects.filter(kind="message_digest").delete()
+    assert digests_send() == 0

@@ -55,3 +55,27 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class MessagePreference(models.Model):
+    """How a user wants their in-app messages: also a daily email of what is unread."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="message_preference",
+    )
+    daily_digest = models.BooleanField(_("daily digest by email"), default=False)
+
+    class Meta:
+        verbose_name = _("message preference")
+        verbose_name_plural = _("message preferences")
+        indexes = [
+            models.Index(
+                fields=["user"], condition=models.Q(daily_digest=True), name="digest_users_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("messages/", views_messages.message_list, name="messages"),
     path("messages/<int:pk>/", views_messages.message_open, name="message-open"),
     path("messages/read-all/", views_messages.messages_read_all, name="messages-read-all"),
+    path("messages/digest/", views_messages.digest_set, name="messages-digest"),
     path("search/", views_search.search_page, name="search"),
     path("files/<slug:token>/", views_files.attachment_file, name="attachment-file"),
     path(

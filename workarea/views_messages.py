@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from liaison.base.notifications.models import Notification
 from liaison.base.paging import list_page
-from workarea import inbox
+from workarea import digests, inbox
 
 SORTS = {"-created": (gettext_lazy("Newest first"), ("-created_at", "-id"))}
 
@@ -26,7 +26,12 @@ def message_list(request):
     return render(
         request,
         "workarea/messages.html",
-        {"listing": listing, "rows": rows, "unread_only": unread_only},
+        {
+            "listing": listing,
+            "rows": rows,
+            "unread_only": unread_only,
+            "digest": digests.wants_digest(request.user),
+        },
     )
 
 
@@ -38,6 +43,18 @@ def message_open(request, pk: int):
     except Notification.DoesNotExist as error:
         raise Http404 from error
     return redirect(inbox.subject_url(message) or "staff:messages")
+
+
+@login_required
+@require_POST
+def digest_set(request):
+    wanted = request.POST.get("daily_digest") == "on"
+    digests.preference_set(user=request.user, daily_digest=wanted)
+    if wanted and not request.user.email:
+        messages.warning(request, _("Your account has no email address: ask an administrator."))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("staff:messages")
 
 
 @login_required

@@ -33,6 +33,8 @@ class NotificationKind(models.TextChoices):
     # Duty records (duty/).
     QUOTA_BEHIND = "quota_behind", _("A duty quota is behind")
     ACTIVITY_TO_CONFIRM = "activity_to_confirm", _("An activity waits for confirmation")
+    # The work area (workarea/digests.py).
+    MESSAGE_DIGEST = "message_digest", _("Daily digest of unread messages")
 
 
 class NotificationStatus(models.TextChoices):
