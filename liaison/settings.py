@@ -169,6 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 
+# THE PUBLIC SITE'S FOOTER: the congress that runs it, its phone, its ICP filing number.
+SITE_CONGRESS_NAME = env("SITE_CONGRESS_NAME")
+SITE_CONTACT_PHONE = env("SITE_CONTACT_PHONE")
+SITE_ICP_NUMBER = env("SITE_ICP_NUMBER")
+
 # STATIC AND MEDIA
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
