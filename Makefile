@@ -18,12 +18,12 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (public site) and /admin/ (Ctrl-C stops)"
 	@# Without Redis there is no beat: a sweep loop beside the server sends notices
 	@# (every 5 minutes; the sweeps are idempotent) and stops with it.
-	$(PY) manage.py run_sweeps --every 300 & sweeps=$$!; \
+	@$(PY) manage.py run_sweeps --every 300 -v 0 & sweeps=$$!; \
 		trap 'kill $$sweeps 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -109,3 +109,33 @@ def test_the_visit_sheet_lists_the_issues_in_the_order_they_were_raised():
     text = page.content.decode()
     assert text.index("问题甲") < text.index("问题乙") < text.index("问题丙")
     assert first.title not in text
+
+
+@frozen(dt.date(2026, 11, 30))
+def test_a_case_reported_to_the_township_prints_its_report_and_list():
+    """报告+清单: issued by the township's body, with the report written at the move, the
+    list of matters, a number from the township's sequence, seal space and Chinese dates."""
+    world = make_world()
+    DocumentSequence.objects.create(
+        region=Region.objects.get(code="430121001000"),
+        issuer="星沙街道人大工委",
+        prefix="星人工",
+        year=2026,
+    )
+    case = case_at(world, Step.REGISTERED)
+    services.case_report_to_township(
+        case_id=case.pk,
+        actor=world.users["township_committee"],
+        unit=world.unit,
+        note="我站近期收到群众反映路灯问题，现将有关情况报告如下。",
+    )
+    client = client_for(world.users["township_committee"])
+    detail = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert f"/staff/cases/{case.pk}/report/" in detail
+    page = client.get(f"/staff/cases/{case.pk}/report/").content.decode()
+    assert "星人工〔2026〕1号" in page and "星沙街道人大工委" in page
+    assert "现将有关情况报告如下" in page and case.title in page
+    assert "2026年11月30日" in page and 'class="seal-space"' in page
+    assert "张三" not in page and "13812345678" not in page
+    letter_only = case_at(world, Step.HANDLING)
+    assert client.get(f"/staff/cases/{letter_only.pk}/report/").status_code == 404

@@ -318,3 +318,24 @@ def test_the_daily_digest_emails_unread_messages_once_to_those_who_asked(
     client.post("/staff/messages/digest/", {})
     Notification.objects.filter(kind="message_digest").delete()
     assert digests_send() == 0
+
+
+def test_the_api_attaches_with_the_same_checks_as_the_form():
+    world = make_world()
+    case = received(world)
+    client = client_for(world.users["liaison"])
+    url = f"/api/v1/attachments/case/{case.pk}/"
+    created = client.post(url, {"file": _photo((50, 50), "PNG")})
+    assert created.status_code == 201, created.content
+    assert created.json()["content_type"] == "image/png"
+    listed = client.get(url).json()
+    assert [row["id"] for row in listed] == [created.json()["id"]]
+    script = io.BytesIO(b"MZ\x90\x00 not a document")
+    script.name = "report.pdf"
+    refused = client.post(url, {"file": script})
+    assert refused.status_code == 400 and "file" in refused.json()
+    assert client.post(url, {}).status_code == 400
+    stranger = client_for(world.users["other_liaison"])
+    assert stranger.get(url).status_code == 404
+    assert stranger.post(url, {"file": _photo((50, 50), "PNG")}).status_code == 404
+    assert Attachment.objects.count() == 1

@@ -5,17 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from liaison.base import regions
-from liaison.base.documents.services import document_issue, issuing_sequence
 from liaison.base.flow import FlowError
-from liaison.base.models import CommitteeMembership, Region
 from liaison.base.paging import list_page
-from liaison.base.regions import RegionLevel, ancestor_codes
 from liaison.base.scopes import scope_of
 from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
@@ -165,60 +160,3 @@ def case_move(request, pk: int, name: str):
         detail="staff:case-detail",
         render_detail=lambda bound: _render_detail(request, case, bound),
     )
-
-
-@login_required
-def referral_letter(request, pk: int):
-    """转办函, for A4: what the unit needs to act, and no constituent's personal data."""
-    case = get_object_or_404(
-        selectors.case_detail(user=request.user).filter(lead_unit__isnull=False), pk=pk
-    )
-    referral = next((e for e in reversed(case.events.all()) if e.kind in REFERRAL_MOVES), None)
-    issued_on = timezone.localdate(referral.at) if referral else timezone.localdate()
-    region = _issuing_region(case, referral.actor if referral else None)
-    sequence = issuing_sequence(region_code=region.code, year=issued_on.year)
-    document = sequence and document_issue(
-        kind="referral_letter",
-        subject_type="suggestions.case",
-        subject_id=case.pk,
-        sequence=sequence,
-        actor=request.user,
-    )
-    return render(
-        request,
-        "staff/print/referral_letter.html",
-        {
-            "case": case,
-            "today": issued_on,
-            "document": document,
-            "issuer": document.sequence.issuer if document else _committee_name(region),
-        },
-    )
-
-
-# The moves that hand a case to a unit; the last one made is what the letter states.
-REFERRAL_MOVES = {"refer_by_letter", "assign_on_spot", "reopen"}
-
-
-def _issuing_region(case, actor) -> Region:
-    """The body that referred the case: the deepest committee of the referring user over
-    the case's region; else the case's county."""
-    codes = ancestor_codes(case.region_id)
-    held = set()
-    if actor is not None:
-        held = set(
-            CommitteeMembership.objects.filter(user=actor, region_id__in=codes).values_list(
-                "region_id", flat=True
-            )
-        )
-    code = next((c for c in reversed(codes) if c in held), None)
-    if code is None:
-        county = [c for c in codes if regions.level_of(c) == RegionLevel.COUNTY]
-        code = county[0] if county else case.region_id
-    return Region.objects.get(code=code)
-
-
-def _committee_name(region: Region) -> str:
-    if region.level == RegionLevel.TOWNSHIP:
-        return _("Presidium of the %(region)s People's Congress") % {"region": region.name}
-    return _("Standing Committee of the %(region)s People's Congress") % {"region": region.name}
