@@ -38,8 +38,10 @@ def test_a_reply_deadline_across_the_2026_spring_festival():
     assert explanation["weekday_only_years"] == []
 
 
-def test_2027_without_adjustments_counts_monday_to_friday_and_says_so():
-    """A year the package does not cover is counted Mon–Fri, flagged, and never crashes."""
+def test_2027_without_adjustments_counts_monday_to_friday_and_says_so(settings):
+    """Without the provisional layer, a year the package does not cover is counted Mon–Fri,
+    flagged, and never crashes."""
+    settings.PROVISIONAL_HOLIDAYS = False
     deadline = add_workdays(dt.date(2027, 2, 5), 5)
     assert deadline.date == dt.date(2027, 2, 12)
     assert deadline.weekday_only_years == [2027]

@@ -60,9 +60,15 @@ def test_monday_to_friday_without_the_provisional_layer(settings):
     assert explanation["weekday_only_years"] == [2027]
 
 
-def test_the_plain_calendar_stays_on_the_official_days():
-    """The base calendar without the flag answers as before (Monday to Friday)."""
-    assert add_workdays(FEB_1, 10).date == dt.date(2027, 2, 15)
+def test_every_calendar_follows_the_setting():
+    """One count everywhere: with the setting on (the default) any calendar skips the
+    provisional holidays, as the deadlines do; told otherwise, it stays on the official
+    days (Monday to Friday in 2027)."""
+    assert (
+        add_workdays(FEB_1, 10).date
+        == deadlines.in_workdays(start=FEB_1, workdays=10, rule="reply")[0]
+    )
+    assert WorkdayCalendar(FEB_1, provisional=False).shift(FEB_1, 10).date == dt.date(2027, 2, 15)
     assert WorkdayCalendar(FEB_1, provisional=True).shift(FEB_1, 10).provisional_years == [2027]
 
 

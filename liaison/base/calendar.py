@@ -12,8 +12,9 @@ official arrangement is not entered yet), the statutory holidays computed by rul
 fall on a weekend included, make-up working days not (the State Council sets those) —
 count as days off, marked provisional. The deadlines use it (``PROVISIONAL_HOLIDAYS``,
 suggestions/shared/deadlines.py) and are counted again when the official days are
-entered (liaison/wiring/recompute.py). Without the flag the calendar answers on the
-official days only, as before.
+entered (liaison/wiring/recompute.py). Every calendar follows the setting unless told
+otherwise, so that the sweeps' dates and the deadlines skip the same days; with
+``PROVISIONAL_HOLIDAYS=False`` the calendar answers on the official days only.
 """
 
 import datetime as dt
@@ -21,6 +22,7 @@ import functools
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.models import WorkdayAdjustment
@@ -82,7 +84,7 @@ class Deadline:
 class WorkdayCalendar:
     """Answers working-day questions around a date with one database query."""
 
-    def __init__(self, around: dt.date, *, provisional: bool = False):
+    def __init__(self, around: dt.date, *, provisional: bool | None = None):
         # Whole years, so that a year with any official row is known as entered.
         low = dt.date((around - _WINDOW).year, 1, 1)
         high = dt.date((around + _WINDOW).year, 12, 31)
@@ -92,7 +94,9 @@ class WorkdayCalendar:
         }
         self._entered_years = {day.year for day in self._adjustments}
         self._low, self._high = low, high
-        self.provisional = provisional
+        # One calendar for every count: a deadline and the sweeps' dates around it (the
+        # due-soon reminder, the escalation levels) must skip the same days off.
+        self.provisional = settings.PROVISIONAL_HOLIDAYS if provisional is None else provisional
         self._by_rule: dict[int, dict[dt.date, str]] = {}
 
     def source(self, year: int) -> str:

@@ -40,7 +40,7 @@ RULES = {
 
 
 def _calendar(around: dt.date) -> WorkdayCalendar:
-    return WorkdayCalendar(around, provisional=settings.PROVISIONAL_HOLIDAYS)
+    return WorkdayCalendar(around)
 
 
 def in_workdays(*, start: dt.date, workdays: int, rule: str) -> tuple[dt.date, dict]:
