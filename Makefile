@@ -18,12 +18,12 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (public site) and /admin/ (Ctrl-C stops)"
 	@# Without Redis there is no beat: a sweep loop beside the server sends notices
 	@# (every 5 minutes; the sweeps are idempotent) and stops with it.
-	$(PY) manage.py run_sweeps --every 300 & sweeps=$$!; \
+	@$(PY) manage.py run_sweeps --every 300 -v 0 & sweeps=$$!; \
 		trap 'kill $$sweeps 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -45,8 +45,8 @@ format: install
 # called representatives, stations or suggestions (hence templates/staff/proposals/).
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i representatives -i stations \
-		-i suggestions -i projects -i figures -i tests -i static -i docs
-	for app in representatives stations suggestions projects figures; do \
+		-i suggestions -i projects -i figures -i workarea -i tests -i static -i docs
+	for app in representatives stations suggestions projects figures workarea; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); \
 	done
 	$(PY) manage.py compilemessages -l zh_Hans -i .venv

@@ -73,6 +73,11 @@ SWEEPS = {
         "task": "figures.tasks.rebuild_figures",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The work area's daily digest of unread messages, for those who asked (workarea/).
+    "message-digests": {
+        "task": "workarea.tasks.send_message_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Retries after backoff, and anything a lost task left pending.
     "deliver-notifications": {
         "task": "liaison.base.tasks.deliver_notifications",

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "duty",
     "projects",
     "figures",
+    "workarea",
     "liaison.wiring",
 ]
 
@@ -170,6 +171,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 
+# THE PUBLIC SITE'S FOOTER: the congress that runs it, its phone, its ICP filing number.
+SITE_CONGRESS_NAME = env("SITE_CONGRESS_NAME")
+SITE_CONTACT_PHONE = env("SITE_CONTACT_PHONE")
+SITE_ICP_NUMBER = env("SITE_ICP_NUMBER")
+
 # STATIC AND MEDIA
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -179,6 +185,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Files only staff in scope may read (activities' photos and documents): outside
 # MEDIA_ROOT, so neither the proxy nor the development server ever serves them directly.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT once a view has
+# checked the user's scope (X-Accel-Redirect; deploy/nginx.conf). Unset: Django streams it.
+PRIVATE_MEDIA_INTERNAL_URL = env("PRIVATE_MEDIA_INTERNAL_URL")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from liaison.base import regions
 from liaison.base.models import Region
+from liaison.base.pickers import PickerSelect, names_of
 from liaison.base.regions import validate_code, within
 from representatives.models import CongressLevel, Representative
 from stations.models import ReceptionDay, Station, StationMembership, Visit, VisitChannel
@@ -115,14 +116,23 @@ class DateTimeInput(forms.DateTimeInput):
 
 class VisitFilter(django_filters.FilterSet):
     # Labels are for the staff pages, which render this same filterset as a form.
-    station = django_filters.NumberFilter(field_name="station_id", label=_("station id"))
+    # Pickers by name on the staff pages (liaison/base/pickers.py); ids and codes in the API.
+    station = django_filters.NumberFilter(
+        field_name="station_id",
+        label=_("station"),
+        widget=PickerSelect("staff:pick-stations", labels=names_of("stations.Station")),
+    )
+    # Set by the reception day's link to its visits, never typed.
     reception_day = django_filters.NumberFilter(
-        field_name="reception_day_id", label=_("reception day id")
+        field_name="reception_day_id", label=_("reception day"), widget=forms.HiddenInput
     )
     channel = django_filters.ChoiceFilter(label=_("channel"), choices=VisitChannel.choices)
     # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
     region = django_filters.CharFilter(
-        method="filter_region", label=_("region and below"), validators=[regions.validate_code]
+        method="filter_region",
+        label=_("region and below"),
+        validators=[regions.validate_code],
+        widget=PickerSelect("staff:pick-regions", labels=names_of("liaison.Region", key="code")),
     )
     visited_after = django_filters.DateTimeFilter(
         field_name="visited_at", lookup_expr="gte", label=_("visited from"), widget=DateTimeInput

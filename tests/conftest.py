@@ -102,6 +102,18 @@ def same_fake_data(request):
 
 
 @pytest.fixture(autouse=True)
+def private_files_in_tmp(settings, tmp_path_factory):
+    """Attachments and other private files a test writes stay out of the working tree."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.mktemp("private")},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a user; tests create dozens of users and check no password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

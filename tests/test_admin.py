@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from liaison.base.models import Region
 from representatives.models import CongressLevel, Representative
-from stations.models import Station, StationMembership
+from stations.models import Station, StationMembership, StationStaff
 from tests.factories import (
     HandlingUnitFactory,
     MembershipFactory,
@@ -228,3 +228,19 @@ def test_user_page_shows_and_saves_roles(admin_client):
     from stations.scopes import stations_visible_to
 
     assert list(stations_visible_to(type(user).objects.get(pk=user.pk))) == [station]
+
+
+def test_the_user_list_and_page_show_each_users_roles_and_scope(
+    admin_client, django_assert_max_num_queries
+):
+    """The user's roles were set in four places and shown in none: the list and the user's
+    page now say them (committee region, station, unit, representative)."""
+    station = StationFactory(name="星沙第一联络站")
+    liaison = UserFactory(username="liaison-roles")
+    StationStaff.objects.create(station=station, user=liaison)
+    committee_user("430121000000", username="committee-roles")
+    with django_assert_max_num_queries(12):
+        listing = admin_client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert "星沙第一联络站" in listing
+    page = admin_client.get(reverse("admin:auth_user_change", args=[liaison.pk])).content
+    assert "星沙第一联络站" in page.decode()

@@ -63,3 +63,31 @@ def test_each_printed_login_holds_its_role(monkeypatch):
     assert scope_of(users["representative"]).roles == {"representative"}
     assert stations_visible_to(users["liaison"]).count() == 1
     assert stations_visible_to(users["committee"]).count() == 125
+
+
+def test_seeding_prints_the_logins_under_a_header_and_not_the_notices(monkeypatch, capsys):
+    """``make run`` printed some 330 lines of console SMS and email before the logins, and
+    the logins had no header (a newcomer read the role as the password)."""
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-2026")
+    call_command("seed_demo")
+    captured = capsys.readouterr()
+    assert "SMS to" not in captured.out + captured.err
+    assert "Subject:" not in captured.out
+    lines = captured.out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split() == ["login", "roles", "name"])
+    assert lines[header + 1].split()[0] == "admin"
+    assert len(lines) < 20
+
+
+def test_the_demo_visits_are_logged_in_office_hours(monkeypatch):
+    """The demo's visits were logged at 1–4 a.m."""
+    from django.utils import timezone
+
+    from stations.models import Visit
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-2026")
+    call_command("seed_demo")
+    hours = {
+        timezone.localtime(at).hour for at in Visit.objects.values_list("visited_at", flat=True)
+    }
+    assert hours and min(hours) >= 8 and max(hours) <= 17, sorted(hours)

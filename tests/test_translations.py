@@ -33,7 +33,15 @@ def entries(path: Path, *, with_context: bool = True):
 
 def test_catalogues_exist_for_the_project_and_each_app():
     owners = {p.relative_to(ROOT).parts[0] for p in CATALOGUES}
-    assert owners == {"figures", "locale", "projects", "representatives", "stations", "suggestions"}
+    assert owners == {
+        "figures",
+        "locale",
+        "projects",
+        "representatives",
+        "stations",
+        "suggestions",
+        "workarea",
+    }
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))

@@ -135,4 +135,5 @@ class JurisdictionSettingsAdmin(admin.ModelAdmin):
 
 
 # The outbox's admin is in its own package.
+import liaison.base.documents.admin  # noqa: E402
 import liaison.base.notifications.admin  # noqa: E402, F401

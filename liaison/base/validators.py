@@ -12,14 +12,13 @@ LANDLINE_RE = re.compile(r"^(0[0-9]{2,3}-?)?[1-9][0-9]{6,7}(-[0-9]{1,6})?$")
 
 
 def normalize_phone(value: str) -> str:
-    """Full-width digits to ASCII, spaces and the +86 prefix dropped."""
+    """Full-width digits to ASCII, spaces and the +86 prefix dropped; a mobile number
+    written in groups (139-0731-5566, +86-139…) loses its dashes."""
     value = unicodedata.normalize("NFKC", value or "").strip()
     value = re.sub(r"[\s()（）]", "", value)
-    if value.startswith("+86"):
-        value = value[3:]
-    elif value.startswith("0086"):
-        value = value[4:]
-    return value
+    value = re.sub(r"^(\+86|0086)-?", "", value)
+    grouped = value.replace("-", "")
+    return grouped if MOBILE_RE.match(grouped) else value
 
 
 def validate_mobile(value: str) -> None:

@@ -19,6 +19,7 @@ from suggestions.cases.api import CaseViewSet
 from suggestions.cases.public_api import PublicCaseRatingView, PublicCaseStatusView
 from suggestions.cases.visits_api import VisitViewSet
 from suggestions.proposals.api import SuggestionViewSet
+from workarea.api import AttachmentsView
 
 router = DefaultRouter()
 router.register("cases", CaseViewSet, basename="case")
@@ -46,6 +47,11 @@ urlpatterns = [
         "v1/public/regions/<str:code>/stations/",
         PublicRegionStationsView.as_view(),
         name="public-region-stations",
+    ),
+    path(
+        "v1/attachments/<slug:subject_type>/<int:subject_id>/",
+        AttachmentsView.as_view(),
+        name="attachments",
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -13,6 +13,8 @@ from stations.models.reception import ReceptionDay
 
 class VisitChannel(models.TextChoices):
     RECEPTION_DAY = "reception_day", _("Reception day")
+    # Someone who comes to the station on a day that is not a reception day (到站来访).
+    WALK_IN = "walk_in", _("Walk-in at the station")
     HOUSEHOLD = "household", _("Household visit (入户)")
     PHONE = "phone", _("Phone")
     SMS = "sms", _("SMS")

@@ -12,9 +12,14 @@ from liaison.base import regions
 from liaison.base.filtering import YesNoFilter
 from liaison.base.jurisdiction import settings_for
 from liaison.base.models import JurisdictionSettings
+from liaison.base.pickers import PickerSelect, names_of
+from liaison.base.validators import validate_plain_text
 from stations.filters import RegionSubtreeFilter
+from stations.models import Visit
+from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
 from suggestions.cases.selectors import ASSIGNED
+from suggestions.cases.search import cases_matching
 from suggestions.models import (
     Case,
     CaseCategory,
@@ -57,16 +62,35 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 class CaseFilter(django_filters.FilterSet):
     # Labels are for the staff pages, which render this same filterset as a form.
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("tracking code, keyword, phone or name"),
+        max_length=100,
+        validators=[validate_plain_text],
+    )
     step = django_filters.MultipleChoiceFilter(label=_("step"), choices=Step.choices)
     category = django_filters.NumberFilter(
         field_name="category_id", label=_("category"), widget=CategorySelect
     )
-    station = django_filters.NumberFilter(field_name="station_id", label=_("station id"))
+    # Pickers by name on the staff pages (liaison/base/pickers.py); ids and codes in the API.
+    station = django_filters.NumberFilter(
+        field_name="station_id",
+        label=_("station"),
+        widget=PickerSelect("staff:pick-stations", labels=names_of("stations.Station")),
+    )
     # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
     region = django_filters.CharFilter(
-        method="filter_region", label=_("region and below"), validators=[regions.validate_code]
+        method="filter_region",
+        label=_("region and below"),
+        validators=[regions.validate_code],
+        widget=PickerSelect("staff:pick-regions", labels=names_of("liaison.Region", key="code")),
     )
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("lead or co-unit"))
+    unit = django_filters.NumberFilter(
+        method="filter_unit",
+        label=_("lead or co-unit"),
+        widget=PickerSelect("staff:pick-units", labels=names_of("suggestions.HandlingUnit")),
+    )
+    waiting = YesNoFilter(method="filter_waiting", label=_("waiting for me"))
     overdue = YesNoFilter(method="filter_overdue", label=_("overdue"))
     due_soon = YesNoFilter(method="filter_due_soon", label=_("due soon"))
     is_key = YesNoFilter(label=_("key case"))
@@ -102,6 +126,11 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = []
 
+    def filter_q(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        visits = visits_visible_to(user) if user is not None else Visit.objects.none()
+        return cases_matching(queryset, visits, value)
+
     def filter_region(self, queryset, name, value):
         return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
 
@@ -126,6 +155,12 @@ class CaseFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(reopen_count__gt=0) if value else queryset.filter(reopen_count=0)
+    def filter_waiting(self, queryset, name, value):
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        waiting = selectors.waiting_for(user).values("pk")
+        return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
 
     def filter_unit(self, queryset, name, value):
         return selectors.handled_by(queryset, unit_id=value)

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.filtering import YesNoFilter
+from liaison.base.pickers import PickerSelect, names_of
 from suggestions.cases.filters import CategorySelect
 from suggestions.proposals import selectors
 from suggestions.proposals.models import (
@@ -22,9 +23,17 @@ class SuggestionFilter(django_filters.FilterSet):
     category = django_filters.NumberFilter(
         field_name="category_id", label=_("category"), widget=CategorySelect
     )
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("lead or co-unit"))
+    unit = django_filters.NumberFilter(
+        method="filter_unit",
+        label=_("lead or co-unit"),
+        widget=PickerSelect("staff:pick-units", labels=names_of("suggestions.HandlingUnit")),
+    )
     representative = django_filters.NumberFilter(
-        method="filter_representative", label=_("signed by (representative id)")
+        method="filter_representative",
+        label=_("signed by"),
+        widget=PickerSelect(
+            "staff:pick-representatives", labels=names_of("representatives.Representative")
+        ),
     )
     is_key = YesNoFilter(label=_("key suggestion"))
     published = YesNoFilter(label=_("published"))

@@ -39,6 +39,8 @@ class NotificationKind(models.TextChoices):
     PROJECT_ASSIGNED = "project_assigned", _("A livelihood project assigned to a unit")
     PROJECT_MILESTONE_DUE = "project_milestone_due", _("A project milestone is due soon")
     PROJECT_MILESTONE_OVERDUE = "project_milestone_overdue", _("A project milestone is overdue")
+    # The work area (workarea/digests.py).
+    MESSAGE_DIGEST = "message_digest", _("Daily digest of unread messages")
 
 
 class NotificationStatus(models.TextChoices):

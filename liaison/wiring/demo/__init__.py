@@ -15,6 +15,7 @@ from liaison.wiring.demo.projects import seed_projects
 from liaison.wiring.demo.reception import seed_reception
 from liaison.wiring.demo.suggestions import seed_suggestions
 from liaison.wiring.demo.users import DEMO_LOGINS, seed_users
+from liaison.wiring.demo.workarea import seed_workarea
 
 SEED = 20210615  # 湘潭's first monthly reception day under the 2021 rules
 
@@ -35,6 +36,8 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
         seed_duty(random.Random(SEED))
         # …and livelihood projects once too.
         seed_projects(random.Random(SEED))
+        # …and the work area's document numbers and a scanned reply.
+        seed_workarea()
         return False, password
     password = password or secrets.token_urlsafe(9)
     rng = random.Random(SEED)
@@ -48,6 +51,7 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
     seed_suggestions(rng)
     seed_duty(rng)
     seed_projects(rng)
+    seed_workarea()
     return True, password
 
 

@@ -63,8 +63,15 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
         visit = services.visit_record(
             actor=liaison,
             station=station,
-            channel=rng.choice([VisitChannel.HOUSEHOLD, VisitChannel.PHONE, VisitChannel.WECHAT]),
-            visited_at=now - dt.timedelta(days=len(PLAN) - index, hours=rng.randrange(8)),
+            channel=rng.choice(
+                [
+                    VisitChannel.WALK_IN,
+                    VisitChannel.HOUSEHOLD,
+                    VisitChannel.PHONE,
+                    VisitChannel.WECHAT,
+                ]
+            ),
+            visited_at=_office_hours(now, days_ago=len(PLAN) - index, rng=rng),
             constituent_name=names.person(rng),
             constituent_phone=names.mobile(rng),
             people_count=rng.randint(1, 3),
@@ -81,7 +88,7 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
             actor=liaison,
             station=station,
             channel=VisitChannel.PHONE,
-            visited_at=now - dt.timedelta(days=ago * 7 // 5 + 2),
+            visited_at=_office_hours(now, days_ago=ago * 7 // 5 + 2, rng=rng),
             constituent_name=names.person(rng),
             constituent_phone=names.mobile(rng),
             representatives=representatives,
@@ -124,6 +131,11 @@ def _close_the_loop(station, committee) -> None:
             conclusion="该路段改造需纳入县级交通规划，目前暂无法解决，已转交县交通运输局列入明年计划。",
         )
     callbacks.cases_callback_sample()
+def _office_hours(now: dt.datetime, *, days_ago: int, rng: random.Random) -> dt.datetime:
+    """A time between 9:00 and 17:00, Beijing time, ``days_ago`` days back."""
+    day = timezone.localtime(now).date() - dt.timedelta(days=days_ago)
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+    return start + dt.timedelta(minutes=rng.randrange(8 * 60))
 
 
 def _assigned_earlier(case, *, ago: int, workdays: int) -> None:

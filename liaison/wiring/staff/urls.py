@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("projects.staff.urls")),
     path("", include("liaison.wiring.imports.urls")),
     path("", include("figures.urls")),
+    path("", include("workarea.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Window, prefetch_related_objects
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -30,7 +30,13 @@ def home(request):
     ]
     # One co-unit query for all four sections: a prefetch per section would cost a query
     # only when that section has rows, so the page's count would change with the day.
-    rows = {name: list(queryset.prefetch_related(None)[:ROWS]) for name, queryset in sections}
+    # Each list says how many there are in all, beside its "see all" link: COUNT(*) OVER ()
+    # rides on the query of the first rows, so the count costs no query of its own.
+    rows = {
+        name: list(queryset.prefetch_related(None).annotate(total=Window(Count("pk")))[:ROWS])
+        for name, queryset in sections
+    }
+    counts = {f"{name}_count": found[0].total if found else 0 for name, found in rows.items()}
     prefetch_related_objects([case for cases in rows.values() for case in cases], "co_units")
     return render(
         request,
@@ -40,5 +46,6 @@ def home(request):
             "roles": scope_of(user).roles,
             "suggestion_work": suggestion_selectors.work_for(user=user),
             **rows,
+            **counts,
         },
     )

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -161,17 +160,4 @@ def case_move(request, pk: int, name: str):
         name=name,
         detail="staff:case-detail",
         render_detail=lambda bound: _render_detail(request, case, bound),
-    )
-
-
-@login_required
-def referral_letter(request, pk: int):
-    """转办函, for A4: what the unit needs to act, and no constituent's personal data."""
-    case = get_object_or_404(
-        selectors.case_detail(user=request.user).filter(lead_unit__isnull=False), pk=pk
-    )
-    return render(
-        request,
-        "staff/print/referral_letter.html",
-        {"case": case, "today": timezone.localdate()},
     )

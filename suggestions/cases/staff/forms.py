@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base import staff_moves
+from liaison.base.pickers import PickerSelect, PickerSelectMultiple
 from liaison.base.regions import ancestor_codes
 from liaison.base.staff_moves import MovePages, StaffMove
 from representatives.models import Representative
@@ -53,6 +54,7 @@ class AssignForm(MoveForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for(self.case)
+        self.fields["unit"].widget = PickerSelect("staff:pick-units", params={"case": self.case.pk})
 
 
 class ReferForm(AssignForm):
@@ -63,6 +65,9 @@ class ReferForm(AssignForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["co_units"].queryset = units_for(self.case)
+        self.fields["co_units"].widget = PickerSelectMultiple(
+            "staff:pick-units", params={"case": self.case.pk}
+        )
 
 
 class ReportForm(AssignForm):
@@ -213,6 +218,7 @@ class ReopenForm(NoteForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for(self.case)
+        self.fields["unit"].widget = PickerSelect("staff:pick-units", params={"case": self.case.pk})
 
 
 class MergeForm(NoteForm):
@@ -282,7 +288,11 @@ class BulkAssignForm(forms.Form):
             ("assign_on_spot", _("Assign on the spot")),
         ],
     )
-    unit = forms.ModelChoiceField(label=_("Handling unit"), queryset=HandlingUnit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Handling unit"),
+        queryset=HandlingUnit.objects.none(),
+        widget=PickerSelect("staff:pick-units"),
+    )
     workdays = forms.IntegerField(
         label=_("Working days to reply"), required=False, min_value=1, max_value=250
     )

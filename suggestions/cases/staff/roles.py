@@ -3,6 +3,8 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case as CaseWhen
+from django.db.models import IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,12 +16,27 @@ from stations.models import DutyAssignment
 from suggestions.cases import selectors
 from suggestions.cases.filters import CaseFilter
 from suggestions.cases.staff.cases import SORTS
+from suggestions.models import IN_HANDS_OF_UNIT
 from suggestions.shared.scopes import units_visible_to
+
+UNIT_WORK_FIRST = (
+    _("To do first, then deadline"),
+    (
+        CaseWhen(
+            When(step__in=IN_HANDS_OF_UNIT, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "deadline",
+        "id",
+    ),
+)
 
 
 @login_required
 def unit_page(request):
-    """What is assigned to my unit, soonest deadline first."""
+    """What is assigned to my unit: what the unit still has to do first, soonest deadline
+    first (a replied or archived case has an earlier deadline but nothing left to do)."""
     unit_ids = scope_of(request.user).unit_ids
     if not unit_ids:
         raise Http404
@@ -27,8 +44,8 @@ def unit_page(request):
         request,
         selectors.handled_by_units(request.user),
         filterset_class=CaseFilter,
-        sorts={"deadline": SORTS["deadline"], **SORTS},
-        default="deadline",
+        sorts={"open": UNIT_WORK_FIRST, "deadline": SORTS["deadline"], **SORTS},
+        default="open",
     )
     units = units_visible_to(request.user).filter(pk__in=unit_ids)
     return render(

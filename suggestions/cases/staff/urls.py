@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suggestions.cases.staff import cases, loop, roles, visits
+from suggestions.cases.staff import cases, documents, loop, roles, visits
 
 urlpatterns = [
     path("reception/", visits.console, name="reception-console"),
@@ -9,7 +9,8 @@ urlpatterns = [
     path("cases/", cases.case_list, name="case-list"),
     path("cases/<int:pk>/", cases.case_detail, name="case-detail"),
     path("cases/<int:pk>/move/<slug:name>/", cases.case_move, name="case-move"),
-    path("cases/<int:pk>/letter/", cases.referral_letter, name="referral-letter"),
+    path("cases/<int:pk>/letter/", documents.referral_letter, name="referral-letter"),
+    path("cases/<int:pk>/report/", documents.township_report, name="township-report"),
     path("inbox/", cases.inbox, name="inbox"),
     path("callbacks/", loop.callbacks, name="case-callbacks"),
     path("overdue/", cases.overdue, name="overdue"),

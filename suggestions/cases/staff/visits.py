@@ -46,6 +46,21 @@ def _today_day(station):
     )
 
 
+def _next_day(station):
+    """The next reception day after today (planned or published), with who is on duty."""
+    duties = DutyAssignment.objects.select_related("representative").order_by("-kind")
+    return (
+        ReceptionDay.objects.filter(
+            station=station,
+            date__gt=timezone.localdate(),
+            status__in=[ReceptionStatus.PLANNED, ReceptionStatus.PUBLISHED],
+        )
+        .order_by("date", "start_time")
+        .prefetch_related(Prefetch("duties", queryset=duties))
+        .first()
+    )
+
+
 def _seated(station):
     return Representative.objects.filter(
         pk__in=StationMembership.objects.current()
@@ -80,8 +95,10 @@ def console(request):
             data = request.POST.copy()
             data["cases-TOTAL_FORMS"] = str(formset.total_form_count() + 1)
             formset = CaseRowFormSet(data, prefix="cases")
+            form = _as_typed(request.POST, representatives)
             return _render(request, station, stations, day, form, formset, lookup=True)
         if "lookup" in request.POST:
+            form = _as_typed(request.POST, representatives)
             return _render(request, station, stations, day, form, formset, lookup=True)
         if form.is_valid() and formset.is_valid():
             visit = _save(request, station, day, form, formset)
@@ -90,11 +107,19 @@ def console(request):
         return _render(request, station, stations, day, form, formset, status=400)
     initial = {
         "visited_at": timezone.localtime().replace(second=0, microsecond=0, tzinfo=None),
-        "channel": VisitChannel.RECEPTION_DAY if day else VisitChannel.HOUSEHOLD,
+        "channel": VisitChannel.RECEPTION_DAY if day else VisitChannel.WALK_IN,
         "representatives": [duty.representative_id for duty in day.duties.all()] if day else [],
     }
     form = VisitForm(initial=initial, representatives=representatives)
     return _render(request, station, stations, day, form, CaseRowFormSet(prefix="cases"))
+
+
+def _as_typed(data, representatives) -> VisitForm:
+    """The visit form as typed so far, not checked: looking a phone up or adding a row is
+    not saving, and must not say "this field is required" under fields not filled yet."""
+    initial = {name: data.get(name) for name in VisitForm.base_fields if name in data}
+    initial["representatives"] = data.getlist("representatives")
+    return VisitForm(initial=initial, representatives=representatives)
 
 
 def _save(request, station, day, form, formset):
@@ -134,7 +159,7 @@ def _save(request, station, day, form, formset):
 
 
 def _render(request, station, stations, day, form, formset, *, lookup=False, status=200):
-    phone = form.data.get("constituent_phone", "") if lookup else ""
+    phone = request.POST.get("constituent_phone", "") if lookup else ""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     today_visits = (
         visits_visible_to(request.user)
@@ -152,6 +177,7 @@ def _render(request, station, stations, day, form, formset, *, lookup=False, sta
             if len(scope_of(request.user).station_ids) != 1
             else [],
             "day": day,
+            "next_day": None if day else _next_day(station),
             "form": form,
             "formset": formset,
             "prior": prior_visits(request.user, station, phone) if phone else None,
@@ -180,7 +206,9 @@ def visit_sheet(request, pk: int):
     visit = get_object_or_404(
         visits_visible_to(request.user)
         .select_related("station", "reception_day", "recorded_by")
-        .prefetch_related("representatives", "cases"),
+        .prefetch_related(
+            "representatives", Prefetch("cases", queryset=Case.objects.order_by("id"))
+        ),
         pk=pk,
     )
     return render(request, "staff/print/visit_sheet.html", {"visit": visit})

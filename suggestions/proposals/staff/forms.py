@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base import staff_moves
+from liaison.base.pickers import PickerSelect, PickerSelectMultiple
 from liaison.base.scopes import scope_of
 from liaison.base.staff_moves import MovePages, StaffMove
 from suggestions.models import CaseCategory
@@ -68,6 +69,9 @@ class FilingForm(FileForm):
         super().__init__(*args, **kwargs)
         self.lead, self.case = lead, case
         self.fields["co_signers"].queryset = selectors.co_signer_choices(user=self.user, lead=lead)
+        self.fields["co_signers"].widget = PickerSelectMultiple(
+            "staff:pick-representatives", params={"lead": lead.pk} if lead else {}
+        )
         if lead is not None and lead.pk != scope_of(self.user).representative_id:
             self.fields["co_signers"].help_text = _(
                 "Representatives of the same congress who signed the paper form with %(name)s."
@@ -138,8 +142,15 @@ class MergeForm(NoteForm):
 
 class AssignForm(KeyFields, NoteForm):
     field_order = ["lead_unit", "co_units", "is_key", "key_leader", "key_leader_name", "note"]
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None)
-    co_units = forms.ModelMultipleChoiceField(label=_("Co-units"), queryset=None, required=False)
+    lead_unit = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=None, widget=PickerSelect("staff:pick-units")
+    )
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("Co-units"),
+        queryset=None,
+        required=False,
+        widget=PickerSelectMultiple("staff:pick-units"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

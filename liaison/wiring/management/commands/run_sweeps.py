@@ -22,7 +22,8 @@ class Command(BaseCommand):
         while True:
             for name, entry in SWEEPS.items():
                 result = app.tasks[entry["task"]].apply(throw=True)
-                self.stdout.write(f"{name}: {result.result}")
+                if options["verbosity"]:
+                    self.stdout.write(f"{name}: {result.result}")
             if not options["every"]:
                 return
             try:

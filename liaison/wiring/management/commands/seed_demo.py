@@ -1,3 +1,6 @@
+import contextlib
+import io
+import logging
 import os
 
 from django.contrib.auth import get_user_model
@@ -13,7 +16,8 @@ class Command(BaseCommand):
     help = "Create the demo county (长沙县 model) once and print one login per role."
 
     def handle(self, *args, **options):
-        created, password = demo.seed(password=os.environ.get("DEMO_PASSWORD") or None)
+        with _quiet(options["verbosity"] < 2):
+            created, password = demo.seed(password=os.environ.get("DEMO_PASSWORD") or None)
         # The dashboards read the daily roll-ups: counted now rather than at the night sweep.
         rollups.rebuild()
         if created:
@@ -21,6 +25,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo county already present: nothing created.")
         self.stdout.write("\nLogins (one per role):")
+        self.stdout.write(f"  {'login':<16} {'roles':<16} name")
         users = get_user_model().objects.filter(username__in=DEMO_LOGINS)
         for user in sorted(users, key=lambda u: DEMO_LOGINS.index(u.username)):
             roles = ", ".join(sorted(scope_of(user).roles)) or "-"
@@ -29,3 +34,20 @@ class Command(BaseCommand):
             self.stdout.write(f"\nPassword for all of them: {password}")
         else:
             self.stdout.write("\nPasswords unchanged; run with DEMO_PASSWORD=... to set a new one.")
+
+
+@contextlib.contextmanager
+def _quiet(quiet: bool):
+    """The notices the seeding sends (console SMS and email backends) stay off the screen,
+    so that what ``make run`` shows is the logins; ``-v 2`` shows them."""
+    if not quiet:
+        yield
+        return
+    sms = logging.getLogger("liaison.base.notifications.sms")
+    level = sms.level
+    sms.setLevel(logging.WARNING)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        sms.setLevel(level)

@@ -1,0 +1,59 @@
+"""The message centre: a user's in-app notifications (liaison/base/notifications/).
+
+The outbox row is the message (delivery marks it sent); this module only reads the
+user's rows and records when they were read. Links go to the staff page of the row's
+subject; a subject the user may no longer see is that page's 404, never a leak here.
+"""
+
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from liaison.base.notifications.models import Channel, Notification
+
+# subject_type → the staff page that shows it.
+SUBJECT_PAGES = {
+    "suggestions.case": "staff:case-detail",
+    "suggestions.suggestion": "staff:suggestion-detail",
+    "stations.receptionday": "staff:reception-day",
+    "duty.activity": "staff:duty-activity",
+    "representatives.representative": "staff:duty-record",
+}
+
+
+def messages_of(user) -> QuerySet[Notification]:
+    """The user's in-app messages, newest first (the notification_inbox_idx index)."""
+    return Notification.objects.filter(user=user, channel=Channel.IN_APP).order_by(
+        "-created_at", "-id"
+    )
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return messages_of(user).filter(read_at__isnull=True).count()
+
+
+def subject_url(notification: Notification) -> str | None:
+    name = SUBJECT_PAGES.get(notification.subject_type)
+    if name is None:
+        return None
+    try:
+        return reverse(name, args=[notification.subject_id])
+    except NoReverseMatch:
+        return None
+
+
+def message_mark_read(*, user, message_id: int) -> Notification:
+    """Marks one of the user's messages read (once: the first reading time stays)."""
+    message = messages_of(user).get(pk=message_id)
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        Notification.objects.filter(pk=message.pk, read_at__isnull=True).update(
+            read_at=message.read_at
+        )
+    return message
+
+
+def messages_mark_all_read(*, user) -> int:
+    return messages_of(user).filter(read_at__isnull=True).update(read_at=timezone.now())
