@@ -42,10 +42,11 @@ format: install
 # Needs GNU gettext (Debian: apt-get install gettext); compiled catalogues are committed.
 # locale/ holds the project's own strings (liaison/ and templates/); each app has its own.
 # makemessages' -i matches a folder's name anywhere in the tree: no template folder may be
-# called representatives, stations or suggestions (hence templates/staff/proposals/).
+# called representatives, stations or suggestions (hence templates/staff/proposals/); the
+# newer apps are left out by path ('figures/*'), so templates/staff/figures/ stays in.
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i representatives -i stations \
-		-i suggestions -i projects -i figures -i workarea -i tests -i static -i docs
+		-i suggestions -i 'projects/*' -i 'figures/*' -i 'workarea/*' -i tests -i static -i docs
 	for app in representatives stations suggestions projects figures workarea; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete); \
 	done
