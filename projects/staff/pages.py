@@ -79,12 +79,12 @@ def _regions(user):
 
 @login_required
 def project_new(request):
-    """A topic; with ``?case=`` (one or several) a topic from those cases, with
+    """A topic; with ``?cases=`` (one or several) a topic from those cases, with
     ``?suggestion=`` one from a representative suggestion."""
     scope = scope_of(request.user)
     if not (scope.is_committee or scope.station_ids or scope.representative_id):
         raise Http404
-    case_ids = [int(c) for c in request.GET.getlist("case") if c.isdigit()]
+    case_ids = [int(c) for c in request.GET.getlist("cases") if c.isdigit()]
     cases = list(cases_visible_to(request.user).filter(pk__in=case_ids)) if case_ids else []
     if case_ids and not cases:
         raise Http404
