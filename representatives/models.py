@@ -63,7 +63,11 @@ class Representative(models.Model):
     # The number the congress gives its representative for the term (代表证号 or the
     # roster's serial): with level, region and term it names one person in an import.
     number = models.CharField(
-        _("number within the term"), max_length=30, blank=True, validators=[validate_plain_text]
+        _("number within the term"),
+        max_length=30,
+        blank=True,
+        db_default="",
+        validators=[validate_plain_text],
     )
     electoral_district = models.CharField(
         _("electoral district or unit"), max_length=100, validators=[validate_plain_text]

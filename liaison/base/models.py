@@ -36,7 +36,11 @@ class Region(models.Model):
     # 城乡分类代码 of the published list (111 main urban area … 220 village): kept so that
     # an exported list goes back as it came.
     urban_rural_code = models.CharField(
-        _("urban/rural code"), max_length=3, blank=True, validators=[regions.validate_urban_rural]
+        _("urban/rural code"),
+        max_length=3,
+        blank=True,
+        db_default="",
+        validators=[regions.validate_urban_rural],
     )
 
     objects = RegionQuerySet.as_manager()

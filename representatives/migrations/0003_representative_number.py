@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='representative',
             name='number',
-            field=models.CharField(blank=True, max_length=30, validators=[liaison.base.validators.validate_plain_text], verbose_name='number within the term'),
+            field=models.CharField(blank=True, db_default='', max_length=30, validators=[liaison.base.validators.validate_plain_text], verbose_name='number within the term'),
         ),
         migrations.AddConstraint(
             model_name='representative',

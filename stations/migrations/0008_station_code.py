@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='station',
             name='code',
-            field=models.CharField(blank=True, help_text="The county's own number for the station, e.g. LY-001.", max_length=30, validators=[liaison.base.validators.validate_plain_text], verbose_name='station code'),
+            field=models.CharField(blank=True, db_default='', help_text="The county's own number for the station, e.g. LY-001.", max_length=30, validators=[liaison.base.validators.validate_plain_text], verbose_name='station code'),
         ),
         migrations.AddConstraint(
             model_name='station',

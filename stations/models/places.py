@@ -35,6 +35,7 @@ class Station(models.Model):
         _("station code"),
         max_length=30,
         blank=True,
+        db_default="",
         validators=[validate_plain_text],
         help_text=_("The county's own number for the station, e.g. LY-001."),
     )

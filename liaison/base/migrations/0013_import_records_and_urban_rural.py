@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='region',
             name='urban_rural_code',
-            field=models.CharField(blank=True, max_length=3, validators=[liaison.base.regions.validate_urban_rural], verbose_name='urban/rural code'),
+            field=models.CharField(blank=True, db_default='', max_length=3, validators=[liaison.base.regions.validate_urban_rural], verbose_name='urban/rural code'),
         ),
         migrations.CreateModel(
             name='ImportRecord',
