@@ -90,6 +90,7 @@ def test_whole_path_from_the_reception_desk_to_the_archive(page, login, screensh
     _open(page, "reply")
     page.locator("#move-reply input[value=solved]").check()
     page.fill("#id_reply-reply", "已更换路灯。")
+    page.fill("#id_reply-public_reply", "您反映的路灯已更换。")
     page.locator("#move-reply button[type=submit]").click()
     page.wait_for_load_state()
     assert Case.objects.get(pk=case.pk).step == Step.REPLIED

@@ -190,3 +190,14 @@ def test_a_unit_finds_its_cases_through_its_indexes(county):
     assert re.search(OWN_INDEX["unit"], plan), plan
     assert "suggestions_casecounit_unit_id" in plan or "case_co_unit_unit_idx" in plan, plan
     assert _rows_read(plan) < ROWS // 10, plan
+
+
+def test_the_call_back_sweep_reads_its_partial_index(county):
+    """The call-back sample reads only the replied cases not yet considered, through the
+    partial index on ``callback_on``, whatever the size of the table."""
+    query = Case.objects.filter(callback_on__lte=dt.date.today()).order_by("callback_on", "id")
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_callback_due_idx" in plan, plan
