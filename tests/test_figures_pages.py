@@ -6,7 +6,7 @@ import re
 
 import openpyxl
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 from docx import Document
@@ -26,6 +26,11 @@ pytestmark = [pytest.mark.django_db, frozen()]
 def documents(django_db_setup, django_db_blocker):
     """Built once for the module (thousands of rows), and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Loading the fixture is not a request: no web statement timeout (a loaded CI
+            # machine may take longer), for this transaction only.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = 0")
         yield figures_documents.build()
         transaction.set_rollback(True)
 
