@@ -91,8 +91,8 @@ def county(postgres):
         for n in range(10)
     ]
     with connection.cursor() as cursor:
-        # The load also fills the search's trigram indexes (workarea/migrations/0002): on a
-        # busy machine it outlasts the statement timeout, which is for requests, not fixtures.
+        # Loading the fixture is not a request: on a loaded CI machine it may take longer
+        # than the web's statement timeout (for this test's transaction only).
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute(
             BULK_INSERT,
