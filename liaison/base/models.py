@@ -385,4 +385,6 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.get_status_display()})"
+
+
 from liaison.base.documents.models import DocumentSequence, IssuedDocument  # noqa: E402, F401

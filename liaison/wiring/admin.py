@@ -38,34 +38,6 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserWithRolesAdmin(UserAdmin):
     inlines = [CommitteeInline, StationStaffInline, UnitStaffInline]
-
-
-@admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
-    """The audit trail of imports (who, when, which file, what it did), read only: files
-    are imported on the staff page /staff/imports/ or with ``manage.py import_roster``."""
-
-    list_display = [
-        "created_at",
-        "kind",
-        "filename",
-        "actor",
-        "status",
-        "rows",
-        "created",
-        "updated",
-        "unchanged",
-    ]
-    list_filter = ["kind", "status"]
-    search_fields = ["filename", "sha256", "actor__username"]
-    list_select_related = ["actor"]
-    readonly_fields = [field.name for field in ImportRecord._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
     list_display = [*UserAdmin.list_display, "roles"]
     readonly_fields = ["roles", "representative_link"]
     fieldsets = [
@@ -105,3 +77,31 @@ class ImportRecordAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:representatives_representative_change", args=[representative.pk])
         return format_html('<a href="{}">{}</a>', url, representative.name)
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """The audit trail of imports (who, when, which file, what it did), read only: files
+    are imported on the staff page /staff/imports/ or with ``manage.py import_roster``."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "filename",
+        "actor",
+        "status",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+    ]
+    list_filter = ["kind", "status"]
+    search_fields = ["filename", "sha256", "actor__username"]
+    list_select_related = ["actor"]
+    readonly_fields = [field.name for field in ImportRecord._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

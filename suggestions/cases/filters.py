@@ -18,8 +18,8 @@ from stations.filters import RegionSubtreeFilter
 from stations.models import Visit
 from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
-from suggestions.cases.selectors import ASSIGNED
 from suggestions.cases.search import cases_matching
+from suggestions.cases.selectors import ASSIGNED
 from suggestions.models import (
     Case,
     CaseCategory,
@@ -155,6 +155,7 @@ class CaseFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(reopen_count__gt=0) if value else queryset.filter(reopen_count=0)
+
     def filter_waiting(self, queryset, name, value):
         if value is None:
             return queryset

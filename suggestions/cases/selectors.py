@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.base.calendar import WorkdayCalendar
@@ -17,7 +17,6 @@ from suggestions.models import (
     CaseRating,
     Disposition,
     RatingSource,
-    Satisfaction,
     Step,
     case_ids_handled_by,
 )

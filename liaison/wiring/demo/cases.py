@@ -131,6 +131,8 @@ def _close_the_loop(station, committee) -> None:
             conclusion="该路段改造需纳入县级交通规划，目前暂无法解决，已转交县交通运输局列入明年计划。",
         )
     callbacks.cases_callback_sample()
+
+
 def _office_hours(now: dt.datetime, *, days_ago: int, rng: random.Random) -> dt.datetime:
     """A time between 9:00 and 17:00, Beijing time, ``days_ago`` days back."""
     day = timezone.localtime(now).date() - dt.timedelta(days=days_ago)
