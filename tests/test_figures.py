@@ -51,12 +51,22 @@ def world():
     services.case_reopen(case_id=reopened.pk, actor=w.users["committee"], note="群众不满意")
     cannot = case_at(w, Step.HANDLING)
     services.case_reply(
-        case_id=cannot.pk, actor=w.users["lead_unit"], result="cannot", reply="暂无资金"
+        case_id=cannot.pk,
+        actor=w.users["lead_unit"],
+        result="cannot",
+        reply="暂无资金",
+        public_reply="暂无资金，已列入明年计划。",
     )
     late = case_at(w, Step.HANDLING)
     Case.objects.filter(pk=late.pk).update(deadline=WORKDAY - dt.timedelta(days=3))
     late.refresh_from_db()
-    services.case_reply(case_id=late.pk, actor=w.users["lead_unit"], result="solved", reply="已办")
+    services.case_reply(
+        case_id=late.pk,
+        actor=w.users["lead_unit"],
+        result="solved",
+        reply="已办",
+        public_reply="已办结。",
+    )
     duplicate = received(w, title="重复")
     services.case_merge(case_id=duplicate.pk, actor=w.users["liaison"], into_id=first.pk)
     # One case of last month, and one in another county.

@@ -122,7 +122,8 @@ def test_a_case_reported_to_the_township_prints_its_report_and_list():
         prefix="星人工",
         year=2026,
     )
-    case = case_at(world, Step.REGISTERED)
+    # A major township matter: the one authority that a report to the township fits.
+    case = case_at(world, Step.REGISTERED, authority="township_major")
     services.case_report_to_township(
         case_id=case.pk,
         actor=world.users["township_committee"],
