@@ -75,8 +75,8 @@ def test_a_suggestion_from_filing_to_the_public_page(page, login, screenshot):
     page.get_by_role("link", name=suggestion.number).click()
     _submit(page, "accept")
     _open(page, "assign")
-    page.select_option("#id_assign-lead_unit", str(w.unit.pk))
-    page.select_option("#id_assign-co_units", [str(w.co_unit.pk)])
+    _pick(page, "id_assign-lead_unit", w.unit.name)
+    _pick(page, "id_assign-co_units", w.co_unit.name)
     screenshot(page, "staff-suggestion-committee-assign")
     _submit(page, "assign")
     assert Suggestion.objects.get(pk=suggestion.pk).step == S.ASSIGNED
@@ -148,3 +148,9 @@ def test_a_suggestion_from_filing_to_the_public_page(page, login, screenshot):
     assert "站点已于本月建成并投入使用。" in body
     assert "满意" in body
     screenshot(page, "public-suggestion-detail")
+
+
+def _pick(page, select_id: str, name: str):
+    """Type a unit's name into its picker and choose it (the select itself is hidden)."""
+    page.fill(f"#{select_id}-search", name)
+    page.locator(f"#{select_id}-options [role=option]", has_text=name).first.click()
