@@ -81,9 +81,9 @@ class StationDay(models.Model):
 
 def private_storage():
     """Ledgers hold constituents' personal data: private storage, served only in scope."""
-    from django.core.files.storage import storages
+    from liaison.base.private_files import private_storage
 
-    return storages["private"]
+    return private_storage
 
 
 class ExportStatus(models.TextChoices):

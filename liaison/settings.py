@@ -185,15 +185,51 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Files only staff in scope may read (activities' photos and documents): outside
 # MEDIA_ROOT, so neither the proxy nor the development server ever serves them directly.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
-# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT once a view has
-# checked the user's scope (X-Accel-Redirect; deploy/nginx.conf). Unset: Django streams it.
+# Behind nginx: the internal location that serves the private storage once a view has
+# checked the user's scope (X-Accel-Redirect; deploy/nginx.conf): /_private/ for
+# PRIVATE_MEDIA_ROOT, /_private_s3/ for a bucket (the proxy fetches the object with a
+# short-lived signed URL). Unset: Django streams the file itself.
 PRIVATE_MEDIA_INTERNAL_URL = env("PRIVATE_MEDIA_INTERNAL_URL")
+# Or the private files in an S3-compatible object store (MinIO in docker-compose.yml)
+# through django-storages, when PRIVATE_MEDIA_S3_BUCKET names its bucket:
+#   PRIVATE_MEDIA_S3_ENDPOINT_URL    the store, e.g. http://minio:9000 (unset: AWS S3)
+#   PRIVATE_MEDIA_S3_ACCESS_KEY_ID, PRIVATE_MEDIA_S3_SECRET_ACCESS_KEY
+#                                    the app's keys (unset: boto3's own chain: AWS_*, a role)
+#   PRIVATE_MEDIA_S3_REGION          the region the requests are signed for (us-east-1)
+#   PRIVATE_MEDIA_S3_PREFIX          a folder inside the bucket (none)
+#   PRIVATE_MEDIA_S3_URL_SECONDS     how long a signed URL handed to the proxy lives (60)
+# Objects are written private and never overwritten; the bucket is never public: a file
+# reaches a browser only through the view that checked scope.
+PRIVATE_MEDIA_S3_BUCKET = env("PRIVATE_MEDIA_S3_BUCKET")
+PRIVATE_MEDIA_S3_URL_SECONDS = env_number("PRIVATE_MEDIA_S3_URL_SECONDS", "60")
+_PRIVATE_FILES = {"location": PRIVATE_MEDIA_ROOT, "base_url": None}
+_PRIVATE_STORAGE = "django.core.files.storage.FileSystemStorage"
+if PRIVATE_MEDIA_S3_BUCKET:
+    _PRIVATE_STORAGE = "storages.backends.s3.S3Storage"
+    _PRIVATE_FILES = {
+        "bucket_name": PRIVATE_MEDIA_S3_BUCKET,
+        "endpoint_url": env("PRIVATE_MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": env("PRIVATE_MEDIA_S3_REGION", "us-east-1"),
+        "location": env("PRIVATE_MEDIA_S3_PREFIX").strip("/"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": PRIVATE_MEDIA_S3_URL_SECONDS,
+        "signature_version": "s3v4",
+        # bucket/key in the path, not in the host name: MinIO's default, and the proxy's
+        # internal location forwards a path to one fixed host.
+        "addressing_style": "path",
+        # Two ledgers of the same name must not replace each other.
+        "file_overwrite": False,
+    }
+    if env("PRIVATE_MEDIA_S3_ACCESS_KEY_ID"):
+        _PRIVATE_FILES["access_key"] = env("PRIVATE_MEDIA_S3_ACCESS_KEY_ID")
+        _PRIVATE_FILES["secret_key"] = env_required(
+            "PRIVATE_MEDIA_S3_SECRET_ACCESS_KEY",
+            hint="the secret of PRIVATE_MEDIA_S3_ACCESS_KEY_ID",
+        )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "private": {"BACKEND": _PRIVATE_STORAGE, "OPTIONS": _PRIVATE_FILES},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -1,6 +1,7 @@
 """The compose stack's nginx front door (deploy/nginx.conf), run with Debian's nginx in
 front of the live server: photos come from the media volume, which Django does not serve
-in production, nothing else in media is reachable, and pages are passed through."""
+in production, nothing else in media is reachable, pages are passed through, and private
+files come from the object store (moto in MinIO's place) once Django checked scope."""
 
 import os
 import re
@@ -10,14 +11,19 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from email.message import Message
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from PIL import Image
 
+from tests.case_world import make_world, received
 from tests.conftest import require
 from tests.factories import RepresentativeFactory
+from tests.object_store import BUCKET, object_store, private_storage_for, s3_client
+from workarea.models import Attachment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,17 +34,30 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, str, bytes]:
+def _fetch(url: str, headers: dict | None = None) -> tuple[int, Message, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (http://127.0.0.1)
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (http://127.0.0.1)
-            return response.status, response.headers.get("Content-Type", ""), response.read()
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type", ""), b""
+        return error.code, error.headers, b""
+
+
+def _get(url: str) -> tuple[int, str, bytes]:
+    status, headers, body = _fetch(url)
+    return status, headers.get("Content-Type", ""), body
+
+
+@pytest.fixture(scope="module")
+def store():
+    with object_store() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
-def proxy(live_server, tmp_path, settings):
-    """nginx with the committed server block, its upstream and media paths pointed here."""
+def proxy(live_server, store, tmp_path, settings):
+    """nginx with the committed server block, its upstream, object store and media paths
+    pointed here."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     require(Path(nginx).exists(), "needs nginx: apt-get install nginx")
     media = tmp_path / "media"
@@ -49,6 +68,7 @@ def proxy(live_server, tmp_path, settings):
         (ROOT / "deploy" / "nginx.conf")
         .read_text()
         .replace("server web:8000;", f"server {upstream};")
+        .replace("http://minio:9000/", f"{store}/")
         .replace("listen 80;", f"listen 127.0.0.1:{port};")
         .replace("/srv/media/", f"{media}/")
     )
@@ -111,3 +131,41 @@ def test_the_proxy_serves_photos_and_passes_pages_to_django(proxy, live_server):
     assert _get(f"{base}/media/private/list.txt")[0] == 404
     assert _get(f"{base}/media/representatives/../private/list.txt")[0] == 404
     assert _get(f"{base}/healthz")[0] == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_proxy_sends_an_attachment_from_the_bucket_only_after_django_checked_scope(
+    proxy, store, settings, monkeypatch
+):
+    base, _media = proxy
+    settings.STORAGES = {**settings.STORAGES, "private": private_storage_for(store, monkeypatch)}
+    settings.PRIVATE_MEDIA_INTERNAL_URL = "/_private_s3/"
+    world = make_world()
+    case = received(world)
+    scan = BytesIO()
+    Image.new("RGB", (90, 60), "blue").save(scan, "PNG")
+    scan.seek(0)
+    scan.name = "scan.png"
+    uploader = Client()
+    uploader.force_login(world.users["liaison"])
+    assert uploader.post(f"/staff/attach/case/{case.pk}/", {"file": scan}).status_code == 302
+    attached = Attachment.objects.get()
+    stored = s3_client(store).get_object(Bucket=BUCKET, Key=attached.file.name)["Body"].read()
+
+    def session_of(user) -> dict:
+        client = Client()
+        client.force_login(user)
+        return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+    url = f"{base}/staff/files/{attached.token}/"
+    status, headers, body = _fetch(url, session_of(world.users["committee"]))
+    assert (status, headers["Content-Type"], body) == (200, "image/png", stored)
+    assert headers["Content-Disposition"] == 'inline; filename="scan.png"'
+    assert "no-store" in headers["Cache-Control"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in headers["Content-Security-Policy"]
+    assert _fetch(url, session_of(world.users["other_liaison"]))[0] == 404
+    status, headers, body = _fetch(url)  # no session: the login page, not the file
+    assert headers["Content-Type"].startswith("text/html") and body != stored
+    # The internal location is not a way in from outside.
+    assert _get(f"{base}/_private_s3/{BUCKET}/{attached.file.name}")[0] == 404

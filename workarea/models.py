@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +14,9 @@ class Subject(models.TextChoices):
 
 def private_storage():
     """Files only users in scope may read (``STORAGES["private"]``)."""
-    return storages["private"]
+    from liaison.base.private_files import private_storage
+
+    return private_storage
 
 
 def attachment_path(instance, filename: str) -> str:

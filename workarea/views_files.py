@@ -1,15 +1,15 @@
 """Attachments: the upload form's POST, the file itself (only to users in scope), and a
 visit's page of files (visits have no other page of their own than the printed sheet)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from liaison.base.private_files import private_file_response
 from stations.scopes import visits_visible_to
 from workarea.attachments import SUBJECTS, attachment_add, subject_visible
 from workarea.models import Attachment, Subject
@@ -40,30 +40,19 @@ def attachment_upload(request, subject_type: str, subject_id: int):
 @login_required
 def attachment_file(request, token: str):
     """The file, to a user who may see its subject: images and PDF inline, the rest
-    downloaded. Behind the proxy (``PRIVATE_MEDIA_INTERNAL_URL``) nginx sends the bytes."""
+    downloaded. Behind the proxy (``PRIVATE_MEDIA_INTERNAL_URL``) nginx sends the bytes, from
+    the folder or the bucket (liaison/base/private_files.py)."""
     attached = get_object_or_404(Attachment, token=token)
     if not subject_visible(
         user=request.user, subject_type=attached.subject_type, subject_id=attached.subject_id
     ):
         raise Http404
-    inline = attached.is_image or attached.content_type == "application/pdf"
-    internal = settings.PRIVATE_MEDIA_INTERNAL_URL
-    if internal:
-        response = HttpResponse(content_type=attached.content_type)
-        response["X-Accel-Redirect"] = internal + attached.file.name
-        disposition = "inline" if inline else "attachment"
-        response["Content-Disposition"] = f"{disposition}; filename=file{attached.extension}"
-    else:
-        response = FileResponse(
-            attached.file.open("rb"),
-            as_attachment=not inline,
-            filename=attached.name,
-            content_type=attached.content_type,
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return private_file_response(
+        attached.file,
+        filename=attached.name,
+        content_type=attached.content_type,
+        inline=attached.is_image or attached.content_type == "application/pdf",
+    )
 
 
 @login_required

@@ -2,7 +2,6 @@
 with who took part, their files and the cases their findings raised."""
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -191,7 +190,9 @@ class ActivityEvent(Event):
 
 def private_storage():
     """The storage of files only staff in scope may read (``STORAGES["private"]``)."""
-    return storages["private"]
+    from liaison.base.private_files import private_storage
+
+    return private_storage
 
 
 def activity_file_path(instance, filename: str) -> str:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,7 @@ from duty.services.findings import activity_raise_case
 from duty.staff.forms import ActivityForm, ActivityNewForm, FileForm, RaiseCaseForm, ReasonForm
 from liaison.base.flow import FlowError
 from liaison.base.paging import list_page
+from liaison.base.private_files import private_file_response
 from liaison.base.scopes import in_regions, regions_visible_to, scope_of
 from liaison.base.staff_moves import MoveForm, MovePages, StaffMove, apply_errors
 from representatives.models import Representative, RepresentativeGroup
@@ -267,14 +268,9 @@ def activity_file(request, pk: int, file_id: int):
     """A file of an activity the user may see; images and PDF inline, the rest downloaded."""
     activity = _activity(request, pk)
     attached = get_object_or_404(activity.files.all(), pk=file_id)
-    inline = attached.is_image or attached.content_type == "application/pdf"
-    response = FileResponse(
-        attached.file.open("rb"),
-        as_attachment=not inline,
+    return private_file_response(
+        attached.file,
         filename=attached.name,
         content_type=attached.content_type,
+        inline=attached.is_image or attached.content_type == "application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response

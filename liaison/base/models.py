@@ -337,9 +337,9 @@ class IdempotencyKey(models.Model):
 
 def private_storage():
     """Files only administrators read (``STORAGES["private"]``), never under MEDIA_ROOT."""
-    from django.core.files.storage import storages
+    from liaison.base.private_files import private_storage
 
-    return storages["private"]
+    return private_storage
 
 
 class ImportRecord(models.Model):
