@@ -16,10 +16,16 @@ import pytest
 import time_machine
 import yaml
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from PIL import Image
 
+from figures.models import ExportStatus, LedgerExport
 from tests.case_world import make_world, received
+from tests.duty_world import county_committee, household_visit, rep_with_login
+from tests.factories import committee_user
 from tests.object_store import (
     BUCKET,
     KEY_ID,
@@ -206,3 +212,36 @@ def test_the_proxy_sends_the_host_the_compose_app_signs_for():
     assert app["PRIVATE_MEDIA_INTERNAL_URL"] == "/_private_s3/"
     assert urlsplit(app["PRIVATE_MEDIA_S3_ENDPOINT_URL"]).netloc == proxied
     assert app["PRIVATE_MEDIA_S3_BUCKET"] in compose["services"]["minio-bucket"]["command"][0]
+
+
+def test_an_activity_photo_is_kept_in_the_bucket_and_sent_by_the_proxy(in_the_store, settings):
+    rep = rep_with_login()
+    activity = household_visit(county_committee(), rep, on=dt.date(2026, 11, 20), people=3)
+    client = _client(rep.user)
+    upload = SimpleUploadedFile("现场.png", _scan().getvalue())
+    assert (
+        client.post(f"/staff/duty/activities/{activity.pk}/files/", {"file": upload}).status_code
+        == 302
+    )
+    attached = activity.files.get()
+    url = f"/staff/duty/activities/{activity.pk}/files/{attached.pk}/"
+    stored = s3_client(in_the_store).get_object(Bucket=BUCKET, Key=attached.file.name)["Body"]
+    assert b"".join(client.get(url).streaming_content) == stored.read()
+    settings.PRIVATE_MEDIA_INTERNAL_URL = "/_private_s3/"
+    redirect = urlsplit(client.get(url)["X-Accel-Redirect"])
+    assert redirect.path == f"/_private_s3/{BUCKET}/{attached.file.name}"
+    assert _client(rep_with_login().user).get(url).status_code == 404
+
+
+def test_a_ledger_in_the_bucket_is_downloaded_by_its_owner_only_and_never_replaced(in_the_store):
+    owner, other = committee_user("430321000000"), committee_user("430321000000")
+    exports = []
+    for content in (b"first ledger", b"second ledger"):
+        export = LedgerExport.objects.create(user=owner, kind="visits", status=ExportStatus.DONE)
+        export.file.save("来访登记台账.xlsx", ContentFile(content))
+        exports.append(export)
+    assert exports[0].file.name != exports[1].file.name  # the same name, two objects
+    download = reverse("staff:figures-export-download", args=[exports[0].pk])
+    response = _client(owner).get(download)
+    assert b"".join(response.streaming_content) == b"first ledger"
+    assert _client(other).get(download).status_code == 404
