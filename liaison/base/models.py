@@ -352,6 +352,9 @@ class ImportRecord(models.Model):
         APPLYING = "applying", _("Importing")  # confirmed; the apply runs
         APPLIED = "applied", _("Applied")
         REFUSED = "refused", _("Not imported")
+        # A check or an apply whose task stopped (a worker killed, a lost message): no
+        # progress for IMPORT_STALL_MINUTES. Nothing was written; it can be run again.
+        FAILED = "failed", _("Stopped")
 
     kind = models.CharField(_("roster"), max_length=20)
     filename = models.CharField(_("file name"), max_length=200)
@@ -375,6 +378,9 @@ class ImportRecord(models.Model):
     # [[row, column, message], ...] in the uploader's language, as the preview showed them.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # When the check or the apply under way was started: with the progress the task
+    # reports, how a stopped one is told from a slow one.
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
 
     class Meta:

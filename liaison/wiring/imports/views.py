@@ -65,6 +65,8 @@ def import_home(request):
         services.import_start_check(record)
         return redirect("staff:import", pk=record.pk)
     records = list(ImportRecord.objects.select_related("actor")[:20])
+    if services.import_fail_stalled(records):
+        records = list(ImportRecord.objects.select_related("actor")[:20])
     for record in records:
         record.title = ROSTERS[record.kind].title if record.kind in ROSTERS else record.kind
     rosters = [(kind, importer.title) for kind, importer in ROSTERS.items()]
@@ -76,7 +78,9 @@ def import_home(request):
 @admin_only
 def import_detail(request, pk: int):
     record = get_object_or_404(ImportRecord.objects.select_related("actor"), pk=pk)
-    running = record.status in {ImportRecord.Status.CHECKING, ImportRecord.Status.APPLYING}
+    if services.import_fail_stalled([record]):
+        record.refresh_from_db()
+    running = record.status in services.RUNNING
     done, total = services.progress_of(record) if running else (0, None)
     return render(
         request,
@@ -97,6 +101,18 @@ def import_apply(request, pk: int):
     get_object_or_404(ImportRecord, pk=pk)
     try:
         services.import_confirm(record_id=pk, actor=request.user)
+    except services.ImportRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("staff:import", pk=pk)
+
+
+@require_POST
+@admin_only
+def import_retry(request, pk: int):
+    """A stopped import checked again from its stored file."""
+    get_object_or_404(ImportRecord, pk=pk)
+    try:
+        services.import_retry(record_id=pk, actor=request.user)
     except services.ImportRefused as refused:
         messages.error(request, str(refused))
     return redirect("staff:import", pk=pk)
