@@ -96,7 +96,6 @@ def test_a_changed_row_updates_by_its_natural_key(tmp_path):
 
 
 def test_a_station_typed_in_before_gets_its_code(tmp_path):
-    data = liuyang.rows()
     load("regions", liuyang.stored()["regions"])
     typed = Station.objects.create(
         name="淮川街道人大代表联络站", region_id="430181001000", address="旧址"

@@ -18,7 +18,6 @@ import logging
 from pathlib import PurePath
 
 from django.conf import settings
-
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
