@@ -215,12 +215,34 @@ def rows() -> dict[str, list[list]]:
         staff.append([f"ly{k + 1:03d}", f"{station[1]}联络员", "", "联络员", station[0], "", ""])
     for k, unit in enumerate(units):
         staff.append([f"dw{k + 1:03d}", f"{unit[1]}经办人", "", "承办单位", COUNTY, unit[1], ""])
+    # A group of each township's own representatives, and one of the representatives to
+    # the congresses above the county who live in it.
+    groups = []
+    for i, township in enumerate(TOWNSHIPS):
+        numbers = [row[0] for row in people if row[3] == "乡镇" and row[5] == township_code(i)]
+        groups.append(
+            [
+                township_code(i),
+                f"{township}人大代表小组",
+                "同级编组",
+                "乡镇",
+                "",
+                numbers[0],
+                f"rd{i + 1:03d}",
+                "、".join(numbers),
+            ]
+        )
+    above = [row[0] for row in people if row[3] in {"全国", "省", "市"}]
+    groups.append(
+        [COUNTY, "驻浏阳上级人大代表小组", "混合编组", "", "", above[0], "lgw", "、".join(above)]
+    )
     return {
         "regions": regions,
         "stations": station_rows,
         "units": units,
         "representatives": people,
         "staff": staff,
+        "groups": groups,
     }
 
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from liaison.base.models import CommitteeMembership, ImportRecord, Region
 from liaison.wiring.imports import workbooks
 from liaison.wiring.imports.rosters import ROSTERS
-from representatives.models import Representative
+from representatives.models import Representative, RepresentativeGroup
 from stations.models import Station, StationMembership, StationStaff
 from suggestions.models import HandlingUnit, UnitStaff
 from tests import liuyang_rosters as liuyang
@@ -19,7 +19,7 @@ from tests.import_helpers import errors_of, load, preview
 
 pytestmark = pytest.mark.django_db
 
-ORDER = ["regions", "stations", "units", "representatives", "staff"]
+ORDER = ["regions", "stations", "units", "representatives", "staff", "groups"]
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +64,11 @@ def test_liuyang_imports_from_empty_then_again_and_round_trip_change_nothing(tmp
     assert StationMembership.objects.filter(end_date__isnull=True).count() == 2624
     assert CommitteeMembership.objects.count() == 33
     assert StationStaff.objects.count() == 67 and UnitStaff.objects.count() == 48
+    assert RepresentativeGroup.objects.count() == 33
+    county = RepresentativeGroup.objects.get(name="驻浏阳上级人大代表小组")
+    assert (county.kind, county.members.count(), county.liaison.username) == ("mixed", 82, "lgw")
+    assert county.leader.number == "全国14-0001"
+    assert Representative.objects.filter(groups__kind="level").count() == 2104
 
     for kind in ORDER:
         again = preview(kind, files[kind])
