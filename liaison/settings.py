@@ -340,6 +340,10 @@ IDEMPOTENCY_KEEP_HOURS = env_number("IDEMPOTENCY_KEEP_HOURS", "24")
 # A province's division-code list (about 30,000 townships and villages) is about 0.5 MB as
 # .xlsx; the proxy's body limit for /staff/imports/ is set above this (deploy/nginx.conf).
 IMPORT_MAX_MB = env_number("IMPORT_MAX_MB", "20")
+# A zip of representatives' photos named by representative: the largest zip (under the
+# proxy's 64 MB for /staff/imports/; a larger set goes in several zips) and photo.
+IMPORT_PHOTOS_MAX_MB = env_number("IMPORT_PHOTOS_MAX_MB", "60")
+IMPORT_PHOTO_MAX_MB = env_number("IMPORT_PHOTO_MAX_MB", "5")
 # A check or an apply that reports no progress for this long is shown as stopped (its task
 # died), and can be run again. Progress comes every 500 rows, seconds apart.
 IMPORT_STALL_MINUTES = env_number("IMPORT_STALL_MINUTES", "10")

@@ -4,6 +4,7 @@ representatives, with a staff login as their liaison)."""
 
 from liaison.wiring.imports.engine import Importer
 from liaison.wiring.imports.groups import GroupImporter
+from liaison.wiring.imports.photos import PhotoImporter
 from liaison.wiring.imports.regions import RegionImporter
 from liaison.wiring.imports.representatives import RepresentativeImporter
 from liaison.wiring.imports.staff import StaffImporter
@@ -19,5 +20,6 @@ ROSTERS: dict[str, type[Importer]] = {
         RepresentativeImporter,
         StaffImporter,
         GroupImporter,
+        PhotoImporter,
     )
 }

@@ -19,7 +19,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -156,12 +156,11 @@ def import_retry(*, record_id: int, actor) -> ImportRecord:
 
 def _check(record: ImportRecord, file) -> tuple:
     importer = importer_for(record.kind, record.options)
-    total = reading.row_count_hint(file, record.filename)
+    total = importer.size_hint(file, record.filename)
     _report(record, 0, total)
     try:
-        plan = importer.check(
-            reading.rows_of(file, record.filename),
-            progress=lambda rows: _report(record, rows, total),
+        plan = importer.check_stored(
+            file, record.filename, progress=lambda rows: _report(record, rows, total)
         )
     except reading.FileRefused as refused:
         plan = Plan()
@@ -196,7 +195,7 @@ def import_upload(
     name = PurePath(name).name[:200]
     record = ImportRecord(kind=kind, filename=name, actor=actor, options=options, sha256="")
     try:
-        reading.check_file(name=name, size=size)
+        ROSTERS[kind].check_upload(name=name, size=size)
     except reading.FileRefused as refused:
         record.status = Status.REFUSED
         record.errors = [[0, "", str(refused)]]
@@ -208,7 +207,8 @@ def import_upload(
         digest.update(chunk)
     record.sha256 = digest.hexdigest()
     file.seek(0)
-    record.file.save(name, ContentFile(file.read()), save=False)
+    # Copied in chunks: a zip of photos is tens of MB.
+    record.file.save(name, File(file, name=name), save=False)
     record.status = Status.CHECKING
     record.started_at = timezone.now()
     record.save()

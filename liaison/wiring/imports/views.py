@@ -1,10 +1,12 @@
 """/staff/imports/: the administrator's upload → preview → apply, the templates and the
 exports. Administrators only: an import writes every region's rows."""
 
+import tempfile
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from liaison.base.models import ImportRecord
 from liaison.base.scopes import scope_of
 from liaison.wiring import golive
-from liaison.wiring.imports import services, workbooks
+from liaison.wiring.imports import photos, services, workbooks
 from liaison.wiring.imports.rosters import ROSTERS
 
 FORMATS = {
@@ -23,7 +25,7 @@ FORMATS = {
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Roster"), choices=[])
-    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    file = forms.FileField(label=_("File (.xlsx or .csv; photos: one .zip)"))
     close_term_on = forms.DateField(
         label=_("Close the earlier terms' seats on"),
         required=False,
@@ -69,7 +71,7 @@ def import_home(request):
         records = list(ImportRecord.objects.select_related("actor")[:20])
     for record in records:
         record.title = ROSTERS[record.kind].title if record.kind in ROSTERS else record.kind
-    rosters = [(kind, importer.title) for kind, importer in ROSTERS.items()]
+    rosters = [(kind, importer.title, importer.archive) for kind, importer in ROSTERS.items()]
     return render(
         request, "staff/imports/home.html", {"form": form, "records": records, "rosters": rosters}
     )
@@ -121,9 +123,21 @@ def import_retry(request, pk: int):
 @admin_only
 def roster_file(request, kind: str, what: str, fmt: str):
     """The empty template, or the database's rows in it (an export)."""
-    if kind not in ROSTERS or fmt not in FORMATS or what not in {"template", "export"}:
+    if kind not in ROSTERS or what not in {"template", "export"}:
         raise Http404
     importer = ROSTERS[kind]()
+    if importer.archive:
+        if fmt != "zip":
+            raise Http404
+        # Tens of MB of photos: written to a temporary file, not to memory.
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+        photos.photos_zip(importer, what == "export", out)
+        out.seek(0)
+        return FileResponse(
+            out, as_attachment=True, filename=f"{kind}-{what}.zip", content_type="application/zip"
+        )
+    if fmt not in FORMATS:
+        raise Http404
     content_type, write = FORMATS[fmt]
     rows = importer.export_rows() if what == "export" else []
     response = HttpResponse(write(importer, rows), content_type=content_type)
