@@ -203,3 +203,17 @@ def test_the_page_takes_a_zip_of_photos(
     record = ImportRecord.objects.get()
     assert response.url == f"/staff/imports/{record.pk}/"
     assert (record.status, record.created) == (Status.PREVIEWED, 1)
+
+
+def test_the_page_lists_bad_photos_by_file(people, tmp_path, client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    content = zip_of(tmp_path, {"县18-9999.jpg": picture()}).read_bytes()
+    response = client.post(
+        "/staff/imports/",
+        {"kind": "photos", "file": SimpleUploadedFile("照片.zip", content)},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "<th>文件</th>" in page
+    assert "<td>县18-9999.jpg</td><td>没有编号为 县18-9999 的代表。</td>" in page
+    assert "确认导入" not in page

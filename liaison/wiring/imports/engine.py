@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 from liaison.base import regions
+from liaison.wiring.imports import reading
 
 # Cells past this many errors are still checked, but not listed: a wrong file would
 # otherwise fill the page with the same message.
@@ -77,19 +78,13 @@ class Importer:
     @classmethod
     def check_upload(cls, *, name: str, size: int) -> None:
         """Refuses, unread, a file this importer cannot take (``reading.FileRefused``)."""
-        from liaison.wiring.imports import reading
-
         reading.check_file(name=name, size=size)
 
     def size_hint(self, file, name: str) -> int | None:
-        from liaison.wiring.imports import reading
-
         return reading.row_count_hint(file, name)
 
     def check_stored(self, file, name: str, progress=None) -> "Plan":
         """The stored upload read and checked (``check`` over its rows)."""
-        from liaison.wiring.imports import reading
-
         return self.check(reading.rows_of(file, name), progress=progress)
 
     def check(self, rows: Iterable[tuple[int, list[str]]], progress=None) -> "Plan":

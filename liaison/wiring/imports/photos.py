@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from liaison.wiring.imports import engine, reading
-from liaison.wiring.imports.engine import CellError, Column, Importer, Plan
+from liaison.wiring.imports.engine import CellError, Importer, Plan
 from representatives.models import Representative
 from representatives.photos import photo_thumbnails_make
 
@@ -80,7 +80,6 @@ class PhotoImporter(Importer):
     kind = "photos"
     title = gettext_lazy("Photos of representatives")
     archive = True
-    columns = (Column("file", "文件", note="代表编号.jpg，或 姓名_区划代码.jpg"),)
 
     def __init__(self, **options):
         super().__init__(**options)
@@ -263,10 +262,6 @@ class PhotoImporter(Importer):
         Representative.objects.bulk_update(changed, ["photo", "updated_at"], batch_size=1000)
         photos = [rep.photo for rep in changed]
         transaction.on_commit(lambda: [photo_thumbnails_make(photo) for photo in photos])
-
-    def export_rows(self) -> Iterator[list]:
-        for name, _rep in self.export_photos():
-            yield [name]
 
     def export_photos(self) -> Iterator[tuple[str, Representative]]:
         """(file name in the zip, representative) of every representative with a photo:

@@ -90,6 +90,7 @@ def import_detail(request, pk: int):
         {
             "record": record,
             "title": ROSTERS[record.kind].title,
+            "archive": ROSTERS[record.kind].archive,
             "running": running,
             "done": done,
             "total": total,
