@@ -387,7 +387,15 @@ class ImportRecord(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at"], name="import_created_idx")]
+        indexes = [
+            models.Index(fields=["-created_at"], name="import_created_idx"),
+            # The sweep for stopped imports reads only those under way.
+            models.Index(
+                fields=["status"],
+                name="import_running_idx",
+                condition=models.Q(status__in=["checking", "applying"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.get_status_display()})"
