@@ -17,8 +17,33 @@ def test_demo_county_has_cases_in_every_step():
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
-    for login in ("liaison", "committee"):
-        assert cases_visible_to(users.get(username=login)).count() == Case.objects.count()
+    assert cases_visible_to(users.get(username="committee")).count() == Case.objects.count()
+    # Spread over the county: the demo liaison sees its own station's cases, not the rest.
+    mine = cases_visible_to(users.get(username="liaison"))
+    assert 0 < mine.count() < Case.objects.count()
+    assert Case.objects.values("station").distinct().count() >= 10
+    assert Case.objects.values("category").distinct().count() >= 8
+    # The demo's unit login has work at every step from handling on.
+    theirs = cases_visible_to(users.get(username="unit"))
+    assert {Step.HANDLING, Step.SUPERVISING, Step.REPLIED, Step.ARCHIVED} <= set(
+        theirs.values_list("step", flat=True)
+    )
+
+
+def test_demo_cases_go_to_the_unit_of_their_category():
+    from liaison.wiring.demo.cases import HOUSING, UNIT_OF_CATEGORY
+
+    housing = {title for title, _text, _category in HOUSING}
+
+    demo.seed(password="demo-password-for-tests")
+    assigned = Case.objects.exclude(lead_unit=None).select_related("category", "lead_unit")
+    units = {case.lead_unit.name for case in assigned}
+    assert len(units) >= 8
+    for case in assigned:
+        if case.title in housing:
+            assert case.lead_unit.name == "县住房和城乡建设局"
+        else:
+            assert case.lead_unit.name == UNIT_OF_CATEGORY[case.category.code]
 
 
 def test_demo_shows_overdue_cases_escalated_by_the_first_sweep():

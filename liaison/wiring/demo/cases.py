@@ -30,6 +30,30 @@ OPINIONS = [
     ("茶叶收购价格", "希望政府帮助对接茶叶销售渠道。", "agriculture"),
 ]
 
+# What the county's housing bureau (the demo's ``unit`` login) is asked about: the first
+# round of the plan goes there, so that login has a case at every step.
+HOUSING = [
+    ("老旧小区改造进度", "小区列入老旧小区改造名单两年了，还没有开工。", "urban-management"),
+    ("楼道墙皮脱落", "安置小区楼道墙皮大面积脱落，存在安全隐患。", "safety"),
+    ("物业维修基金使用", "电梯维修想用维修基金，不知道怎么申请。", "other"),
+]
+
+# The county unit that answers for each category (the demo's right unit).
+UNIT_OF_CATEGORY = {
+    "transport": "县交通运输局",
+    "urban-management": "县城市管理和综合执法局",
+    "environment": "长沙市生态环境局长沙县分局",
+    "water": "县水利局",
+    "education": "县教育局",
+    "health": "县卫生健康局",
+    "social-security": "县人力资源和社会保障局",
+    "safety": "县应急管理局",
+    "agriculture": "县农业农村局",
+}
+# How many of the county's stations the demo's cases are spread over (the demo liaison's
+# station, the first, keeps a round of its own).
+SPREAD = 12
+
 # The step each demo case is left at; several of each so every list has rows.
 PLAN = [
     Step.RECEIVED,
@@ -50,16 +74,28 @@ LATE = [(25, 15), (25, 15), (17, 15), (17, 15), (13, 15)]
 
 
 def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
+    """Three rounds of the plan: the housing bureau's at the demo liaison's station, then
+    two over the county's other stations, each case to the unit of its category."""
     users = {u.username: u for u in get_user_model().objects.filter(is_active=True)}
-    committee, liaison = users["committee"], users["liaison"]
-    unit_clerk = users["unit"]
+    committee = users["committee"]
     categories = {c.code: c for c in CaseCategory.objects.all()}
-    station, lead = stations[0], units[0]
-    representatives = list(station.memberships.values_list("representative_id", flat=True)[:2])
+    by_name = {unit.name: unit for unit in units}
     now = timezone.now()
     survivor = None
     for index, step in enumerate(PLAN):
-        title, description, category = OPINIONS[index % len(OPINIONS)]
+        first_round = index < len(PLAN) // 3
+        if first_round:
+            title, description, category = HOUSING[index % len(HOUSING)]
+            station, lead = stations[0], units[0]
+        else:
+            # Each round shifted by three: the steps that reach a unit meet more categories.
+            title, description, category = OPINIONS[(index + 3 * (index // 10)) % len(OPINIONS)]
+            station = stations[1 + index % (SPREAD - 1)]
+            lead = by_name[UNIT_OF_CATEGORY.get(category, units[0].name)]
+        if step == Step.MERGED:
+            station = survivor.station  # a duplicate raised where its original was
+        liaison, clerk = _staff(users, station, lead, stations[0], units[0])
+        representatives = list(station.memberships.values_list("representative_id", flat=True)[:2])
         visit = services.visit_record(
             actor=liaison,
             station=station,
@@ -79,11 +115,16 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
             cases=[{"title": title, "description": description}],
         )
         case = visit.cases.get()
-        _advance(case, step, categories[category], committee, liaison, unit_clerk, lead, survivor)
-        if step == Step.HANDLING and survivor is None:
+        _advance(case, step, categories[category], committee, liaison, clerk, lead, survivor)
+        if step == Step.HANDLING:
             survivor = case
+    # The late ones are the housing bureau's, at the first station: the demo's unit login
+    # sees its escalations and the due-soon reminder.
+    station, lead = stations[0], units[0]
+    liaison, clerk = users["liaison"], users["unit"]
+    representatives = list(station.memberships.values_list("representative_id", flat=True)[:2])
     for index, (ago, workdays) in enumerate(LATE):
-        title, description, category = OPINIONS[(index + 3) % len(OPINIONS)]
+        title, description, category = HOUSING[index % len(HOUSING)]
         visit = services.visit_record(
             actor=liaison,
             station=station,
@@ -95,9 +136,7 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
             cases=[{"title": title, "description": description}],
         )
         case = visit.cases.get()
-        _advance(
-            case, Step.HANDLING, categories[category], committee, liaison, unit_clerk, lead, None
-        )
+        _advance(case, Step.HANDLING, categories[category], committee, liaison, clerk, lead, None)
         _assigned_earlier(Case.objects.get(pk=case.pk), ago=ago, workdays=workdays)
     # The first morning's sweeps, as beat (or ``make run``'s loop) runs them: unregistered
     # and unassigned cases flagged, the unit reminded, overdue cases escalated, each with
@@ -108,6 +147,13 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
     sweeps.cases_escalate()
     _close_the_loop(station, committee)
     return len(PLAN) + len(LATE)
+
+
+def _staff(users: dict, station, unit, first_station, first_unit) -> tuple:
+    """The station's liaison and the unit's clerk (demo/users.py names them by pk)."""
+    liaison = users["liaison"] if station == first_station else users[f"liaison{station.pk}"]
+    clerk = users["unit"] if unit == first_unit else users[f"unit{unit.pk}"]
+    return liaison, clerk
 
 
 def _close_the_loop(station, committee) -> None:
