@@ -6,6 +6,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from liaison.base import clock
 from liaison.base.calendar import WorkdayCalendar
 from liaison.base.jurisdiction import settings_for
 from liaison.base.models import JurisdictionSettings
@@ -96,24 +97,26 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
             station = survivor.station  # a duplicate raised where its original was
         liaison, clerk = _staff(users, station, lead, stations[0], units[0])
         representatives = list(station.memberships.values_list("representative_id", flat=True)[:2])
-        visit = services.visit_record(
-            actor=liaison,
-            station=station,
-            channel=rng.choice(
-                [
-                    VisitChannel.WALK_IN,
-                    VisitChannel.HOUSEHOLD,
-                    VisitChannel.PHONE,
-                    VisitChannel.WECHAT,
-                ]
-            ),
-            visited_at=_office_hours(now, days_ago=len(PLAN) - index, rng=rng),
-            constituent_name=names.person(rng),
-            constituent_phone=names.mobile(rng),
-            people_count=rng.randint(1, 3),
-            representatives=representatives,
-            cases=[{"title": title, "description": description}],
-        )
+        visited_at = _office_hours(now, days_ago=len(PLAN) - index, rng=rng)
+        with clock.backdated(visited_at):
+            visit = services.visit_record(
+                actor=liaison,
+                station=station,
+                channel=rng.choice(
+                    [
+                        VisitChannel.WALK_IN,
+                        VisitChannel.HOUSEHOLD,
+                        VisitChannel.PHONE,
+                        VisitChannel.WECHAT,
+                    ]
+                ),
+                visited_at=visited_at,
+                constituent_name=names.person(rng),
+                constituent_phone=names.mobile(rng),
+                people_count=rng.randint(1, 3),
+                representatives=representatives,
+                cases=[{"title": title, "description": description}],
+            )
         case = visit.cases.get()
         _advance(case, step, categories[category], committee, liaison, clerk, lead, survivor)
         if step == Step.HANDLING:
@@ -125,16 +128,18 @@ def seed_cases(rng: random.Random, *, stations: list, units: list) -> int:
     representatives = list(station.memberships.values_list("representative_id", flat=True)[:2])
     for index, (ago, workdays) in enumerate(LATE):
         title, description, category = HOUSING[index % len(HOUSING)]
-        visit = services.visit_record(
-            actor=liaison,
-            station=station,
-            channel=VisitChannel.PHONE,
-            visited_at=_office_hours(now, days_ago=ago * 7 // 5 + 2, rng=rng),
-            constituent_name=names.person(rng),
-            constituent_phone=names.mobile(rng),
-            representatives=representatives,
-            cases=[{"title": title, "description": description}],
-        )
+        visited_at = _office_hours(now, days_ago=ago * 7 // 5 + 2, rng=rng)
+        with clock.backdated(visited_at):
+            visit = services.visit_record(
+                actor=liaison,
+                station=station,
+                channel=VisitChannel.PHONE,
+                visited_at=visited_at,
+                constituent_name=names.person(rng),
+                constituent_phone=names.mobile(rng),
+                representatives=representatives,
+                cases=[{"title": title, "description": description}],
+            )
         case = visit.cases.get()
         _advance(case, Step.HANDLING, categories[category], committee, liaison, clerk, lead, None)
         _assigned_earlier(Case.objects.get(pk=case.pk), ago=ago, workdays=workdays)
@@ -171,19 +176,43 @@ def _close_the_loop(station, committee) -> None:
         )
     followed = Case.objects.filter(step=Step.FOLLOW_UP).order_by("pk").first()
     if followed:
-        services.case_conclude(
-            case_id=followed.pk,
-            actor=committee,
-            conclusion="该路段改造需纳入县级交通规划，目前暂无法解决，已转交县交通运输局列入明年计划。",
-        )
+        with clock.backdated(_yesterday_evening()):
+            services.case_conclude(
+                case_id=followed.pk,
+                actor=committee,
+                conclusion="该路段改造需纳入县级交通规划，目前暂无法解决，已转交县交通运输局列入明年计划。",
+            )
     callbacks.cases_callback_sample()
 
 
+def _moments(since: dt.datetime):
+    """When each of a case's moves happened: on days spread between its visit and
+    yesterday, in office hours, one after another (the visit's own day, minutes after
+    it), so that its timeline reads as it would have."""
+    visited = timezone.localtime(since)
+    days = (timezone.localdate() - visited.date()).days  # at least 1: visits are past days
+    for step in range(1, 9):
+        offset = days * step // 9
+        if offset == 0:
+            yield since + dt.timedelta(minutes=5 * step)
+        else:
+            day = visited.date() + dt.timedelta(days=offset)
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+            yield start + dt.timedelta(minutes=40 * step)
+
+
+def _yesterday_evening() -> dt.datetime:
+    """After every demo move (the last are at yesterday's 16:40 at the latest)."""
+    day = timezone.localdate() - dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(16, 50)))
+
+
 def _office_hours(now: dt.datetime, *, days_ago: int, rng: random.Random) -> dt.datetime:
-    """A time between 9:00 and 17:00, Beijing time, ``days_ago`` days back."""
+    """A time between 9:00 and 16:00, Beijing time, ``days_ago`` days back (the moves of
+    the same day follow within the office's hours)."""
     day = timezone.localtime(now).date() - dt.timedelta(days=days_ago)
     start = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
-    return start + dt.timedelta(minutes=rng.randrange(8 * 60))
+    return start + dt.timedelta(minutes=rng.randrange(7 * 60))
 
 
 def _assigned_earlier(case, *, ago: int, workdays: int) -> None:
@@ -206,50 +235,66 @@ def _assigned_earlier(case, *, ago: int, workdays: int) -> None:
 def _advance(case, step, category, committee, liaison, clerk, lead, survivor) -> None:
     if step == Step.RECEIVED:
         return
+    times = _moments(case.received_at)
+
+    def moment():
+        return clock.backdated(next(times))
+
     # A case left at registered is a county matter, which the committee may turn into a
     # representative suggestion (demo/suggestions.py); the rest are the township's.
     authority = "county" if step == Step.REGISTERED else "township"
-    services.case_register(case_id=case.pk, actor=liaison, category=category, authority=authority)
+    with moment():
+        services.case_register(
+            case_id=case.pk, actor=liaison, category=category, authority=authority
+        )
     if step == Step.REGISTERED:
         return
     if step == Step.MERGED:
-        services.case_merge(case_id=case.pk, actor=liaison, into_id=survivor.pk)
+        with moment():
+            services.case_merge(case_id=case.pk, actor=liaison, into_id=survivor.pk)
         return
     if step == Step.WITHDRAWN:
-        services.case_withdraw(case_id=case.pk, actor=liaison, reason="群众表示问题已自行解决")
+        with moment():
+            services.case_withdraw(case_id=case.pk, actor=liaison, reason="群众表示问题已自行解决")
         return
-    services.case_refer_by_letter(case_id=case.pk, actor=committee, unit=lead)
+    with moment():
+        services.case_refer_by_letter(case_id=case.pk, actor=committee, unit=lead)
     if step == Step.HANDLING:
         return
-    services.case_supervise(case_id=case.pk, actor=committee, note="联工委督办，请按期答复")
+    with moment():
+        services.case_supervise(case_id=case.pk, actor=committee, note="联工委督办，请按期答复")
     if step == Step.SUPERVISING:
         return
     if step == Step.FOLLOW_UP:
-        services.case_reply_in_progress(
+        with moment():
+            services.case_reply_in_progress(
+                case_id=case.pk,
+                actor=clerk,
+                reply="已列入本季度维修计划，施工队排期中。",
+                public_reply="您反映的问题已列入本季度维修计划，我们会在下次答复时告知进度。",
+                next_reply_on=timezone.localdate() + dt.timedelta(days=20),
+            )
+        return
+    with moment():
+        services.case_reply(
             case_id=case.pk,
             actor=clerk,
-            reply="已列入本季度维修计划，施工队排期中。",
-            public_reply="您反映的问题已列入本季度维修计划，我们会在下次答复时告知进度。",
-            next_reply_on=timezone.localdate() + dt.timedelta(days=20),
+            result="solved",
+            reply="已安排维修，本周完成。",
+            public_reply="您反映的问题已安排维修，本周内完成。感谢您的监督。",
         )
-        return
-    services.case_reply(
-        case_id=case.pk,
-        actor=clerk,
-        result="solved",
-        reply="已安排维修，本周完成。",
-        public_reply="您反映的问题已安排维修，本周内完成。感谢您的监督。",
-    )
     if step == Step.REPLIED:
         return
-    services.case_feedback(
-        case_id=case.pk, actor=liaison, satisfaction=Satisfaction.SATISFIED, note="电话告知群众"
-    )
+    with moment():
+        services.case_feedback(
+            case_id=case.pk, actor=liaison, satisfaction=Satisfaction.SATISFIED, note="电话告知群众"
+        )
     if step == Step.FEEDBACK:
         return
-    services.case_archive(
-        case_id=case.pk,
-        actor=committee,
-        public_summary="群众反映的问题已由承办单位解决，群众满意。",
-        published=True,
-    )
+    with moment():
+        services.case_archive(
+            case_id=case.pk,
+            actor=committee,
+            public_summary="群众反映的问题已由承办单位解决，群众满意。",
+            published=True,
+        )
