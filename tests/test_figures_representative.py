@@ -191,7 +191,7 @@ def test_linked_from_the_record_page_and_the_representative_home(client, world):
     assert reverse("staff:figures-mine") in home.content.decode()
 
 
-def test_a_reply_without_known_timeliness_stays_out_of_the_rate(world):
+def test_a_reply_without_known_timeliness_stays_out_of_the_rate(client, world):
     """A case answered before timeliness was recorded (and not filled in from its
     history) is completed, but neither on time nor late."""
     replied = Case.objects.filter(
@@ -204,3 +204,8 @@ def test_a_reply_without_known_timeliness_stays_out_of_the_rate(world):
     assert values["completed"] == 4
     assert values["timed"] == 3 and values["on_time"] == 2
     assert str(values["on_time_rate"]) == "66.7"
+    # The rate's base opens the replies whose timeliness is known, not that one.
+    period = month(WORKDAY.year, WORKDAY.month)
+    client.force_login(world.users["receiver"])
+    base = representatives.drill_url("timed", world.representative, period)
+    assert client.get(base).context["listing"].page.paginator.count == 3
