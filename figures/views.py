@@ -1,5 +1,6 @@
 """The dashboards at /staff/figures/: the place's figures for a period, the trend, the
-breakdowns, the open cases overdue and under supervision, and the downloads."""
+breakdowns, the open cases overdue and under supervision, and the downloads; and a
+representative's own dashboard (``representatives.py``)."""
 
 from urllib.parse import quote, urlencode
 
