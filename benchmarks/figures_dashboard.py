@@ -156,8 +156,7 @@ def seed(cases: int) -> None:
                 CASE WHEN k > 0 THEN v.visited_at + interval '1 day' END,
                 CASE WHEN k >= 5 THEN v.visited_at + interval '20 days' END,
                 CASE WHEN k >= 10 THEN v.visited_at + interval '25 days' END,
-                now(), CASE WHEN k < 5 THEN '' ELSE '已答复来访群众' END,
-                CASE WHEN k < 10 THEN '' ELSE '已办结' END
+                now(), CASE WHEN k < 5 THEN '' ELSE '已答复来访群众' END, ''
             FROM (SELECT *, id %% 20 AS k FROM stations_visit) v
             """,  # noqa: S608 - the script's own numbers, no input
             {"categories": categories, "ncat": len(categories), "units": unit_ids},
