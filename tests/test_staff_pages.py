@@ -74,6 +74,7 @@ def test_navigation_follows_the_roles():
         "/staff/cases/",
         "/staff/representative/",
         "/staff/suggestions/mine/",
+        "/staff/figures/mine/",
     }
 
 

@@ -44,6 +44,7 @@ SECTIONS: list[Section] = [
     Section(_("Suggestion inbox"), "staff:suggestion-inbox", COMMITTEE),
     Section(_("Suggestions for my unit"), "staff:suggestion-unit", UNIT),
     Section(_("My suggestions"), "staff:suggestion-mine", REPRESENTATIVE),
+    Section(_("My figures"), "staff:figures-mine", REPRESENTATIVE),
     Section(_("Suggestions"), "staff:suggestion-list", RUNS_STATIONS | UNIT),
     Section(_("Figures"), "staff:figures", FIGURES | frozenset({Role.LIAISON})),
     Section(_("Suggestion figures"), "staff:suggestion-reports", FIGURES),

@@ -13,6 +13,7 @@ from suggestions.cases import sweeps
 from suggestions.cases.flow import CASES
 from suggestions.cases.models import Case
 from suggestions.cases.notices import notify_case_changed
+from suggestions.shared import deadlines
 
 DEADLINE = ["deadline", "deadline_explanation"]
 
@@ -52,9 +53,9 @@ def notify_after_commit(case: Case, transition: str, event) -> None:
 
 
 def replied_on_time(case: Case) -> bool:
-    """A reply is on time when it comes by the deadline in force (local date); a case
-    without a deadline cannot be late."""
-    return case.deadline is None or timezone.localdate() <= case.deadline
+    """Replied now, by the deadline in force (``deadlines.on_time``; the backfill of
+    cases replied before it was recorded applies the same rule to their history)."""
+    return deadlines.on_time(timezone.localdate(), case.deadline)
 
 
 def set_deadline(case: Case, deadline: dt.date | None, explanation: dict) -> None:
