@@ -122,6 +122,8 @@ INSTALLED_APPS = [
 # MIDDLEWARE
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP, Permissions-Policy, no-store on personal data (liaison/base/security_headers.py).
+    "liaison.base.security_headers.SecurityHeadersMiddleware",
     # Serves the static files without DEBUG (gunicorn, or `make run`), before anything
     # that could need the database.
     "liaison.base.static.StaticFilesMiddleware",
@@ -129,10 +131,15 @@ MIDDLEWARE = [
     "liaison.base.errors.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Control characters in the query, form fields, cookies or headers: a 400 before any view.
+    "liaison.base.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Administrators and committee staff enrol a second factor before anything else.
+    "liaison.wiring.staff.two_factor.EnrolmentRequiredMiddleware",
+    "liaison.base.idle.IdleLogoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # API writes with an Idempotency-Key and staff forms sent twice are made once.
     "liaison.base.idempotency.IdempotencyMiddleware",
@@ -368,9 +375,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "liaison.base.api_errors.exception_handler",
+    # JSON of bounded size and depth, no NaN, no control characters (liaison/base/input_guard.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "liaison.base.input_guard.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # The public read-only API (anonymous, per client address).
     "DEFAULT_THROTTLE_RATES": {"public": "120/min", "public_case_status": "60/hour"},
 }
+API_MAX_JSON_BYTES = env_number("API_MAX_JSON_BYTES", str(1024 * 1024))
+API_MAX_JSON_DEPTH = env_number("API_MAX_JSON_DEPTH", "20")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Liaison station API",
     "DESCRIPTION": _("Representative liaison stations: stations, representatives and cases."),
@@ -428,3 +443,26 @@ if PRODUCTION:
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# ACCOUNT SECURITY (MLPS level 3)
+# Lockout: LOGIN_FAILURE_LIMIT failed logins lock the account, and the address, for
+# LOGIN_LOCKOUT_SECONDS from the last failure (liaison/base/lockout.py).
+LOGIN_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", "5")
+LOGIN_LOCKOUT_SECONDS = env_number("LOGIN_LOCKOUT_SECONDS", str(30 * 60))
+# Idle logout: a session ends SESSION_IDLE_SECONDS after its last request
+# (liaison/base/idle.py); the cookie outlives it by a day at most.
+SESSION_IDLE_SECONDS = env_number("SESSION_IDLE_SECONDS", str(30 * 60))
+SESSION_COOKIE_AGE = 24 * 60 * 60
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,
+    {"NAME": "liaison.base.passwords.CharacterClassesValidator"},
+]
+# The audit of reads of personal data and of security events (liaison/base/audit.py):
+# kept at least this many days (never fewer than 180), pruned by `manage.py audit_prune`.
+AUDIT_KEEP_DAYS = env_number("AUDIT_KEEP_DAYS", "180")
+# Scripts and styles from our own files only; Swagger UI's page carries an inline script.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CSP_EXEMPT_PATHS = ["/api/docs/"]

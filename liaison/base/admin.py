@@ -1,9 +1,14 @@
+import csv
+
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.admin_tools import ScopedAdminMixin
+from liaison.base.audit import AuditAction, AuditRecord, audit
 from liaison.base.calendar import uncovered_years
+from liaison.base.duties import AdminAssignment, AdminDuty, duty_of, is_audit_admin
 from liaison.base.models import CommitteeMembership, JurisdictionSettings, Region, WorkdayAdjustment
 from liaison.base.scopes import regions_visible_to
 
@@ -137,3 +142,72 @@ class JurisdictionSettingsAdmin(admin.ModelAdmin):
 # The outbox's admin is in its own package.
 import liaison.base.documents.admin  # noqa: E402
 import liaison.base.notifications.admin  # noqa: E402, F401
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """The audit: read and exported by the audit administrator only — not by the system
+    administrator, superuser or not — and changed or deleted by nobody."""
+
+    list_display = ["at", "username", "address", "action", "object_type", "object_id", "result"]
+    list_filter = ["action", "result"]
+    search_fields = ["=username", "=object_id", "=address"]
+    show_full_result_count = False
+    actions = ["export_csv"]
+
+    def has_module_permission(self, request):
+        return is_audit_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_audit_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Export the chosen records (CSV)"))
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["id", "at", "user", "address", "action", "object", "id", "result", "hash"])
+        rows = queryset.order_by("id")
+        for row in rows:
+            writer.writerow(
+                [row.pk, row.at.isoformat(), row.username, row.address, row.action,
+                 row.object_type, row.object_id, row.result, row.hash]
+            )  # fmt: skip
+        audit(action=AuditAction.EXPORT, request=request, object_type="liaison.auditrecord")
+        return response
+
+
+@admin.register(AdminAssignment)
+class AdminAssignmentAdmin(admin.ModelAdmin):
+    """Who holds which administrator duty: the security administrator's to give."""
+
+    list_display = ["user", "duty"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+    def _allowed(self, request):
+        return request.user.is_superuser or duty_of(request.user) == AdminDuty.SECURITY
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
