@@ -14,7 +14,6 @@ from stations.services import reception_day_set_duty
 from suggestions.models import Step
 from tests.case_world import case_at, make_world, received
 from tests.clock import frozen
-from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.django_db, frozen()]
 
@@ -22,8 +21,6 @@ YEAR = 2031
 
 
 def _plan_day(world, n):
-    if n == 0:
-        MembershipFactory(station=world.station, representative=world.representative)
     day = ReceptionDay.objects.create(
         station=world.station, date=dt.date(YEAR, 1, 1) + dt.timedelta(days=n)
     )
