@@ -32,6 +32,14 @@ def test_a_code_one_step_either_side_is_accepted_and_two_are_not():
         assert (totp.matching_step(RFC_SECRET, code, now=now) is not None) is good
 
 
+def test_the_unused_code_skips_a_spent_step_within_the_window():
+    now = 1_000_000_000
+    step = totp.current_step(now)
+    assert totp.unused_code(RFC_SECRET, 0, now=now) == totp.code_at(RFC_SECRET, step)
+    assert totp.unused_code(RFC_SECRET, step, now=now) == totp.code_at(RFC_SECRET, step + 1)
+    assert totp.unused_code(RFC_SECRET, step + 1, now=now) is None
+
+
 def _log_in(client, username):
     return client.post("/staff/login/", {"username": username, "password": PASSWORD})
 

@@ -48,6 +48,15 @@ def matching_step(secret: str, code: str, *, now: float | None = None) -> int | 
     return None
 
 
+def unused_code(secret: str, last_step: int, *, now: float | None = None) -> str | None:
+    """A code that a device with this secret would accept now, or None while the codes of
+    this step and the next are spent (a code is good once)."""
+    step = max(current_step(now), last_step + 1)
+    if step > current_step(now) + 1:
+        return None
+    return code_at(secret, step)
+
+
 def provisioning_uri(secret: str, account: str, issuer: str) -> str:
     label = quote(f"{issuer}:{account}")
     return f"otpauth://totp/{label}?secret={secret}&issuer={quote(issuer)}&digits={DIGITS}&period={STEP_SECONDS}"

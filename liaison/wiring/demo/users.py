@@ -3,13 +3,22 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from liaison.base.duties import AdminAssignment, AdminDuty
 from liaison.base.models import CommitteeMembership
+from liaison.base.totp import TwoFactorDevice
+from liaison.wiring.staff.two_factor import requires_two_factor
 from stations.models import StaffRole, StationStaff
 from suggestions.models import UnitStaff
 
 User = get_user_model()
+
+# The demo's authenticator secret, printed by seed_demo and published in the README: the
+# demo logins that must use two-factor login are enrolled with it, so that an outside
+# tester (or a script, through `manage.py totp_code`) can sign in. Production accounts
+# enrol their own device at their first login; nothing else ever uses this secret.
+DEMO_TOTP_SECRET = "LIAISONDEMOTOTPSECRETFORTESTERS2"  # noqa: S105 (published on purpose)
 
 
 def seed_users(*, password: str, places: dict, stations: list, units: list, people: list) -> list:
@@ -94,6 +103,7 @@ def seed_users(*, password: str, places: dict, stations: list, units: list, peop
     )
     representative.user = saved["representative"]
     representative.save(update_fields=["user"])
+    seed_two_factor()
     return [(username, first_name) for username, first_name, _last, _region in logins]
 
 
@@ -108,3 +118,20 @@ DEMO_LOGINS = [
     "security",
     "auditor",
 ]
+
+
+def seed_two_factor() -> list[str]:
+    """Enrols, with the demo secret, each demo login that must use two-factor login and
+    has no device yet (a demo seeded before two-factor login gets them on the next run).
+    Returns the logins that now hold the demo secret."""
+    enrolled = []
+    for user in User.objects.filter(username__in=DEMO_LOGINS).order_by("pk"):
+        if not requires_two_factor(user):
+            continue
+        device, _created = TwoFactorDevice.objects.get_or_create(
+            user=user,
+            defaults={"secret": DEMO_TOTP_SECRET, "confirmed_at": timezone.now()},
+        )
+        if device.secret == DEMO_TOTP_SECRET:
+            enrolled.append(user.username)
+    return enrolled
