@@ -104,7 +104,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -366,7 +365,8 @@ PROVISIONAL_HOLIDAYS = env_bool("PROVISIONAL_HOLIDAYS", default=True)
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, expiring, revocable tokens (liaison/base/api_tokens.py).
+        "liaison.base.api_tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -384,6 +384,8 @@ REST_FRAMEWORK = {
     # The public read-only API (anonymous, per client address).
     "DEFAULT_THROTTLE_RATES": {"public": "120/min", "public_case_status": "60/hour"},
 }
+# An API token issued by POST /api/v1/auth/token/ is good for this many days.
+API_TOKEN_DAYS = env_number("API_TOKEN_DAYS", "30")
 API_MAX_JSON_BYTES = env_number("API_MAX_JSON_BYTES", str(1024 * 1024))
 API_MAX_JSON_DEPTH = env_number("API_MAX_JSON_DEPTH", "20")
 SPECTACULAR_SETTINGS = {

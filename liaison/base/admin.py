@@ -4,8 +4,11 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from liaison.base import api_tokens
 from liaison.base.admin_tools import ScopedAdminMixin
+from liaison.base.api_tokens import ApiToken
 from liaison.base.audit import AuditAction, AuditRecord, audit
 from liaison.base.calendar import uncovered_years
 from liaison.base.duties import AdminAssignment, AdminDuty, duty_of, is_audit_admin
@@ -211,3 +214,42 @@ class AdminAssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens: who holds which, until when; the key is never stored, so never shown.
+    Issued by the token endpoint only; revoked here or by their holder."""
+
+    list_display = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    list_select_related = ["user"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=user__username", "=prefix"]
+    readonly_fields = list_display
+    fields = list_display
+    actions = ["revoke_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the chosen tokens"), permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        revoked = api_tokens.revoke(queryset)
+        for token in queryset:
+            audit(action=AuditAction.TOKEN, request=request, obj=token, detail="revoked")
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked)
+            % {"count": revoked},
+        )

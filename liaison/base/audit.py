@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     ROLE_CHANGE = "role_change", _("role change")
     TWO_FACTOR = "two_factor", _("two-factor")
     PASSWORD = "password", _("password change")
+    TOKEN = "token", _("API token")
 
 
 class AuditRecord(models.Model):

@@ -388,6 +388,7 @@ class ImportRecord(models.Model):
 
 
 # The audit and the administrators' duties live in their own modules.
+from liaison.base.api_tokens import ApiToken  # noqa: E402, F401
 from liaison.base.audit import AuditRecord  # noqa: E402, F401
 from liaison.base.documents.models import DocumentSequence, IssuedDocument  # noqa: E402, F401
 from liaison.base.duties import AdminAssignment  # noqa: E402, F401
