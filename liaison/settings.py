@@ -139,6 +139,8 @@ MIDDLEWARE = [
     # Administrators and committee staff enrol a second factor before anything else.
     "liaison.wiring.staff.two_factor.EnrolmentRequiredMiddleware",
     "liaison.base.idle.IdleLogoutMiddleware",
+    # An expired password opens only the password change page.
+    "liaison.base.passwords.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # API writes with an Idempotency-Key and staff forms sent twice are made once.
     "liaison.base.idempotency.IdempotencyMiddleware",
@@ -458,7 +460,13 @@ SESSION_COOKIE_AGE = 24 * 60 * 60
 AUTH_PASSWORD_VALIDATORS = [
     *AUTH_PASSWORD_VALIDATORS,
     {"NAME": "liaison.base.passwords.CharacterClassesValidator"},
+    # Not a rule: records when each password was set, for its expiry.
+    {"NAME": "liaison.base.passwords.PasswordAgeRecorder"},
 ]
+# A password older than this many days must be changed at the next login (0: never).
+PASSWORD_MAX_AGE_DAYS = env_number("PASSWORD_MAX_AGE_DAYS", "90")
+# A password reset link (sent through the outbox) is good for this long.
+PASSWORD_RESET_TIMEOUT = env_number("PASSWORD_RESET_SECONDS", str(60 * 60))
 # The audit of reads of personal data and of security events (liaison/base/audit.py):
 # kept at least this many days (never fewer than 180), pruned by `manage.py audit_prune`.
 AUDIT_KEEP_DAYS = env_number("AUDIT_KEEP_DAYS", "180")

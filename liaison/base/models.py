@@ -392,4 +392,5 @@ from liaison.base.api_tokens import ApiToken  # noqa: E402, F401
 from liaison.base.audit import AuditRecord  # noqa: E402, F401
 from liaison.base.documents.models import DocumentSequence, IssuedDocument  # noqa: E402, F401
 from liaison.base.duties import AdminAssignment  # noqa: E402, F401
+from liaison.base.passwords import PasswordAge  # noqa: E402, F401
 from liaison.base.totp import TwoFactorDevice  # noqa: E402, F401

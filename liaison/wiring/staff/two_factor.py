@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base import lockout
+from liaison.base import lockout, passwords
 from liaison.base.audit import AuditAction, audit
 from liaison.base.duties import duty_of
 from liaison.base.lockout import LockoutAuthenticationForm
@@ -157,6 +157,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        self.request.session.pop(passwords.EXPIRED, None)
         audit(action=AuditAction.PASSWORD, request=self.request, user=self.request.user)
         messages.success(self.request, _("Your password was changed."))
         return response
