@@ -43,6 +43,7 @@ def seed_records(year: int) -> None:
         FixedContact,
         Organiser,
     )
+    from duty.services.contacts import contact_years_rebuild
     from representatives.models import Representative
     from stations.models import StationMembership
 
@@ -69,6 +70,7 @@ def seed_records(year: int) -> None:
         for _ in range(rng.randint(2, 4))
     ]
     ContactMade.objects.bulk_create(made, batch_size=5000)
+    contact_years_rebuild()
     kinds = ActivityKind.values
     activities = Activity.objects.bulk_create(
         [

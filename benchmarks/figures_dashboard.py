@@ -132,7 +132,7 @@ def seed(cases: int) -> None:
                 deadline_explanation, escalation_level, lead_unit_id, handler, plan,
                 extension_reason, result, reply, satisfaction, replied_on_time,
                 public_summary, is_key, published, reopen_count, received_at,
-                registered_at, replied_at, closed_at, updated_at)
+                registered_at, replied_at, closed_at, updated_at, public_reply, conclusion)
             SELECT {tracking_code_sql("v.id")}, v.id, v.region_id, v.station_id,
                 '群众意见' || v.id, '内容',
                 CASE WHEN k = 0 THEN NULL ELSE (%(categories)s::int[])[1 + v.id %% %(ncat)s] END,
@@ -156,7 +156,7 @@ def seed(cases: int) -> None:
                 CASE WHEN k > 0 THEN v.visited_at + interval '1 day' END,
                 CASE WHEN k >= 5 THEN v.visited_at + interval '20 days' END,
                 CASE WHEN k >= 10 THEN v.visited_at + interval '25 days' END,
-                now()
+                now(), CASE WHEN k < 5 THEN '' ELSE '已答复来访群众' END, ''
             FROM (SELECT *, id %% 20 AS k FROM stations_visit) v
             """,  # noqa: S608 - the script's own numbers, no input
             {"categories": categories, "ncat": len(categories), "units": unit_ids},

@@ -180,14 +180,14 @@ def load(count: int) -> None:
         escalated_deadline, next_sweep_on, lead_unit_id, extension_until, extension_reason,
         result, reply, satisfaction, public_summary, is_key, published, merged_into_id,
         reopen_count, received_at, registered_at, replied_at, closed_at, updated_at,
-        created_by_id, handler, plan)
+        created_by_id, handler, plan, public_reply, conclusion)
     SELECT {code}, v.id, v.region_id, v.station_id, t.title,
         t.title || '，群众反映已持续' || (1 + i %% 12) || '个月，希望尽快解决。',
         (%(categories)s::int[])[1 + i %% array_length(%(categories)s::int[], 1)],
         'county', 'letter', 'handling', (v.visited_at + interval '20 days')::date, '{{}}'::jsonb,
         0, NULL, NULL, (%(units)s::int[])[1 + i %% 50], NULL, '', '', '', '', '', false, false,
         NULL, 0, v.visited_at, v.visited_at + interval '1 hour', NULL, NULL,
-        v.visited_at + interval '1 day', NULL, '', ''
+        v.visited_at + interval '1 day', NULL, '', '', '', ''
     FROM generate_series(1, %(count)s) AS i
     JOIN stations_visit AS v ON v.id = %(first_visit)s + i - 1
     CROSS JOIN LATERAL (

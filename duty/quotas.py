@@ -20,6 +20,7 @@ nothing). Red: behind that pace, or the period is over and the target not met.
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,9 @@ LABELS = {
 }
 YEARLY = ("station_days", "fixed_contacts", "report")
 MONTHLY = ("station_days_month", "people_month")
+# The counts (duty/record.py) the quotas are judged on, and no more.
+YEARLY_PARTS = {"station_days", "activities", "fixed_contacts", "contacts", "reports"}
+MONTHLY_PARTS = {"station_days", "people", "activities", "contacts"}
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,9 @@ class Period:
         return cls(first, last, f"{day:%Y-%m}")
 
 
-@dataclass(frozen=True)
-class Quota:
+class Quota(NamedTuple):
+    """A tuple, not a dataclass: a county's table builds six thousand of them."""
+
     code: str
     count: int
     target: int
@@ -149,10 +154,12 @@ def quotas_for(representatives, *, on: dt.date | None = None, year: int | None =
     times = {rules[regions[r.pk]].contact_times_for(r.level) for r in representatives}
     year_period, month_period = Period.year(year), Period.month(on)
     ids = ids if ids is not None else [r.pk for r in representatives]
-    yearly = counts_for(ids, year_period.start, year_period.end, contact_times=times)
+    yearly = counts_for(
+        ids, year_period.start, year_period.end, contact_times=times, parts=YEARLY_PARTS
+    )
     monthly = {}
     if any(rule.station_days_per_month or rule.people_reached_per_month for rule in rules.values()):
-        monthly = counts_for(ids, month_period.start, month_period.end)
+        monthly = counts_for(ids, month_period.start, month_period.end, parts=MONTHLY_PARTS)
     shares = {p: share_elapsed(p, on) for p in (year_period, month_period)}
     result = {}
     for rep in representatives:

@@ -23,6 +23,7 @@ from duty.models import (
     ActivityParticipant,
     ActivityStatus,
     ContactMade,
+    ContactYear,
     DutyReport,
     FixedContact,
     Presence,
@@ -74,117 +75,151 @@ def _moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+# What ``counts_for`` can count, one query each; ``parts`` picks some (the quotas need
+# five of them: each left out is a round trip a county's quota table does not pay).
+PARTS = frozenset(
+    {"station_days", "sessions", "suggestions", "people", "cases", "activities"}
+    | {"fixed_contacts", "contacts", "reports"}
+)
+
+
 def counts_for(
-    representatives, start: dt.date, end: dt.date, *, contact_times=(1,)
+    representatives, start: dt.date, end: dt.date, *, contact_times=(1,), parts=PARTS
 ) -> dict[int, Counts]:
-    """Every representative's counts between ``start`` and ``end`` (inclusive)."""
+    """Every representative's counts between ``start`` and ``end`` (inclusive).
+    ``people_reached`` adds up the parts asked among people, activities and contacts."""
     ids = _ids(representatives)
     contact_times = sorted(set(contact_times))
     since, until = _moments(start, end)
     result: dict[int, Counts] = defaultdict(Counts)
 
-    duties = DutyAssignment.objects.filter(
-        representative_id__in=ids,
-        date__range=(start, end),
-        reception_day__status=ReceptionStatus.HELD,
-    ).exclude(attendance=Attendance.ABSENT)
-    for rep, held, pending in (
-        duties.values("representative_id")
-        .annotate(held=Count("id"), pending=Count("id", filter=Q(attendance=Attendance.PENDING)))
-        .values_list("representative_id", "held", "pending")
-    ):
-        result[rep].station_days, result[rep].station_days_to_confirm = held, pending
-
-    for rep, present, missed in (
-        SessionAttendance.objects.filter(representative_id__in=ids, date__range=(start, end))
-        .values("representative_id")
-        .annotate(
-            present=Count("id", filter=Q(presence=Presence.PRESENT)),
-            missed=Count("id", filter=~Q(presence=Presence.PRESENT)),
-        )
-        .values_list("representative_id", "present", "missed")
-    ):
-        result[rep].sessions_attended, result[rep].sessions_missed = present, missed
-
-    signed = Suggestion.signers.through.objects.filter(
-        representative_id__in=ids,
-        suggestion__filed_at__gte=since,
-        suggestion__filed_at__lt=until,
-    ).exclude(suggestion__step__in=[SuggestionStep.RETURNED, SuggestionStep.MERGED])
-    for rep, n in (
-        signed.values("representative_id")
-        .annotate(n=Count("suggestion_id", distinct=True))
-        .values_list("representative_id", "n")
-    ):
-        result[rep].suggestions = n
-
-    received = Visit.representatives.through.objects.filter(
-        representative_id__in=ids, visit__visited_at__gte=since, visit__visited_at__lt=until
-    )
-    for rep, people in (
-        received.values("representative_id")
-        .annotate(people=Sum("visit__people_count"))
-        .values_list("representative_id", "people")
-    ):
-        result[rep].people_reached += people or 0
-    for rep, n in (
-        Case.objects.filter(
-            visit__representatives__in=ids, received_at__gte=since, received_at__lt=until
-        )
-        .values("visit__representatives")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("visit__representatives", "n")
-    ):
-        result[rep].cases_received = n
-
-    # One row per representative, a count per kind (not a row per kind: 10× fewer rows).
-    kinds = {f"k_{kind}": Count("id", filter=Q(activity__kind=kind)) for kind in KINDS}
-    for row in (
-        ActivityParticipant.objects.filter(
+    if "station_days" in parts:
+        duties = DutyAssignment.objects.filter(
             representative_id__in=ids,
-            activity__status=ActivityStatus.CONFIRMED,
-            activity__date__range=(start, end),
-        )
-        .values("representative_id")
-        .annotate(people=Sum("activity__people_reached"), **kinds)
-    ):
-        counts = result[row["representative_id"]]
-        counts.activities = {kind: row[f"k_{kind}"] for kind in ActivityKind if row[f"k_{kind}"]}
-        counts.people_reached += row["people"] or 0
+            date__range=(start, end),
+            reception_day__status=ReceptionStatus.HELD,
+        ).exclude(attendance=Attendance.ABSENT)
+        for rep, held, pending in (
+            duties.values("representative_id")
+            .annotate(
+                held=Count("id"), pending=Count("id", filter=Q(attendance=Attendance.PENDING))
+            )
+            .values_list("representative_id", "held", "pending")
+        ):
+            result[rep].station_days, result[rep].station_days_to_confirm = held, pending
 
-    for rep, n in (
-        FixedContact.objects.filter(representative_id__in=ids, active=True)
-        .values("representative_id")
-        .annotate(n=Count("id"))
-        .values_list("representative_id", "n")
-    ):
-        result[rep].fixed_contacts = n
+    if "sessions" in parts:
+        for rep, present, missed in (
+            SessionAttendance.objects.filter(representative_id__in=ids, date__range=(start, end))
+            .values("representative_id")
+            .annotate(
+                present=Count("id", filter=Q(presence=Presence.PRESENT)),
+                missed=Count("id", filter=~Q(presence=Presence.PRESENT)),
+            )
+            .values_list("representative_id", "present", "missed")
+        ):
+            result[rep].sessions_attended, result[rep].sessions_missed = present, missed
 
-    for rep, made, people, *enough in _contacts_made(ids, start, end, contact_times):
-        counts = result[rep]
-        # SUM of a count is a numeric in PostgreSQL: plain ints for JSON and templates.
-        counts.contacts_made = int(made)
-        counts.people_reached += int(people)
-        counts.contacted_enough = dict(zip(contact_times, map(int, enough), strict=True))
-
-    for rep, n in (
-        DutyReport.objects.filter(
+    if "suggestions" in parts:
+        signed = Suggestion.signers.through.objects.filter(
             representative_id__in=ids,
-            status=ReportStatus.PUBLISHED,
-            year__range=(start.year, end.year),
+            suggestion__filed_at__gte=since,
+            suggestion__filed_at__lt=until,
+        ).exclude(suggestion__step__in=[SuggestionStep.RETURNED, SuggestionStep.MERGED])
+        for rep, n in (
+            signed.values("representative_id")
+            .annotate(n=Count("suggestion_id", distinct=True))
+            .values_list("representative_id", "n")
+        ):
+            result[rep].suggestions = n
+
+    if "people" in parts:
+        received = Visit.representatives.through.objects.filter(
+            representative_id__in=ids, visit__visited_at__gte=since, visit__visited_at__lt=until
         )
-        .values("representative_id")
-        .annotate(n=Count("id"))
-        .values_list("representative_id", "n")
-    ):
-        result[rep].reports_published = n
+        for rep, people in (
+            received.values("representative_id")
+            .annotate(people=Sum("visit__people_count"))
+            .values_list("representative_id", "people")
+        ):
+            result[rep].people_reached += people or 0
+
+    if "cases" in parts:
+        for rep, n in (
+            Case.objects.filter(
+                visit__representatives__in=ids, received_at__gte=since, received_at__lt=until
+            )
+            .values("visit__representatives")
+            .annotate(n=Count("id", distinct=True))
+            .values_list("visit__representatives", "n")
+        ):
+            result[rep].cases_received = n
+
+    if "activities" in parts:
+        # One row per representative, a count per kind (not a row per kind: 10× fewer rows).
+        kinds = {f"k_{kind}": Count("id", filter=Q(activity__kind=kind)) for kind in KINDS}
+        for row in (
+            ActivityParticipant.objects.filter(
+                representative_id__in=ids,
+                activity__status=ActivityStatus.CONFIRMED,
+                activity__date__range=(start, end),
+            )
+            .values("representative_id")
+            .annotate(people=Sum("activity__people_reached"), **kinds)
+        ):
+            counts = result[row["representative_id"]]
+            counts.activities = {
+                kind: row[f"k_{kind}"] for kind in ActivityKind if row[f"k_{kind}"]
+            }
+            counts.people_reached += row["people"] or 0
+
+    if "fixed_contacts" in parts:
+        for rep, n in (
+            FixedContact.objects.filter(representative_id__in=ids, active=True)
+            .values("representative_id")
+            .annotate(n=Count("id"))
+            .values_list("representative_id", "n")
+        ):
+            result[rep].fixed_contacts = n
+
+    if "contacts" in parts:
+        for rep, made, people, *enough in _contacts_made(ids, start, end, contact_times):
+            counts = result[rep]
+            # SUM of a count is a numeric in PostgreSQL: plain ints for JSON and templates.
+            counts.contacts_made = int(made)
+            counts.people_reached += int(people)
+            counts.contacted_enough = dict(zip(contact_times, map(int, enough), strict=True))
+
+    if "reports" in parts:
+        for rep, n in (
+            DutyReport.objects.filter(
+                representative_id__in=ids,
+                status=ReportStatus.PUBLISHED,
+                year__range=(start.year, end.year),
+            )
+            .values("representative_id")
+            .annotate(n=Count("id"))
+            .values_list("representative_id", "n")
+        ):
+            result[rep].reports_published = n
     return result
 
 
 def _contacts_made(ids, start, end, contact_times) -> list[tuple]:
     """Per representative: contacts made, people contacted, and people contacted at least
     ``t`` times for each ``t`` — aggregated in the database over the per-contact counts
-    (a derived table), so a county's ten thousand contacts never reach Python."""
+    (a derived table), so a county's ten thousand contacts never reach Python. A calendar
+    year, the quotas' period, reads the kept yearly counts (``ContactYear``) instead."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        enough = {f"e{t}": Count("id", filter=Q(times__gte=t)) for t in contact_times}
+        return list(
+            ContactYear.objects.filter(
+                representative_id__in=ids, year=start.year, contact__active=True
+            )
+            .values("representative_id")
+            .annotate(made=Sum("times"), people=Count("id"), **enough)
+            .values_list("representative_id", "made", "people", *enough)
+        )
     per_contact = (
         ContactMade.objects.filter(
             representative_id__in=ids, date__range=(start, end), contact__active=True

@@ -256,7 +256,8 @@ if RATELIMIT_WHEN_CACHE_DOWN not in {"local", "closed"}:
         f"RATELIMIT_WHEN_CACHE_DOWN must be local or closed: {RATELIMIT_WHEN_CACHE_DOWN!r}"
     )
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory transport named with a host: without one kombu warns on every start.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 # Without a broker the embedded mode runs every task in-process, so nothing waits.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -425,6 +426,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Embedded, every task runs in-process: a line per task would bury the demo's logins.
+    "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
 }
 
 # SECURITY

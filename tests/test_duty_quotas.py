@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from duty.models import QuotaReminder
+from duty.models import ContactYear, QuotaReminder
 from duty.quotas import AMBER, GREEN, RED, Period, quotas_for, share_elapsed
+from duty.record import counts_of
+from duty.services.contacts import contact_years_rebuild
 from duty.sweeps import quota_reminders_send
 from liaison.base.models import JurisdictionSettings
 from liaison.base.notifications.models import Notification, NotificationKind
@@ -41,6 +43,24 @@ def test_longsha_city_representative_needs_five_people_twice():
     contacts(rep, 5, 2, on=dt.date(2026, 3, 1))
     quota = status(rep, "fixed_contacts")
     assert (quota.count, quota.target, quota.status) == (5, 5, GREEN)
+
+
+@frozen(dt.date(2026, 12, 31))
+def test_yearly_counts_kept_beside_each_contact_agree_with_the_contacts_made():
+    """The year's quota reads ``ContactYear``; any other period counts contacts made.
+    Both, and a rebuild from scratch (the demo's and the benchmarks' bulk loads), agree."""
+    rep = rep_with_login()
+    contacts(rep, 3, 4, on=dt.date(2026, 6, 1))
+    contacts(rep, 2, 1, on=dt.date(2025, 12, 31))
+    kept = sorted(ContactYear.objects.values_list("year", "times"))
+    assert kept == [(2025, 1), (2025, 1), (2026, 4), (2026, 4), (2026, 4)]
+    year = counts_of(rep, dt.date(2026, 1, 1), dt.date(2026, 12, 31), contact_times=(2, 4))
+    # One day short of the year: counted from the contacts made themselves.
+    almost = counts_of(rep, dt.date(2026, 1, 2), dt.date(2026, 12, 31), contact_times=(2, 4))
+    for counts in (year, almost):
+        assert (counts.contacts_made, counts.contacted_enough) == (12, {2: 3, 4: 3})
+    assert contact_years_rebuild() == 5
+    assert sorted(ContactYear.objects.values_list("year", "times")) == kept
 
 
 @frozen(dt.date(2026, 7, 1))

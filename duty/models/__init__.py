@@ -17,6 +17,7 @@ from duty.models.records import (  # noqa: F401
     CongressSession,
     ContactMade,
     ContactWay,
+    ContactYear,
     DutyReport,
     DutyReportEvent,
     FixedContact,

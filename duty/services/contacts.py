@@ -9,10 +9,12 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duty.models import ContactMade, ContactWay, FixedContact
+from duty.models import ContactMade, ContactWay, ContactYear, FixedContact
 from liaison.base.flow import NotAllowed, clean_text, raise_errors
 from liaison.base.models import Region
 from liaison.base.regions import RegionLevel
@@ -116,7 +118,7 @@ def contact_made_record(
     if not contact.active:
         errors["contact"] = [_("This person is no longer on the list.")]
     raise_errors(errors)
-    return ContactMade.objects.create(
+    made = ContactMade.objects.create(
         contact=contact,
         representative_id=contact.representative_id,
         date=date,
@@ -124,3 +126,36 @@ def contact_made_record(
         note=note,
         recorded_by=actor,
     )
+    # The contact is locked above: no other write can race this count.
+    tally, _created = ContactYear.objects.get_or_create(
+        contact=contact, year=date.year, defaults={"representative_id": contact.representative_id}
+    )
+    ContactYear.objects.filter(pk=tally.pk).update(times=F("times") + 1)
+    return made
+
+
+def contact_years_rebuild(contacts=None) -> int:
+    """Count the contacts made again into ``ContactYear``, for loaders that bulk-create
+    contacts made (the demo, benchmarks, imports) and for the migration that adds it.
+    ``contacts``: a queryset of fixed contacts (all when None). Returns the rows written."""
+    made = ContactMade.objects.all()
+    years = ContactYear.objects.all()
+    if contacts is not None:
+        made, years = made.filter(contact__in=contacts), years.filter(contact__in=contacts)
+    with transaction.atomic():
+        years.delete()
+        rows = [
+            ContactYear(
+                contact_id=row["contact_id"],
+                representative_id=row["representative_id"],
+                year=row["year"],
+                times=row["times"],
+            )
+            for row in made.annotate(year=ExtractYear("date"))
+            .values("contact_id", "representative_id", "year")
+            .annotate(times=Count("id"))
+            .order_by()
+            .iterator(chunk_size=5000)
+        ]
+        ContactYear.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)

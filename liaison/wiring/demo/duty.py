@@ -22,6 +22,7 @@ from duty.models import (
     Presence,
     SessionAttendance,
 )
+from duty.services.contacts import contact_years_rebuild
 from liaison.base.models import Region
 from liaison.base.regions import RegionLevel
 from liaison.wiring.demo.names import mobile, person
@@ -187,6 +188,7 @@ def _contacts(rng, committee, reps, seats, stations) -> None:
         for i in range(met)
     ]
     ContactMade.objects.bulk_create(made, batch_size=5000)
+    contact_years_rebuild()
 
 
 def _attendance(rng, reps) -> None:
