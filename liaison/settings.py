@@ -451,6 +451,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# PERSONAL DATA (PIPL)
+# The version of the notice on personal data on the opinion form
+# (templates/public/case_submit.html): change it whenever that notice's text changes, so
+# that each visit records which text its constituent accepted.
+PRIVACY_NOTICE_VERSION = "2026-12"
+# A visit's personal data (name, phone, address, ID number, and the constituent's SMS
+# addresses in the outbox) is erased this many days after the last of its cases is
+# archived, or after the visit when it raised none (suggestions/cases/privacy.py; 0: never).
+ANONYMISE_AFTER_DAYS = env_number("ANONYMISE_AFTER_DAYS", str(3 * 365))
+
 # ACCOUNT SECURITY (MLPS level 3)
 # Lockout: LOGIN_FAILURE_LIMIT failed logins lock the account, and the address, for
 # LOGIN_LOCKOUT_SECONDS from the last failure (liaison/base/lockout.py).

@@ -129,6 +129,7 @@ def test_the_sheet_of_a_visit_submitted_online_prints():
         phone="13812345678",
         title="村口路灯不亮",
         description="村口三盏路灯坏了一个月。",
+        notice_version="2026-12",
     )
     response = staff_client(world.users["liaison"]).get(f"/staff/visits/{case.visit_id}/sheet/")
     assert response.status_code == 200
