@@ -91,7 +91,11 @@ def test_an_expired_password_must_be_changed_at_the_next_login(settings):
         login = client.post("/staff/login/", {"username": "clerk", "password": PASSWORD})
         assert login.status_code == 302
         assert client.get("/staff/")["Location"] == "/staff/password/"
-        assert client.get("/staff/password/").status_code == 200
+        page = client.get("/staff/password/")
+        assert page.status_code == 200
+        assert (
+            "密码已过期" in page.content.decode() and "密码有效期为 90 天" in page.content.decode()
+        )
         response = client.post(
             "/staff/password/",
             {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW},

@@ -70,7 +70,8 @@ class PasswordAge(models.Model):
 
 
 class PasswordAgeRecorder:
-    """Not a rule: records when a password was set (Django calls ``password_changed``)."""
+    """Not a rule: records when a password was set (Django calls ``password_changed``),
+    and its help text says how long a password is good for."""
 
     def validate(self, password, user=None):
         return None
@@ -80,7 +81,10 @@ class PasswordAgeRecorder:
             PasswordAge.objects.update_or_create(user=user, defaults={"changed_at": timezone.now()})
 
     def get_help_text(self):
-        return ""
+        days = settings.PASSWORD_MAX_AGE_DAYS
+        if not days:
+            return ""
+        return _("A password is good for %(days)d days; then it must be changed.") % {"days": days}
 
 
 def password_expired(user) -> bool:
