@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base import clock
 from liaison.base.jurisdiction import settings_for
 from suggestions.cases.flow import unit_fits_authority
 from suggestions.cases.models import Case, CaseCoUnit, Disposition, ReplyResult
@@ -158,7 +159,7 @@ def case_answer_consultation(
     note = move.text("note", note)
     move.check()
     case.disposition, case.result = Disposition.CONSULTATION, ReplyResult.ANSWERED
-    case.replied_at, case.callback_on = timezone.now(), timezone.localdate()
+    case.replied_at, case.callback_on = clock.now(), timezone.localdate()
     case.replied_on_time = replied_on_time(case)
     set_deadline(case, None, {})
     changed = ["disposition", "result", "reply", "public_reply", "replied_at", "callback_on"]
