@@ -56,6 +56,11 @@ SWEEPS = {
         "task": "liaison.wiring.imports.tasks.fail_stalled_imports",
         "schedule": crontab(minute="*/10"),
     },
+    # PIPL: the personal data of visits whose cases were closed long ago, erased at night.
+    "visits-anonymise": {
+        "task": "suggestions.cases.tasks.anonymise_old_visits",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # The idempotency keys of API writes and staff forms, kept a day (liaison/base/idempotency.py).
     "idempotency-keys-purge": {
         "task": "liaison.base.tasks.purge_idempotency_keys",

@@ -401,4 +401,10 @@ class ImportRecord(models.Model):
         return f"{self.kind} {self.filename} ({self.get_status_display()})"
 
 
+# The audit and the administrators' duties live in their own modules.
+from liaison.base.api_tokens import ApiToken  # noqa: E402, F401
+from liaison.base.audit import AuditRecord  # noqa: E402, F401
 from liaison.base.documents.models import DocumentSequence, IssuedDocument  # noqa: E402, F401
+from liaison.base.duties import AdminAssignment  # noqa: E402, F401
+from liaison.base.passwords import PasswordAge  # noqa: E402, F401
+from liaison.base.totp import TwoFactorDevice  # noqa: E402, F401

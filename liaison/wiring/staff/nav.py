@@ -39,6 +39,7 @@ SECTIONS: list[Section] = [
     Section(_("Cases"), "staff:case-list", EVERY_ROLE),
     Section(_("Overdue"), "staff:overdue", COMMITTEE),
     Section(_("Call-backs"), "staff:case-callbacks", COMMITTEE),
+    Section(_("Personal data requests"), "staff:data-requests", COMMITTEE),
     Section(_("My unit"), "staff:unit", UNIT),
     Section(_("My duty days"), "staff:representative", REPRESENTATIVE),
     Section(_("Suggestion inbox"), "staff:suggestion-inbox", COMMITTEE),

@@ -15,6 +15,7 @@ from suggestions.cases.flow import unit_fits_authority
 from suggestions.cases.models import Case, CaseCoUnit, Disposition, ReplyResult
 from suggestions.cases.services.common import (
     DEADLINE,
+    check_units,
     finish,
     replied_on_time,
     set_deadline,
@@ -99,6 +100,7 @@ def _assign(
         )
     if any(not co.active for co in co_units):
         move.error("co_units", _("Every co-unit must be active."))
+    check_units(move, case, unit, co_units)
     if workdays is not None and not 1 <= workdays <= 250:
         move.error("workdays", _("Give between 1 and 250 working days."))
     note = move.text("note", note)

@@ -12,7 +12,7 @@ from liaison.base.flow import IllegalTransition, NotAllowed
 from liaison.base.jurisdiction import settings_for
 from suggestions.cases.flow import CASES
 from suggestions.cases.models import Case, Disposition, Step
-from suggestions.cases.services.common import DEADLINE, finish, set_deadline, start
+from suggestions.cases.services.common import DEADLINE, check_units, finish, set_deadline, start
 from suggestions.shared import deadlines
 from suggestions.shared.models import HandlingUnit
 
@@ -81,6 +81,8 @@ def case_reopen(
 def reopen(move, *, unit: HandlingUnit | None, workdays: int | None, note: str) -> Case:
     """Back to the unit with a new deadline; the old reply and rating stay in history."""
     case = move.row
+    if unit is not None:
+        check_units(move, case, unit)
     unit = unit or case.lead_unit
     if unit is None and case.disposition != Disposition.SUGGESTION:
         move.error("unit", _("Choose the unit that handles the case again."))

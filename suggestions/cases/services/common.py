@@ -5,15 +5,19 @@ The machinery every flow shares is the engine, liaison/base/flow.py."""
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from liaison.base.flow import Actor, Move
 from liaison.base.jurisdiction import settings_for
+from liaison.base.regions import ancestor_codes
 from suggestions.cases import sweeps
 from suggestions.cases.flow import CASES
 from suggestions.cases.models import Case
 from suggestions.cases.notices import notify_case_changed
 from suggestions.shared import deadlines
+from suggestions.shared.models import HandlingUnit
 
 DEADLINE = ["deadline", "deadline_explanation"]
 
@@ -60,3 +64,17 @@ def replied_on_time(case: Case) -> bool:
 
 def set_deadline(case: Case, deadline: dt.date | None, explanation: dict) -> None:
     case.deadline, case.deadline_explanation = deadline, explanation
+
+
+def units_for(case: Case) -> QuerySet[HandlingUnit]:
+    """Active units of the case's township, county and above: where its matters may go
+    (the forms' choices and every move's check)."""
+    return HandlingUnit.objects.filter(active=True, region_id__in=ancestor_codes(case.region_id))
+
+
+def check_units(move: Move, case: Case, unit: HandlingUnit | None, co_units=()) -> None:
+    allowed = set(ancestor_codes(case.region_id))
+    if unit is not None and unit.region_id not in allowed:
+        move.error("unit", _("This unit cannot take cases of this place."))
+    if any(co.region_id not in allowed for co in co_units):
+        move.error("co_units", _("This unit cannot take cases of this place."))
