@@ -119,7 +119,7 @@ FIGURES: list[Figure] = [
         _("Replies whose timeliness is known: the on-time rate's base."),
         "cases",
         Q(replied_on_time__isnull=False),
-        {"replied": "true"},
+        {"timed": "true"},
     ),
     Figure(
         "on_time",

@@ -273,7 +273,12 @@ def _child_params(by: str, key, place: Place) -> dict | None:
 
 def open_list(place: Place, key: str, limit: int = 10) -> list[Case]:
     """The first open cases overdue (oldest deadline first) or under supervision now."""
-    cases = open_cases(place).filter(now_condition(key))
+    return first_open(open_cases(place), key, limit)
+
+
+def first_open(cases: QuerySet, key: str, limit: int = 10) -> list[Case]:
+    """The first of these open cases overdue or under supervision, for the lists."""
+    cases = cases.filter(now_condition(key))
     return list(
         cases.select_related("station", "lead_unit", "category")
         .only(

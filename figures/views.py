@@ -1,19 +1,21 @@
 """The dashboards at /staff/figures/: the place's figures for a period, the trend, the
-breakdowns, the open cases overdue and under supervision, and the downloads."""
+breakdowns, the open cases overdue and under supervision, and the downloads; and a
+representative's own dashboard (``representatives.py``)."""
 
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from figures import assessment, bulletin, selectors
+from figures import assessment, bulletin, representatives, selectors
 from figures.definitions import BY_KEY
 from figures.models import LedgerKind
 from figures.periods import period_from
 from figures.scopes import place_for
+from liaison.base.scopes import scope_of
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -110,3 +112,45 @@ def bulletin_docx(request):
     name = f"{place.name}-{period.label}-工作动态.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+@login_required
+def representative_mine(request):
+    """A representative's own figures (from their home page)."""
+    representative_id = scope_of(request.user).representative_id
+    if representative_id is None:
+        raise Http404
+    return _representative(request, representative_id)
+
+
+@login_required
+def representative_dashboard(request, pk: int):
+    """A representative's figures, for a committee that sees them (else a 404)."""
+    return _representative(request, pk)
+
+
+def _representative(request, pk: int):
+    representative = representatives.representative_for(request.user, pk)
+    form, period = period_from(request.GET)
+    user = request.user
+    values = representatives.totals(user, representative, period)
+    return render(
+        request,
+        "staff/figures/representative.html",
+        {
+            "representative": representative,
+            "period": period,
+            "form": form,
+            "cards": representatives.cards(representative, period, values),
+            "values": values,
+            "labels": {key: figure.label for key, figure in BY_KEY.items()},
+            "trend": representatives.trend(user, representative, period),
+            "categories": representatives.by_category(user, representative, period),
+            "overdue": representatives.open_list(user, representative, "overdue"),
+            "escalated": representatives.open_list(user, representative, "escalated"),
+            "overdue_url": representatives.drill_url("overdue", representative, period),
+            "escalated_url": representatives.drill_url("escalated", representative, period),
+            "suggestions": representatives.suggestions(user, representative, period),
+            "record_url": reverse("staff:duty-record", args=[representative.pk]),
+        },
+    )

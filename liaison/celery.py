@@ -51,6 +51,16 @@ SWEEPS = {
         "task": "suggestions.proposals.tasks.sweep_suggestion_deadlines",
         "schedule": crontab(hour=7, minute=45),
     },
+    # Imports whose task died show as stopped, to be run again (their pages check too).
+    "imports-stalled": {
+        "task": "liaison.wiring.imports.tasks.fail_stalled_imports",
+        "schedule": crontab(minute="*/10"),
+    },
+    # PIPL: the personal data of visits whose cases were closed long ago, erased at night.
+    "visits-anonymise": {
+        "task": "suggestions.cases.tasks.anonymise_old_visits",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # The idempotency keys of API writes and staff forms, kept a day (liaison/base/idempotency.py).
     "idempotency-keys-purge": {
         "task": "liaison.base.tasks.purge_idempotency_keys",

@@ -104,7 +104,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -122,6 +121,8 @@ INSTALLED_APPS = [
 # MIDDLEWARE
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP, Permissions-Policy, no-store on personal data (liaison/base/security_headers.py).
+    "liaison.base.security_headers.SecurityHeadersMiddleware",
     # Serves the static files without DEBUG (gunicorn, or `make run`), before anything
     # that could need the database.
     "liaison.base.static.StaticFilesMiddleware",
@@ -129,10 +130,17 @@ MIDDLEWARE = [
     "liaison.base.errors.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Control characters in the query, form fields, cookies or headers: a 400 before any view.
+    "liaison.base.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Administrators and committee staff enrol a second factor before anything else.
+    "liaison.wiring.staff.two_factor.EnrolmentRequiredMiddleware",
+    "liaison.base.idle.IdleLogoutMiddleware",
+    # An expired password opens only the password change page.
+    "liaison.base.passwords.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # API writes with an Idempotency-Key and staff forms sent twice are made once.
     "liaison.base.idempotency.IdempotencyMiddleware",
@@ -377,6 +385,13 @@ IDEMPOTENCY_KEEP_HOURS = env_number("IDEMPOTENCY_KEEP_HOURS", "24")
 # A province's division-code list (about 30,000 townships and villages) is about 0.5 MB as
 # .xlsx; the proxy's body limit for /staff/imports/ is set above this (deploy/nginx.conf).
 IMPORT_MAX_MB = env_number("IMPORT_MAX_MB", "20")
+# A zip of representatives' photos named by representative: the largest zip (under the
+# proxy's 64 MB for /staff/imports/; a larger set goes in several zips) and photo.
+IMPORT_PHOTOS_MAX_MB = env_number("IMPORT_PHOTOS_MAX_MB", "60")
+IMPORT_PHOTO_MAX_MB = env_number("IMPORT_PHOTO_MAX_MB", "5")
+# A check or an apply that reports no progress for this long is shown as stopped (its task
+# died), and can be run again. Progress comes every 500 rows, seconds apart.
+IMPORT_STALL_MINUTES = env_number("IMPORT_STALL_MINUTES", "10")
 
 # BACKUPS
 # `manage.py backup`: a pg_dump (custom format) of the database and a tar of the media
@@ -396,7 +411,8 @@ PROVISIONAL_HOLIDAYS = env_bool("PROVISIONAL_HOLIDAYS", default=True)
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, expiring, revocable tokens (liaison/base/api_tokens.py).
+        "liaison.base.api_tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -405,9 +421,19 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "liaison.base.api_errors.exception_handler",
+    # JSON of bounded size and depth, no NaN, no control characters (liaison/base/input_guard.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "liaison.base.input_guard.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # The public read-only API (anonymous, per client address).
     "DEFAULT_THROTTLE_RATES": {"public": "120/min", "public_case_status": "60/hour"},
 }
+# An API token issued by POST /api/v1/auth/token/ is good for this many days.
+API_TOKEN_DAYS = env_number("API_TOKEN_DAYS", "30")
+API_MAX_JSON_BYTES = env_number("API_MAX_JSON_BYTES", str(1024 * 1024))
+API_MAX_JSON_DEPTH = env_number("API_MAX_JSON_DEPTH", "20")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Liaison station API",
     "DESCRIPTION": _("Representative liaison stations: stations, representatives and cases."),
@@ -467,3 +493,42 @@ if PRODUCTION:
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# PERSONAL DATA (PIPL)
+# The version of the notice on personal data on the opinion form
+# (templates/public/case_submit.html): change it whenever that notice's text changes, so
+# that each visit records which text its constituent accepted.
+PRIVACY_NOTICE_VERSION = "2026-12"
+# A visit's personal data (name, phone, address, ID number, and the constituent's SMS
+# addresses in the outbox) is erased this many days after the last of its cases is
+# archived, or after the visit when it raised none (suggestions/cases/privacy.py; 0: never).
+ANONYMISE_AFTER_DAYS = env_number("ANONYMISE_AFTER_DAYS", str(3 * 365))
+
+# ACCOUNT SECURITY (MLPS level 3)
+# Lockout: LOGIN_FAILURE_LIMIT failed logins lock the account, and the address, for
+# LOGIN_LOCKOUT_SECONDS from the last failure (liaison/base/lockout.py).
+LOGIN_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", "5")
+LOGIN_LOCKOUT_SECONDS = env_number("LOGIN_LOCKOUT_SECONDS", str(30 * 60))
+# Idle logout: a session ends SESSION_IDLE_SECONDS after its last request
+# (liaison/base/idle.py); the cookie outlives it by a day at most.
+SESSION_IDLE_SECONDS = env_number("SESSION_IDLE_SECONDS", str(30 * 60))
+SESSION_COOKIE_AGE = 24 * 60 * 60
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,
+    {"NAME": "liaison.base.passwords.CharacterClassesValidator"},
+    # Not a rule: records when each password was set, for its expiry.
+    {"NAME": "liaison.base.passwords.PasswordAgeRecorder"},
+]
+# A password older than this many days must be changed at the next login (0: never).
+PASSWORD_MAX_AGE_DAYS = env_number("PASSWORD_MAX_AGE_DAYS", "90")
+# A password reset link (sent through the outbox) is good for this long.
+PASSWORD_RESET_TIMEOUT = env_number("PASSWORD_RESET_SECONDS", str(60 * 60))
+# The audit of reads of personal data and of security events (liaison/base/audit.py):
+# kept at least this many days (never fewer than 180), pruned by `manage.py audit_prune`.
+AUDIT_KEEP_DAYS = env_number("AUDIT_KEEP_DAYS", "180")
+# Scripts and styles from our own files only; Swagger UI's page carries an inline script.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CSP_EXEMPT_PATHS = ["/api/docs/"]

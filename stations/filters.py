@@ -12,6 +12,7 @@ from liaison.base.pickers import PickerSelect, names_of
 from liaison.base.regions import validate_code, within
 from representatives.models import CongressLevel, Representative
 from stations.models import ReceptionDay, Station, StationMembership, Visit, VisitChannel
+from stations.scopes import visits_received_by
 
 
 class RegionCodeField(forms.CharField):
@@ -127,6 +128,14 @@ class VisitFilter(django_filters.FilterSet):
         field_name="reception_day_id", label=_("reception day"), widget=forms.HiddenInput
     )
     channel = django_filters.ChoiceFilter(label=_("channel"), choices=VisitChannel.choices)
+    # A representative's figures open their visits with it (figures/representatives.py).
+    representative = django_filters.NumberFilter(
+        method="filter_representative",
+        label=_("received by representative"),
+        widget=PickerSelect(
+            "staff:pick-representatives", labels=names_of("representatives.Representative")
+        ),
+    )
     # The code is checked by the form, so an API call gets a 400 and a staff page a field error.
     region = django_filters.CharFilter(
         method="filter_region",
@@ -147,3 +156,6 @@ class VisitFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
+
+    def filter_representative(self, queryset, name, value):
+        return queryset.filter(pk__in=visits_received_by(value))

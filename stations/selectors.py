@@ -127,3 +127,13 @@ def attach_figures(days: Iterable[ReceptionDay]) -> list[ReceptionDay]:
             people=row.get("people") or 0, visits=row.get("visits", 0), cases=cases.get(day.pk, 0)
         )
     return days
+
+
+def seated_at(station: Station) -> QuerySet[Representative]:
+    """Representatives seated at the station today, published or not: who may be named as
+    having received a visit there (the desk's choices and the API's check)."""
+    return Representative.objects.filter(
+        pk__in=StationMembership.objects.current()
+        .filter(station=station)
+        .values("representative_id")
+    ).order_by("name")

@@ -12,6 +12,7 @@ from suggestions.cases import services
 from suggestions.models import Case, CaseCategory, Satisfaction, Step
 from tests.factories import (
     HandlingUnitFactory,
+    MembershipFactory,
     RepresentativeFactory,
     StationFactory,
     committee_user,
@@ -43,6 +44,8 @@ def make_world() -> World:
     other_station = StationFactory(region=region("430181001000", "淮川街道"))
     unit, co_unit, other_unit = (HandlingUnitFactory() for _ in range(3))
     representative, other_representative = RepresentativeFactory(), RepresentativeFactory()
+    # Seated where the world's visits are logged: a visit names only such representatives.
+    MembershipFactory(station=station, representative=representative)
     users = {
         "liaison": liaison_user(station),
         "committee": committee_user(COUNTY),

@@ -1,15 +1,17 @@
 """Rosters shaped like 浏阳市's (seeds/002): 32 townships and streets, 67 stations,
 1 national, 4 provincial, 77 city, 438 county-level-city and 2,104 township
 representatives seated in them, 48 handling units and their staff, written as the
-spreadsheets a county office keeps (the templates' columns, Excel or CSV)."""
+spreadsheets a county office keeps (the templates' columns, Excel or CSV).
+
+The set is stored once as .xlsx under tests/data/liuyang/ (``STORED``; tests/data/README.md
+says how to make it again): the tests and the benchmark import those files, and
+tests/test_import_samples.py holds that this module still writes the same rows."""
 
 import csv
 import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
-
-from liaison.wiring.imports.rosters import ROSTERS
+from openpyxl import Workbook, load_workbook
 
 PROVINCE, CITY, COUNTY = "430000000000", "430100000000", "430181000000"
 TOWNSHIPS = [
@@ -100,6 +102,7 @@ UNITS = [
     "税务局",
 ]
 START = dt.date(2022, 1, 1)
+STORED = Path(__file__).parent / "data" / "liuyang"
 
 
 def township_code(i: int) -> str:
@@ -212,12 +215,34 @@ def rows() -> dict[str, list[list]]:
         staff.append([f"ly{k + 1:03d}", f"{station[1]}联络员", "", "联络员", station[0], "", ""])
     for k, unit in enumerate(units):
         staff.append([f"dw{k + 1:03d}", f"{unit[1]}经办人", "", "承办单位", COUNTY, unit[1], ""])
+    # A group of each township's own representatives, and one of the representatives to
+    # the congresses above the county who live in it.
+    groups = []
+    for i, township in enumerate(TOWNSHIPS):
+        numbers = [row[0] for row in people if row[3] == "乡镇" and row[5] == township_code(i)]
+        groups.append(
+            [
+                township_code(i),
+                f"{township}人大代表小组",
+                "同级编组",
+                "乡镇",
+                "",
+                numbers[0],
+                f"rd{i + 1:03d}",
+                "、".join(numbers),
+            ]
+        )
+    above = [row[0] for row in people if row[3] in {"全国", "省", "市"}]
+    groups.append(
+        [COUNTY, "驻浏阳上级人大代表小组", "混合编组", "", "", above[0], "lgw", "、".join(above)]
+    )
     return {
         "regions": regions,
         "stations": station_rows,
         "units": units,
         "representatives": people,
         "staff": staff,
+        "groups": groups,
     }
 
 
@@ -225,6 +250,8 @@ def write(
     kind: str, data: list[list], folder: Path, fmt: str = "xlsx", encoding: str = "utf-8-sig"
 ) -> Path:
     """One roster's file with the template's header row, as Excel or CSV."""
+    from liaison.wiring.imports.rosters import ROSTERS
+
     header = [column.header for column in ROSTERS[kind].columns]
     path = folder / f"{kind}.{fmt}"
     if fmt == "csv":
@@ -244,3 +271,35 @@ def write(
 
 def write_all(folder: Path) -> dict[str, Path]:
     return {kind: write(kind, data, folder) for kind, data in rows().items()}
+
+
+def stored() -> dict[str, Path]:
+    """The stored sample files, by roster, in the order they import."""
+    return {kind: STORED / f"{kind}.xlsx" for kind in rows()}
+
+
+def rows_in(path: Path) -> list[list[str]]:
+    """A stored file's data rows as the import reads them (every cell as text)."""
+    from liaison.wiring.imports.reading import cell_text
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            [cell_text(value) for value in row]
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+        ]
+    finally:
+        workbook.close()
+
+
+if __name__ == "__main__":
+    # Regenerates the stored set: python -m tests.liuyang_rosters (tests/data/README.md).
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    django.setup()
+    for kind, path in write_all(STORED).items():
+        print(kind, path, path.stat().st_size)

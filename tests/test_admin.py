@@ -77,13 +77,15 @@ def test_admin_speaks_chinese_and_switches_to_english(admin_client):
     assert "Liaison stations administration" in page
 
 
-def test_admin_login_page_works_for_the_demo_admin(client):
+def test_the_demo_admin_logs_in_through_the_staff_login_and_enrols_a_second_factor(client):
     UserFactory(username="admin", is_staff=True, is_superuser=True)
+    assert client.get("/admin/login/?next=/admin/")["Location"].startswith("/staff/login/")
     response = client.post(
-        "/admin/login/?next=/admin/", {"username": "admin", "password": "pw-for-tests"}
+        "/staff/login/?next=/admin/", {"username": "admin", "password": "pw-for-tests"}
     )
     assert response.status_code == 302
-    assert client.get("/admin/").status_code == 200
+    assert response["Location"] == "/staff/two-factor/"
+    assert client.get("/staff/two-factor/").status_code == 200
 
 
 def test_admin_refuses_township_representative_in_a_province(admin_client):

@@ -1,5 +1,5 @@
 """A county goes live in one browser session, in real Chromium: the administrator downloads
-a template, uploads the 浏阳-sized rosters one by one (regions, stations, units, 2,624
+a template, uploads the stored 浏阳-sized rosters (tests/data/liuyang/) one by one (regions, stations, units, 2,624
 representatives of five levels, staff), reads each preview, confirms, and sees a bad file
 listed row by row in Chinese with nothing written; then fills a station's year plan,
 publishes it and opens the printable poster. The wall time of the imports is recorded in
@@ -62,7 +62,7 @@ def upload(page, kind, path):
 
 
 def test_a_county_goes_live_in_one_session(page, login, screenshot, tmp_path):
-    files = liuyang.write_all(tmp_path)
+    files = liuyang.stored()
     admin = UserFactory(username="go-live", is_staff=True, is_superuser=True)
     login(page, admin)
 

@@ -12,13 +12,12 @@ from stations.models import ReceptionDay
 from stations.services import reception_day_set_duty
 from suggestions.models import Case, Step
 from tests.case_world import case_at, make_world, received
-from tests.factories import HandlingUnitFactory, MembershipFactory
+from tests.factories import HandlingUnitFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _today_with_duty(world):
-    MembershipFactory(station=world.station, representative=world.representative)
     day = ReceptionDay.objects.create(
         station=world.station, date=timezone.localdate(), place="便民服务中心二楼"
     )

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from liaison.base import api_tokens
 from suggestions.cases import services
 from suggestions.models import Case, Step
 from tests.case_world import case_at, make_world, received
@@ -42,10 +42,10 @@ def test_token_authentication_and_anonymous_refusal():
     """A token works like a session; without credentials the API answers 401."""
     world = make_world()
     case_at(world, Step.RECEIVED)
-    token = Token.objects.create(user=world.users["liaison"])
+    _token, key = api_tokens.issue(world.users["liaison"])
     client = APIClient()
     assert client.get("/api/v1/cases/").status_code == 401
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert len(client.get("/api/v1/cases/").json()["results"]) == 1
 
 

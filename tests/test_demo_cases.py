@@ -17,8 +17,33 @@ def test_demo_county_has_cases_in_every_step():
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
-    for login in ("liaison", "committee"):
-        assert cases_visible_to(users.get(username=login)).count() == Case.objects.count()
+    assert cases_visible_to(users.get(username="committee")).count() == Case.objects.count()
+    # Spread over the county: the demo liaison sees its own station's cases, not the rest.
+    mine = cases_visible_to(users.get(username="liaison"))
+    assert 0 < mine.count() < Case.objects.count()
+    assert Case.objects.values("station").distinct().count() >= 10
+    assert Case.objects.values("category").distinct().count() >= 8
+    # The demo's unit login has work at every step from handling on.
+    theirs = cases_visible_to(users.get(username="unit"))
+    assert {Step.HANDLING, Step.SUPERVISING, Step.REPLIED, Step.ARCHIVED} <= set(
+        theirs.values_list("step", flat=True)
+    )
+
+
+def test_demo_cases_go_to_the_unit_of_their_category():
+    from liaison.wiring.demo.cases import HOUSING, UNIT_OF_CATEGORY
+
+    housing = {title for title, _text, _category in HOUSING}
+
+    demo.seed(password="demo-password-for-tests")
+    assigned = Case.objects.exclude(lead_unit=None).select_related("category", "lead_unit")
+    units = {case.lead_unit.name for case in assigned}
+    assert len(units) >= 8
+    for case in assigned:
+        if case.title in housing:
+            assert case.lead_unit.name == "县住房和城乡建设局"
+        else:
+            assert case.lead_unit.name == UNIT_OF_CATEGORY[case.category.code]
 
 
 def test_demo_shows_overdue_cases_escalated_by_the_first_sweep():
@@ -50,3 +75,44 @@ def test_demo_shows_overdue_cases_escalated_by_the_first_sweep():
     assert inbox.filter(user=users["committee"], kind=NotificationKind.CASE_ESCALATED).exists()
     assert inbox.filter(user=users["city"], kind=NotificationKind.CASE_ESCALATED).exists()
     assert inbox.filter(user=users["liaison"], kind=NotificationKind.CASE_UNREGISTERED).exists()
+
+
+REPLAYED = {
+    "receive",
+    "register",
+    "refer_by_letter",
+    "supervise",
+    "reply",
+    "reply_in_progress",
+    "feedback",
+    "archive",
+    "merge",
+    "withdraw",
+    "conclude_follow_up",
+}
+
+
+def test_demo_timelines_read_as_they_happened():
+    """Each demo case's moves are stamped between its visit and the seeding, in office
+    hours and in order, not all at the seeding second; the visit in office hours too."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    seeded = timezone.now()
+    demo.seed(password="demo-password-for-tests")
+    archived = Case.objects.filter(step=Step.ARCHIVED).first()
+    moves = list(archived.events.filter(kind__in=REPLAYED).order_by("at", "id"))
+    assert len(moves) >= 6
+    assert moves[0].at == archived.received_at
+    assert [m.at for m in moves] == sorted(m.at for m in moves)
+    assert moves[-1].at - moves[0].at > dt.timedelta(days=1)
+    assert archived.closed_at == moves[-1].at < seeded
+    for case in Case.objects.all():
+        local = timezone.localtime(case.received_at)
+        assert dt.time(9) <= local.time() < dt.time(17)
+        # The moves the demo replays; this morning's (sweeps, ratings, the committee turning
+        # a case into a suggestion) are stamped at the seeding, as they would be.
+        for event in case.events.filter(kind__in=REPLAYED):
+            assert event.at < seeded
+            assert dt.time(9) <= timezone.localtime(event.at).time() < dt.time(17), event.kind

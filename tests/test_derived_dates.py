@@ -22,7 +22,7 @@ from suggestions.cases import services
 from suggestions.cases.sweeps import cases_due_soon_remind, cases_escalate
 from suggestions.models import Case
 from tests.case_world import make_world
-from tests.factories import StationFactory, UserFactory, region
+from tests.factories import HandlingUnitFactory, StationFactory, UserFactory, region
 from tests.reception_factories import published_day, staffed_station
 from tests.test_case_sweeps import assigned_case
 
@@ -244,8 +244,10 @@ def other_county_case(world) -> Case:
         services.case_register(
             case_id=case.pk, actor=u["other_liaison"], category=world.category, authority="county"
         )
+        # A unit of that county: a case goes only to units of its own place and above.
+        unit = HandlingUnitFactory(region=region(OTHER_COUNTY, "浏阳市"))
         services.case_refer_by_letter(
-            case_id=case.pk, actor=u["other_committee"], unit=world.other_unit, workdays=5
+            case_id=case.pk, actor=u["other_committee"], unit=unit, workdays=5
         )
     return Case.objects.get(pk=case.pk)
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from liaison.base.models import CommitteeMembership, ImportRecord, Region
 from liaison.wiring.imports import workbooks
 from liaison.wiring.imports.rosters import ROSTERS
-from representatives.models import Representative
+from representatives.models import Representative, RepresentativeGroup
 from stations.models import Station, StationMembership, StationStaff
 from suggestions.models import HandlingUnit, UnitStaff
 from tests import liuyang_rosters as liuyang
@@ -19,7 +19,7 @@ from tests.import_helpers import errors_of, load, preview
 
 pytestmark = pytest.mark.django_db
 
-ORDER = ["regions", "stations", "units", "representatives", "staff"]
+ORDER = ["regions", "stations", "units", "representatives", "staff", "groups"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,15 +34,14 @@ def private_files(settings, tmp_path):
 
 
 def county_basics(folder):
-    """Regions and stations of the 浏阳 set, imported."""
-    data = liuyang.rows()
+    """Regions, stations and units of the stored 浏阳 set, imported."""
     for kind in ["regions", "stations", "units"]:
-        load(kind, liuyang.write(kind, data[kind], folder))
-    return data
+        load(kind, liuyang.stored()[kind])
+    return liuyang.rows()
 
 
 def test_liuyang_imports_from_empty_then_again_and_round_trip_change_nothing(tmp_path):
-    files = liuyang.write_all(tmp_path)
+    files = liuyang.stored()
     admin = UserFactory(username="importer")
     for kind in ORDER:
         record = load(kind, files[kind], admin)
@@ -65,6 +64,11 @@ def test_liuyang_imports_from_empty_then_again_and_round_trip_change_nothing(tmp
     assert StationMembership.objects.filter(end_date__isnull=True).count() == 2624
     assert CommitteeMembership.objects.count() == 33
     assert StationStaff.objects.count() == 67 and UnitStaff.objects.count() == 48
+    assert RepresentativeGroup.objects.count() == 33
+    county = RepresentativeGroup.objects.get(name="驻浏阳上级人大代表小组")
+    assert (county.kind, county.members.count(), county.liaison.username) == ("mixed", 82, "lgw")
+    assert county.leader.number == "全国14-0001"
+    assert Representative.objects.filter(groups__kind="level").count() == 2104
 
     for kind in ORDER:
         again = preview(kind, files[kind])
@@ -97,12 +101,11 @@ def test_a_changed_row_updates_by_its_natural_key(tmp_path):
 
 
 def test_a_station_typed_in_before_gets_its_code(tmp_path):
-    data = liuyang.rows()
-    load("regions", liuyang.write("regions", data["regions"], tmp_path))
+    load("regions", liuyang.stored()["regions"])
     typed = Station.objects.create(
         name="淮川街道人大代表联络站", region_id="430181001000", address="旧址"
     )
-    record = load("stations", liuyang.write("stations", data["stations"], tmp_path))
+    record = load("stations", liuyang.stored()["stations"])
     typed.refresh_from_db()
     assert (typed.code, typed.address) == ("LY-001", "浏阳市淮川街道便民服务中心")
     assert (record.created, record.updated) == (66, 1)

@@ -83,6 +83,7 @@ def test_the_visit_sheet_of_an_opinion_submitted_online_prints():
         phone="139-0731-5566",
         title="路面坑洼",
         description="门口路面坑洼积水。",
+        notice_version="2026-12",
     )
     response = client_for(world.users["liaison"]).get(f"/staff/visits/{case.visit_id}/sheet/")
     assert response.status_code == 200

@@ -12,7 +12,6 @@ from stations.models import ReceptionDay, Visit, VisitChannel
 from stations.services import reception_day_set_duty
 from tests.case_world import make_world
 from tests.clock import frozen
-from tests.factories import MembershipFactory
 from tests.test_staff_pages import _visit_post
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,6 @@ def client_for(user) -> Client:
 @frozen()
 def test_without_a_reception_day_today_the_desk_shows_the_next_one_and_who_is_on_duty():
     world = make_world()
-    MembershipFactory(station=world.station, representative=world.representative)
     day = ReceptionDay.objects.create(
         station=world.station,
         date=timezone.localdate() + dt.timedelta(days=5),

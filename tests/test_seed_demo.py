@@ -74,7 +74,9 @@ def test_seeding_prints_the_logins_under_a_header_and_not_the_notices(monkeypatc
     assert "SMS to" not in captured.out + captured.err
     assert "Subject:" not in captured.out
     lines = captured.out.splitlines()
-    header = next(i for i, line in enumerate(lines) if line.split() == ["login", "roles", "name"])
+    header = next(
+        i for i, line in enumerate(lines) if line.split() == ["login", "roles", "2FA", "name"]
+    )
     assert lines[header + 1].split()[0] == "admin"
     assert len(lines) < 20
 
@@ -91,3 +93,56 @@ def test_the_demo_visits_are_logged_in_office_hours(monkeypatch):
         timezone.localtime(at).hour for at in Visit.objects.values_list("visited_at", flat=True)
     }
     assert hours and min(hours) >= 8 and max(hours) <= 17, sorted(hours)
+
+
+def test_demo_logins_that_need_a_second_factor_sign_in_with_the_printed_secret(monkeypatch, capsys):
+    """Administrators and committee staff must use two-factor login: the demo enrols them
+    with a published secret (printed with the logins), and ``totp_code`` prints a code that
+    has not been used, so that an outside tester or a script can sign in."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+    from django.test import Client
+
+    from liaison.base.totp import TwoFactorDevice
+    from liaison.wiring.demo.users import DEMO_TOTP_SECRET
+
+    monkeypatch.setenv("DEMO_PASSWORD", "Demo#pass-2026")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert DEMO_TOTP_SECRET in out and "totp_code" in out
+    marked = {line.split()[0] for line in out.splitlines() if line.split()[2:3] == ["yes"]}
+    assert marked == {"admin", "committee", "township", "city", "security", "auditor"}
+    assert not TwoFactorDevice.objects.filter(user__username__in=["liaison", "unit"]).exists()
+
+    def code_for(username):
+        stdout = io.StringIO()
+        call_command("totp_code", username, stdout=stdout)
+        return stdout.getvalue().strip()
+
+    for username in ("committee", "admin"):
+        client = Client()
+        response = client.post(
+            "/staff/login/", {"username": username, "password": "Demo#pass-2026"}
+        )
+        assert response["Location"].startswith("/staff/login/code/")
+        response = client.post("/staff/login/code/", {"code": code_for(username)})
+        assert response.status_code == 302, response.content.decode()
+        assert client.get("/staff/").status_code == 200
+    # A second sign-in in the same half-minute gets a code not yet spent.
+    again = Client()
+    again.post("/staff/login/", {"username": "committee", "password": "Demo#pass-2026"})
+    assert again.post("/staff/login/code/", {"code": code_for("committee")}).status_code == 302
+
+    # A device of one's own (a real secret) is never printed; nor a login without one.
+    user = get_user_model().objects.get(username="liaison")
+    TwoFactorDevice.objects.create(
+        user=user, secret="JBSWY3DPEHPK3PXP", confirmed_at=user.date_joined
+    )
+    for username in ("liaison", "unit"):
+        with pytest.raises(CommandError):
+            call_command("totp_code", username)
+    # Seeding again keeps the devices (and their spent steps).
+    call_command("seed_demo")
+    assert TwoFactorDevice.objects.filter(secret=DEMO_TOTP_SECRET).count() == 6

@@ -7,9 +7,9 @@ import json
 import pytest
 import time_machine
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from liaison.base import api_tokens
 from liaison.base.idempotency import idempotency_keys_purge
 from liaison.base.models import IdempotencyKey
 from liaison.base.notifications import delivery
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_tokens.issue(user)[1]}")
     return client
 
 

@@ -9,7 +9,6 @@ from django.test import Client
 from stations.models import ReceptionDay
 from suggestions.models import Step
 from tests.case_world import case_at, make_world
-from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,6 @@ def english_words(html: str) -> set[str]:
 def _pages(world):
     handling = case_at(world, Step.HANDLING)
     registered = case_at(world, Step.REGISTERED)
-    MembershipFactory(station=world.station, representative=world.representative)
     day = ReceptionDay.objects.create(station=world.station, date=handling.deadline)
     day.duties.create(representative=world.representative, date=day.date, kind="grassroots")
     return {

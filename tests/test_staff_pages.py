@@ -15,7 +15,6 @@ from suggestions.cases import services
 from suggestions.models import Case, Step
 from tests.case_world import case_at, make_world, received
 from tests.clock import frozen
-from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +73,7 @@ def test_navigation_follows_the_roles():
         "/staff/cases/",
         "/staff/representative/",
         "/staff/suggestions/mine/",
+        "/staff/figures/mine/",
     }
 
 
@@ -286,7 +286,6 @@ def test_bad_visit_input_changes_nothing_and_shows_the_error_by_the_field():
 @frozen()
 def test_a_visit_on_today_s_reception_day_is_linked_to_it():
     world = make_world()
-    MembershipFactory(station=world.station, representative=world.representative)
     day = ReceptionDay.objects.create(station=world.station, date=timezone.localdate())
     client = client_for(world.users["liaison"])
     page = client.get("/staff/reception/")
@@ -350,7 +349,6 @@ def test_a_returning_constituent_is_recognised_only_at_the_same_station():
 def test_the_reception_plan_is_filled_edited_and_published():
     """Fill the year, put a representative on duty, publish; cancelling needs a reason."""
     world = make_world()
-    MembershipFactory(station=world.station, representative=world.representative)
     client = client_for(world.users["liaison"])
     year = timezone.localdate().year + 1
     client.post("/staff/reception/plan/generate/", {"station": world.station.pk, "year": year})
@@ -399,7 +397,6 @@ def test_the_printed_notice_shows_public_phones_never_private_ones():
     rep = world.representative
     rep.public_phone, rep.private_phone = "0731-84000000", "13999998888"
     rep.save()
-    MembershipFactory(station=world.station, representative=rep)
     day = ReceptionDay.objects.create(station=world.station, date=dt.date(2030, 3, 15))
     day.duties.create(representative=rep, date=day.date, kind=rep.kind)
     page = client_for(world.users["liaison"]).get(f"/staff/reception/days/{day.pk}/notice/")

@@ -10,6 +10,7 @@ class BaseConfig(AppConfig):
     verbose_name = _("Regions, calendar and roles")
 
     def ready(self):
-        from liaison.base import scopes
+        from liaison.base import idle, scopes, security_events  # noqa: F401 (idle connects its signal)
 
         scopes.role_source(scopes.committee_roles)
+        security_events.connect()

@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base import clock
 from liaison.base.validators import validate_plain_text
 
 # ERRORS
@@ -221,6 +222,7 @@ class Flow:
             actor=actor,
             note=note,
             data=data or {},
+            at=clock.now(),
         )
 
     def step_label(self, row) -> str:

@@ -38,11 +38,15 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 def _api_user(request):
     """The API's own authentication (token, then session), as the view will do it."""
-    from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+    from rest_framework.authentication import SessionAuthentication
     from rest_framework.exceptions import APIException
     from rest_framework.request import Request
 
-    api_request = Request(request, authenticators=[TokenAuthentication(), SessionAuthentication()])
+    from liaison.base.api_tokens import HashedTokenAuthentication
+
+    api_request = Request(
+        request, authenticators=[HashedTokenAuthentication(), SessionAuthentication()]
+    )
     try:
         user = api_request.user
     except APIException:

@@ -352,6 +352,9 @@ class ImportRecord(models.Model):
         APPLYING = "applying", _("Importing")  # confirmed; the apply runs
         APPLIED = "applied", _("Applied")
         REFUSED = "refused", _("Not imported")
+        # A check or an apply whose task stopped (a worker killed, a lost message): no
+        # progress for IMPORT_STALL_MINUTES. Nothing was written; it can be run again.
+        FAILED = "failed", _("Stopped")
 
     kind = models.CharField(_("roster"), max_length=20)
     filename = models.CharField(_("file name"), max_length=200)
@@ -375,16 +378,33 @@ class ImportRecord(models.Model):
     # [[row, column, message], ...] in the uploader's language, as the preview showed them.
     errors = models.JSONField(_("errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # When the check or the apply under way was started: with the progress the task
+    # reports, how a stopped one is told from a slow one.
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at"], name="import_created_idx")]
+        indexes = [
+            models.Index(fields=["-created_at"], name="import_created_idx"),
+            # The sweep for stopped imports reads only those under way.
+            models.Index(
+                fields=["status"],
+                name="import_running_idx",
+                condition=models.Q(status__in=["checking", "applying"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.get_status_display()})"
 
 
+# The audit and the administrators' duties live in their own modules.
+from liaison.base.api_tokens import ApiToken  # noqa: E402, F401
+from liaison.base.audit import AuditRecord  # noqa: E402, F401
 from liaison.base.documents.models import DocumentSequence, IssuedDocument  # noqa: E402, F401
+from liaison.base.duties import AdminAssignment  # noqa: E402, F401
+from liaison.base.passwords import PasswordAge  # noqa: E402, F401
+from liaison.base.totp import TwoFactorDevice  # noqa: E402, F401

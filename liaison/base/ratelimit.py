@@ -36,7 +36,7 @@ class Limit:
     seconds: int
 
 
-def _key(limit: Limit, value: str) -> str:
+def key(limit: Limit, value: str) -> str:
     # Hashed: the cache never holds a phone number or a tracking code in clear.
     digest = hashlib.sha256(f"{limit.name}:{value}".encode()).hexdigest()[:32]
     return f"ratelimit:{limit.name}:{digest}"
@@ -45,14 +45,14 @@ def _key(limit: Limit, value: str) -> str:
 def hit(limit: Limit, value: str) -> bool:
     """Count one hit; False once the window's allowance is spent."""
     _check_available()
-    key = _key(limit, value)
-    if cache.add(key, 1, timeout=limit.seconds):
+    counter = key(limit, value)
+    if cache.add(counter, 1, timeout=limit.seconds):
         count = 1
     else:
         try:
-            count = cache.incr(key)
+            count = cache.incr(counter)
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=limit.seconds)
+            cache.add(counter, 1, timeout=limit.seconds)
             count = 1
     _check_available()  # Redis may have failed during this very count
     return count <= limit.hits
@@ -61,7 +61,7 @@ def hit(limit: Limit, value: str) -> bool:
 def exceeded(limit: Limit, value: str) -> bool:
     """Whether the allowance is already spent, without counting a hit."""
     _check_available()
-    return (cache.get(_key(limit, value)) or 0) >= limit.hits
+    return (cache.get(key(limit, value)) or 0) >= limit.hits
 
 
 def client_ip(request) -> str:
@@ -80,3 +80,8 @@ class PublicThrottle(ScopedRateThrottle):
     def allow_request(self, request, view):
         _check_available()
         return super().allow_request(request, view)
+
+    def get_ident(self, request):
+        # DRF's own trusts X-Forwarded-For, which any client can rotate; counted by the
+        # same address as every other limit instead.
+        return client_ip(request)

@@ -1,9 +1,11 @@
 """Validators for what constituents and staff type: phones, ID numbers, plain text."""
 
+import datetime as dt
 import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -80,3 +82,18 @@ def validate_no_markup(value: str) -> None:
     """Refuses HTML-like tags: what a form takes is shown as plain text, never as markup."""
     if _MARKUP_RE.search(value or ""):
         raise ValidationError(_("Write plain text, without HTML tags."), code="markup")
+
+
+# Liaison stations date from the 2010s; nothing earlier is a visit, and a visit is logged
+# on the day or planned at most a day ahead (a household visit typed in the night before).
+EARLIEST_VISIT_YEAR = 2000
+
+
+def validate_visit_time(value) -> None:
+    """A visit's time: not before 2000, not after the end of tomorrow (Asia/Shanghai).
+    The year is checked first, so that year 1 or 9999 never reaches time-zone arithmetic."""
+    latest = timezone.localdate() + dt.timedelta(days=2)
+    if value.year < EARLIEST_VISIT_YEAR or value.date() > latest:
+        raise ValidationError(_("Give a time between 2000 and tomorrow."), code="visit_time")
+    if timezone.localtime(value).date() >= latest:
+        raise ValidationError(_("Give a time between 2000 and tomorrow."), code="visit_time")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.base.models import CommitteeMembership, ImportRecord
 from liaison.base.roles import Role
+from liaison.wiring.staff import two_factor
 from stations.models import StationStaff
 from suggestions.models import UnitStaff
 
@@ -33,6 +34,8 @@ class UnitStaffInline(admin.TabularInline):
 
 User = get_user_model()
 admin.site.unregister(User)
+# One login for staff and admin: its lockout and its second factor.
+admin.site.login = two_factor.admin_login
 
 
 @admin.register(User)

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from liaison.wiring.api_tokens import TokenView
 from projects.api import ProjectViewSet, VoteViewSet
 from stations.public_api import (
     PublicReceptionDayViewSet,
@@ -35,6 +36,7 @@ router.register("projects/votes", VoteViewSet, basename="project-vote")
 router.register("projects", ProjectViewSet, basename="project")
 
 urlpatterns = [
+    path("v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("v1/public/case-status/", PublicCaseStatusView.as_view(), name="public-case-status"),
     path("v1/public/case-rating/", PublicCaseRatingView.as_view(), name="public-case-rating"),
     # The opinion form's place picker: one region's children, not throttled, cached.

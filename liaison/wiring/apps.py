@@ -11,6 +11,7 @@ class WiringConfig(AppConfig):
 
     def ready(self):
         # Stored notice and sweep dates follow changes to the calendar and the rules.
-        from liaison.wiring import triggers
+        from liaison.wiring import security, triggers
 
         triggers.connect()
+        security.connect()

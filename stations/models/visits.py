@@ -24,6 +24,10 @@ class VisitChannel(models.TextChoices):
     ACTIVITY = "activity", _("Finding of an inspection or research")
 
 
+# What an anonymised visit shows instead of the constituent's name (no language: data).
+ANONYMISED = "——"
+
+
 class Visit(models.Model):
     """接待登记: one contact with a constituent; it raises one or more cases.
 
@@ -65,6 +69,14 @@ class Visit(models.Model):
     constituent_id_number = models.CharField(
         _("constituent's ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
+    # PIPL: the version of the notice on personal data the constituent accepted (online
+    # submissions; a desk visit leaves it empty), and when the personal data above was
+    # erased (suggestions/cases/privacy.py), after which the fields hold ANONYMISED.
+    consent_notice_version = models.CharField(
+        _("notice on personal data accepted"), max_length=20, blank=True
+    )
+    consented_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     people_count = models.PositiveSmallIntegerField(_("number of people"), default=1)
     representatives = models.ManyToManyField(
         Representative,
@@ -92,6 +104,12 @@ class Visit(models.Model):
             models.Index(fields=["visited_at"], name="visit_when_idx"),
             # A returning constituent recognised by phone at the reception desk.
             models.Index(fields=["station", "constituent_phone"], name="visit_station_phone_idx"),
+            # The anonymising sweep reads only the visits not done yet.
+            models.Index(
+                fields=["visited_at"],
+                condition=models.Q(anonymised_at__isnull=True),
+                name="visit_not_anonymised_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

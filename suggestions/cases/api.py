@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from liaison.base.api_moves import MoveEndpoints, target_in
+from liaison.base.audit import audit_read
 from liaison.base.pagination import NewestFirst
 from stations.scopes import visits_visible_to
 from suggestions.cases import selectors, services
@@ -58,6 +59,11 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve" or self.detail:
             return selectors.case_detail(user=self.request.user)
         return selectors.case_list(user=self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit_read(request, object_type="suggestions.case", object_id=kwargs["pk"], detail="api")
+        return response
 
     def get_serializer_class(self):
         if self.action in CASES:

@@ -16,7 +16,7 @@ from liaison.base.pickers import PickerSelect, names_of
 from liaison.base.validators import validate_plain_text
 from stations.filters import RegionSubtreeFilter
 from stations.models import Visit
-from stations.scopes import visits_visible_to
+from stations.scopes import visits_received_by, visits_visible_to
 from suggestions.cases import selectors
 from suggestions.cases.search import cases_matching
 from suggestions.cases.selectors import ASSIGNED
@@ -90,6 +90,14 @@ class CaseFilter(django_filters.FilterSet):
         label=_("lead or co-unit"),
         widget=PickerSelect("staff:pick-units", labels=names_of("suggestions.HandlingUnit")),
     )
+    # A representative's figures (figures/representatives.py) open their cases with it.
+    representative = django_filters.NumberFilter(
+        method="filter_representative",
+        label=_("received by representative"),
+        widget=PickerSelect(
+            "staff:pick-representatives", labels=names_of("representatives.Representative")
+        ),
+    )
     waiting = YesNoFilter(method="filter_waiting", label=_("waiting for me"))
     overdue = YesNoFilter(method="filter_overdue", label=_("overdue"))
     due_soon = YesNoFilter(method="filter_due_soon", label=_("due soon"))
@@ -110,6 +118,14 @@ class CaseFilter(django_filters.FilterSet):
     )
     result = django_filters.MultipleChoiceFilter(label=_("result"), choices=ReplyResult.choices)
     on_time = YesNoFilter(field_name="replied_on_time", label=_("replied on time"))
+    # Replies whose timeliness is known (the on-time rate's base): not those answered
+    # before it was recorded and never filled in from their history.
+    timed = YesNoFilter(
+        field_name="replied_on_time",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("timeliness known"),
+    )
     rated = YesNoFilter(field_name="satisfaction", method="filter_rated", label=_("rated"))
     satisfaction = django_filters.MultipleChoiceFilter(
         label=_("satisfaction"), choices=Satisfaction.choices
@@ -133,6 +149,9 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
+
+    def filter_representative(self, queryset, name, value):
+        return queryset.filter(visit_id__in=visits_received_by(value))
 
     def filter_merged(self, queryset, name, value):
         if value is None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.base.history import Event
 from liaison.base.models import Region
-from liaison.base.validators import validate_plain_text
+from liaison.base.validators import validate_phone, validate_plain_text
 from suggestions.cases.tracking import CODE_REGEX, new_tracking_code
 from suggestions.shared.models import (
     CaseCategory,
@@ -467,3 +467,61 @@ class CaseCallback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.picked_on}"
+
+
+class DataRequestKind(models.TextChoices):
+    ACCESS = "access", _("See their personal data")
+    DELETE = "delete", _("Delete their personal data")
+
+
+class DataRequestStatus(models.TextChoices):
+    OPEN = "open", _("Not handled yet")
+    ANSWERED = "answered", _("Answered")
+    DELETED = "deleted", _("Deleted")
+    REFUSED = "refused", _("Refused")
+
+
+class DataRequest(models.Model):
+    """PIPL: a person's request to see or delete their personal data (the visits logged
+    under their phone), received and handled by the committee of a region, and kept as
+    the record of what was done (suggestions/cases/privacy.py)."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("request"), max_length=10, choices=DataRequestKind)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_plain_text])
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
+    note = models.TextField(_("note"), blank=True, validators=[validate_plain_text])
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DataRequestStatus, default=DataRequestStatus.OPEN
+    )
+    outcome = models.TextField(_("outcome"), blank=True, validators=[validate_plain_text])
+    visits_found = models.PositiveIntegerField(_("visits found"), default=0)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("personal data request")
+        verbose_name_plural = _("personal data requests")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["region", "received_at"], name="datarequest_region_idx")]
+
+    def __str__(self) -> str:
+        # Never the person's name or phone: this string lands in logs and admin messages.
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -68,10 +68,14 @@ def case_submit_online(
     phone: str,
     title: str,
     description: str,
+    notice_version: str,
 ) -> Case:
     """接待 online: the constituent's own opinion, registered by the station within the
-    jurisdiction's limit. Raises ValidationError with field errors and saves nothing."""
+    jurisdiction's limit, with the version of the notice on personal data they accepted
+    (PIPL). Raises ValidationError with field errors and saves nothing."""
     errors: dict = {}
+    if not notice_version:
+        errors["consent"] = [_("Please read and accept the notice on personal data.")]
     if not station.active:
         errors["station"] = [_("This station does not take opinions at the moment.")]
     if category is not None and not category.active:
@@ -89,6 +93,8 @@ def case_submit_online(
         visited_at=timezone.now(),
         constituent_name=(name or "").strip(),
         constituent_phone=normalize_phone(phone),
+        consent_notice_version=notice_version[:20],
+        consented_at=timezone.now(),
     )
     visit.full_clean(exclude=["region"])
     visit.save()

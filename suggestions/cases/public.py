@@ -6,6 +6,7 @@ Thin: the forms validate, ``suggestions.online`` writes and looks up, the rate l
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -34,6 +35,16 @@ def _too_many(request, template: str, context: dict):
 _PICK_RESETS = {"county": ("region", "station"), "region": ("station",)}
 
 
+def _with_notice() -> dict:
+    """What the notice on personal data of the opinion form names: its version, and the
+    years after which the data is erased (none shown when it never is)."""
+    days = settings.ANONYMISE_AFTER_DAYS
+    return {
+        "notice_version": settings.PRIVACY_NOTICE_VERSION,
+        "anonymise_years": max(1, round(days / 365)) if days else 0,
+    }
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_submit(request):
@@ -42,7 +53,7 @@ def case_submit(request):
         # preselect a place the same way. Unknown values preselect nothing.
         initial = {k: request.GET.get(k) for k in ("county", "region", "station")}
         form = SubmitForm(initial=initial)
-        return render(request, "public/case_submit.html", {"form": form})
+        return render(request, "public/case_submit.html", _with_notice() | {"form": form})
     if request.POST.get("pick") in _PICK_RESETS:
         # Without JavaScript the picker posts the form to show the next level's choices:
         # the page comes back with what was typed and nothing is sent or counted. POST,
@@ -51,16 +62,22 @@ def case_submit(request):
         for name in (*_PICK_RESETS[request.POST["pick"]], "website"):
             kept.pop(name)
         form = SubmitForm(initial=kept)
-        return render(request, "public/case_submit.html", {"form": form, "picked": True})
+        return render(
+            request, "public/case_submit.html", _with_notice() | {"form": form, "picked": True}
+        )
     per_ip, per_phone = submit_limits()
     if not hit(per_ip, client_ip(request)):
-        return _too_many(request, "public/case_submit.html", {"form": SubmitForm()})
+        return _too_many(
+            request, "public/case_submit.html", _with_notice() | {"form": SubmitForm()}
+        )
     form = SubmitForm(request.POST)
     if not form.is_valid():
-        return render(request, "public/case_submit.html", {"form": form}, status=400)
+        return render(
+            request, "public/case_submit.html", _with_notice() | {"form": form}, status=400
+        )
     data = form.cleaned_data
     if not hit(per_phone, data["phone"]):
-        return _too_many(request, "public/case_submit.html", {"form": form})
+        return _too_many(request, "public/case_submit.html", _with_notice() | {"form": form})
     # A double click or a resent form arrives twice: the same phone and text within a day
     # is one opinion.
     fingerprint = hashlib.sha256(f"{data['phone']}\n{data['description']}".encode()).hexdigest()
@@ -69,7 +86,9 @@ def case_submit(request):
             None,
             _("This opinion was already received. Its tracking code was sent to your phone."),
         )
-        return render(request, "public/case_submit.html", {"form": form}, status=400)
+        return render(
+            request, "public/case_submit.html", _with_notice() | {"form": form}, status=400
+        )
     try:
         case = online.case_submit_online(
             station=data["station"],
@@ -78,12 +97,15 @@ def case_submit(request):
             phone=data["phone"],
             title=data["title"],
             description=data["description"],
+            notice_version=settings.PRIVACY_NOTICE_VERSION,
         )
     except ValidationError as error:
         cache.delete(f"submitted:{fingerprint}")
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
-        return render(request, "public/case_submit.html", {"form": form}, status=400)
+        return render(
+            request, "public/case_submit.html", _with_notice() | {"form": form}, status=400
+        )
     return render(request, "public/case_submitted.html", {"case": case})
 
 

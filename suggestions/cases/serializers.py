@@ -3,6 +3,7 @@ serializer per move (the services check the rules themselves)."""
 
 from rest_framework import serializers
 
+from liaison.base.input_guard import IdField
 from suggestions.cases import services
 from suggestions.cases.flow import CASES
 from suggestions.models import (
@@ -99,7 +100,7 @@ class ReceiveInput(serializers.Serializer):
 
 
 class RegisterInput(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=CaseCategory.objects.filter(active=True))
+    category = IdField(queryset=CaseCategory.objects.filter(active=True))
     authority = serializers.ChoiceField(choices=Authority.choices)
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(max_length=5000, required=False)
@@ -116,12 +117,12 @@ class RequiredNoteInput(serializers.Serializer):
 
 
 class AssignInput(NoteInput):
-    unit = serializers.PrimaryKeyRelatedField(queryset=HandlingUnit.objects.filter(active=True))
+    unit = IdField(queryset=HandlingUnit.objects.filter(active=True))
     workdays = serializers.IntegerField(min_value=1, max_value=250, required=False, default=None)
 
 
 class ReferInput(AssignInput):
-    co_units = serializers.PrimaryKeyRelatedField(
+    co_units = IdField(
         queryset=HandlingUnit.objects.filter(active=True), many=True, required=False, default=list
     )
 
@@ -199,9 +200,7 @@ class ArchiveInput(NoteInput):
 
 
 class ReopenInput(RequiredNoteInput):
-    unit = serializers.PrimaryKeyRelatedField(
-        queryset=HandlingUnit.objects.filter(active=True), required=False, default=None
-    )
+    unit = IdField(queryset=HandlingUnit.objects.filter(active=True), required=False, default=None)
     workdays = serializers.IntegerField(min_value=1, max_value=250, required=False, default=None)
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from suggestions.cases import callbacks, sweeps
+from suggestions.cases import callbacks, privacy, sweeps
 
 
 @shared_task(ignore_result=True)
@@ -28,3 +28,8 @@ def escalate_overdue_cases() -> int:
 @shared_task(ignore_result=True)
 def sample_callbacks() -> int:
     return callbacks.cases_callback_sample()
+
+
+@shared_task(ignore_result=True)
+def anonymise_old_visits() -> int:
+    return privacy.visits_anonymise()

@@ -6,6 +6,8 @@ from django.utils import timezone
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from liaison.base.audit import audit_read
+from liaison.base.input_guard import IdField
 from liaison.base.pagination import NewestFirst
 from representatives.models import Representative
 from stations.filters import VisitFilter
@@ -50,8 +52,8 @@ class RaisedCase(serializers.Serializer):
 
 
 class VisitInput(serializers.Serializer):
-    station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.filter(active=True))
-    reception_day = serializers.PrimaryKeyRelatedField(
+    station = IdField(queryset=Station.objects.filter(active=True))
+    reception_day = IdField(
         queryset=ReceptionDay.objects.all(), required=False, default=None, allow_null=True
     )
     channel = serializers.ChoiceField(choices=VisitChannel.choices)
@@ -67,7 +69,7 @@ class VisitInput(serializers.Serializer):
         max_length=30, required=False, allow_blank=True, default=""
     )
     people_count = serializers.IntegerField(min_value=1, max_value=1000, default=1)
-    representatives = serializers.PrimaryKeyRelatedField(
+    representatives = IdField(
         queryset=Representative.objects.all(), many=True, required=False, default=list
     )
     cases = RaisedCase(many=True, required=False, default=list)
@@ -86,6 +88,17 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return VisitInput if self.action == "create" else VisitSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit_read(request, object_type="stations.visit", object_id=kwargs["pk"], detail="api")
+        return response
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        ids = ",".join(str(row["id"]) for row in response.data.get("results", []))
+        audit_read(request, object_type="stations.visit", object_id=ids, detail="api list")
+        return response
 
     def create(self, request):
         """Log a visit and the cases it raises."""

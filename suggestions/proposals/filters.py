@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.base.filtering import YesNoFilter
 from liaison.base.pickers import PickerSelect, names_of
-from suggestions.cases.filters import CategorySelect
+from suggestions.cases.filters import CategorySelect, DateInput
 from suggestions.proposals import selectors
 from suggestions.proposals.models import (
     Session,
@@ -34,6 +34,13 @@ class SuggestionFilter(django_filters.FilterSet):
         widget=PickerSelect(
             "staff:pick-representatives", labels=names_of("representatives.Representative")
         ),
+    )
+    # A representative's figures open the suggestions received in their period with these.
+    received_after = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="gte", label=_("received from"), widget=DateInput
+    )
+    received_before = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="lte", label=_("received until"), widget=DateInput
     )
     is_key = YesNoFilter(label=_("key suggestion"))
     published = YesNoFilter(label=_("published"))

@@ -3,6 +3,7 @@ serializer per move (the services check the rules themselves)."""
 
 from rest_framework import serializers
 
+from liaison.base.input_guard import IdField
 from suggestions.models import CaseCategory, HandlingUnit
 from suggestions.proposals.flow import SUGGESTIONS
 from suggestions.proposals.models import (
@@ -173,7 +174,7 @@ class SuggestionFileInput(serializers.Serializer):
     session = serializers.ChoiceField(choices=Session.choices)
     lead_representative = serializers.IntegerField(required=False)
     co_signers = serializers.ListField(child=serializers.IntegerField(), required=False)
-    category = serializers.PrimaryKeyRelatedField(
+    category = IdField(
         queryset=CaseCategory.objects.filter(active=True), required=False, default=None
     )
     source_case = serializers.IntegerField(required=False, default=None)
@@ -202,7 +203,7 @@ class SuggestionKeyInput(SuggestionNoteInput):
 
 
 class SuggestionAcceptInput(SuggestionKeyInput):
-    category = serializers.PrimaryKeyRelatedField(
+    category = IdField(
         queryset=CaseCategory.objects.filter(active=True), required=False, default=None
     )
 
@@ -216,10 +217,8 @@ class SuggestionMergeInput(SuggestionNoteInput):
 
 
 class SuggestionAssignInput(SuggestionKeyInput):
-    lead_unit = serializers.PrimaryKeyRelatedField(queryset=_units())
-    co_units = serializers.PrimaryKeyRelatedField(
-        queryset=_units(), many=True, required=False, default=list
-    )
+    lead_unit = IdField(queryset=_units())
+    co_units = IdField(queryset=_units(), many=True, required=False, default=list)
 
 
 class SuggestionReasonInput(serializers.Serializer):
@@ -244,7 +243,7 @@ class SuggestionContactInput(serializers.Serializer):
 
 class SuggestionOpinionInput(serializers.Serializer):
     opinion = serializers.CharField(max_length=5000)
-    unit = serializers.PrimaryKeyRelatedField(queryset=_units(), required=False, default=None)
+    unit = IdField(queryset=_units(), required=False, default=None)
 
 
 class SuggestionReplyInput(serializers.Serializer):

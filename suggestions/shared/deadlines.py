@@ -41,6 +41,12 @@ RULES = {
 }
 
 
+def on_time(replied_on: dt.date, deadline: dt.date | None) -> bool:
+    """A reply is on time when it comes by the deadline in force (its local date); a
+    matter without a deadline cannot be late."""
+    return deadline is None or replied_on <= deadline
+
+
 def _calendar(around: dt.date) -> WorkdayCalendar:
     return WorkdayCalendar(around)
 

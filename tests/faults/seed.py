@@ -13,8 +13,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
+from liaison.base import api_tokens  # noqa: E402
 from liaison.base.notifications.models import Channel, Notification  # noqa: E402
 from suggestions.models import Step  # noqa: E402
 from tests.case_world import case_at, make_world  # noqa: E402
@@ -53,7 +53,7 @@ print(
             "station": world.station.pk,
             "session": session.session_key,
             "cookie": settings.SESSION_COOKIE_NAME,
-            "token": Token.objects.create(user=committee).key,
+            "token": api_tokens.issue(committee)[1],
             "outbox": OUTBOX,
         }
     )

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from liaison.base.notifications.models import Notification, NotificationStatus
+from liaison.base.notifications.models import Notification, NotificationKind, NotificationStatus
 from liaison.base.notifications.services import (
     notifications_resend,
     notifications_resolve_unknown,
@@ -31,6 +31,13 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A reset link in the admin would let whoever reads it set that account's password.
+        if obj is not None and obj.kind == NotificationKind.PASSWORD_RESET:
+            return [field for field in fields if field != "body"]
+        return fields
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -41,6 +41,8 @@ class NotificationKind(models.TextChoices):
     PROJECT_MILESTONE_OVERDUE = "project_milestone_overdue", _("A project milestone is overdue")
     # The work area (workarea/digests.py).
     MESSAGE_DIGEST = "message_digest", _("Daily digest of unread messages")
+    # Staff accounts (liaison/wiring/staff/passwords.py).
+    PASSWORD_RESET = "password_reset", _("Password reset link")
 
 
 class NotificationStatus(models.TextChoices):

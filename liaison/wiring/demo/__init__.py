@@ -14,7 +14,7 @@ from liaison.wiring.demo.places import COUNTY, seed_regions, seed_stations, seed
 from liaison.wiring.demo.projects import seed_projects
 from liaison.wiring.demo.reception import seed_reception
 from liaison.wiring.demo.suggestions import seed_suggestions
-from liaison.wiring.demo.users import DEMO_LOGINS, seed_users
+from liaison.wiring.demo.users import DEMO_LOGINS, seed_two_factor, seed_users
 from liaison.wiring.demo.workarea import seed_workarea
 
 SEED = 20210615  # 湘潭's first monthly reception day under the 2021 rules
@@ -38,6 +38,8 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
         seed_projects(random.Random(SEED))
         # …and the work area's document numbers and a scanned reply.
         seed_workarea()
+        # …and the demo's two-factor devices.
+        seed_two_factor()
         return False, password
     password = password or secrets.token_urlsafe(9)
     rng = random.Random(SEED)

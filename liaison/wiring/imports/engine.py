@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 from liaison.base import regions
+from liaison.wiring.imports import reading
 
 # Cells past this many errors are still checked, but not listed: a wrong file would
 # otherwise fill the page with the same message.
@@ -65,12 +66,26 @@ class Importer:
     kind = ""
     title = ""
     columns: tuple[Column, ...] = ()
+    # A spreadsheet (.xlsx or .csv) of rows; an archive importer (photos) reads a .zip.
+    archive = False
 
     def __init__(self, **options):
         self.options = options
         self.records: list[dict] = []
 
     # reading
+
+    @classmethod
+    def check_upload(cls, *, name: str, size: int) -> None:
+        """Refuses, unread, a file this importer cannot take (``reading.FileRefused``)."""
+        reading.check_file(name=name, size=size)
+
+    def size_hint(self, file, name: str) -> int | None:
+        return reading.row_count_hint(file, name)
+
+    def check_stored(self, file, name: str, progress=None) -> "Plan":
+        """The stored upload read and checked (``check`` over its rows)."""
+        return self.check(reading.rows_of(file, name), progress=progress)
 
     def check(self, rows: Iterable[tuple[int, list[str]]], progress=None) -> "Plan":
         """``progress(rows_read)`` is called every ``PROGRESS_EVERY`` rows."""

@@ -26,6 +26,22 @@ def max_bytes() -> int:
     return settings.IMPORT_MAX_MB * 1024 * 1024
 
 
+def check_archive(*, name: str, size: int) -> None:
+    """A zip of photos: refused unread when it is another format, empty or oversized."""
+    if PurePath(name).suffix.lower() != ".zip":
+        raise FileRefused(_("Upload the photos as one .zip file."))
+    if size == 0:
+        raise FileRefused(_("The file is empty."))
+    if size > settings.IMPORT_PHOTOS_MAX_MB * 1024 * 1024:
+        raise FileRefused(
+            _(
+                "The file is %(size)s MB; at most %(max)s MB can be imported at once: "
+                "split the photos into several zip files."
+            )
+            % {"size": round(size / 1024 / 1024, 1), "max": settings.IMPORT_PHOTOS_MAX_MB}
+        )
+
+
 def check_file(*, name: str, size: int) -> None:
     """Refuses what is not worth opening: an empty file, an oversized one, another format."""
     suffix = PurePath(name).suffix.lower()

@@ -1,7 +1,10 @@
 """The rosters that can be imported, in the order a county goes live: each needs the
-ones before it (stations sit in regions, representatives in stations, staff in all)."""
+ones before it (stations sit in regions, representatives in stations, staff in all; groups gather
+representatives, with a staff login as their liaison)."""
 
 from liaison.wiring.imports.engine import Importer
+from liaison.wiring.imports.groups import GroupImporter
+from liaison.wiring.imports.photos import PhotoImporter
 from liaison.wiring.imports.regions import RegionImporter
 from liaison.wiring.imports.representatives import RepresentativeImporter
 from liaison.wiring.imports.staff import StaffImporter
@@ -16,5 +19,7 @@ ROSTERS: dict[str, type[Importer]] = {
         UnitImporter,
         RepresentativeImporter,
         StaffImporter,
+        GroupImporter,
+        PhotoImporter,
     )
 }

@@ -21,3 +21,10 @@ def import_apply_task(*, record_id: int, actor_id: int | None) -> str:
         return services.import_apply(record_id=record_id, actor=actor).status
     except services.ImportRefused:
         return "refused"
+
+
+@shared_task(ignore_result=True)
+def fail_stalled_imports() -> int:
+    """Checks and applies whose task died, marked stopped (their pages also do it on
+    read)."""
+    return services.import_fail_stalled()

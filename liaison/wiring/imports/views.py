@@ -1,10 +1,12 @@
 """/staff/imports/: the administrator's upload → preview → apply, the templates and the
 exports. Administrators only: an import writes every region's rows."""
 
+import tempfile
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from liaison.base.models import ImportRecord
 from liaison.base.scopes import scope_of
 from liaison.wiring import golive
-from liaison.wiring.imports import services, workbooks
+from liaison.wiring.imports import photos, services, workbooks
 from liaison.wiring.imports.rosters import ROSTERS
 
 FORMATS = {
@@ -23,7 +25,7 @@ FORMATS = {
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Roster"), choices=[])
-    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+    file = forms.FileField(label=_("File (.xlsx or .csv; photos: one .zip)"))
     close_term_on = forms.DateField(
         label=_("Close the earlier terms' seats on"),
         required=False,
@@ -65,9 +67,11 @@ def import_home(request):
         services.import_start_check(record)
         return redirect("staff:import", pk=record.pk)
     records = list(ImportRecord.objects.select_related("actor")[:20])
+    if services.import_fail_stalled(records):
+        records = list(ImportRecord.objects.select_related("actor")[:20])
     for record in records:
         record.title = ROSTERS[record.kind].title if record.kind in ROSTERS else record.kind
-    rosters = [(kind, importer.title) for kind, importer in ROSTERS.items()]
+    rosters = [(kind, importer.title, importer.archive) for kind, importer in ROSTERS.items()]
     return render(
         request, "staff/imports/home.html", {"form": form, "records": records, "rosters": rosters}
     )
@@ -76,7 +80,9 @@ def import_home(request):
 @admin_only
 def import_detail(request, pk: int):
     record = get_object_or_404(ImportRecord.objects.select_related("actor"), pk=pk)
-    running = record.status in {ImportRecord.Status.CHECKING, ImportRecord.Status.APPLYING}
+    if services.import_fail_stalled([record]):
+        record.refresh_from_db()
+    running = record.status in services.RUNNING
     done, total = services.progress_of(record) if running else (0, None)
     return render(
         request,
@@ -84,6 +90,7 @@ def import_detail(request, pk: int):
         {
             "record": record,
             "title": ROSTERS[record.kind].title,
+            "archive": ROSTERS[record.kind].archive,
             "running": running,
             "done": done,
             "total": total,
@@ -102,12 +109,36 @@ def import_apply(request, pk: int):
     return redirect("staff:import", pk=pk)
 
 
+@require_POST
+@admin_only
+def import_retry(request, pk: int):
+    """A stopped import checked again from its stored file."""
+    get_object_or_404(ImportRecord, pk=pk)
+    try:
+        services.import_retry(record_id=pk, actor=request.user)
+    except services.ImportRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("staff:import", pk=pk)
+
+
 @admin_only
 def roster_file(request, kind: str, what: str, fmt: str):
     """The empty template, or the database's rows in it (an export)."""
-    if kind not in ROSTERS or fmt not in FORMATS or what not in {"template", "export"}:
+    if kind not in ROSTERS or what not in {"template", "export"}:
         raise Http404
     importer = ROSTERS[kind]()
+    if importer.archive:
+        if fmt != "zip":
+            raise Http404
+        # Tens of MB of photos: written to a temporary file, not to memory.
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+        photos.photos_zip(importer, what == "export", out)
+        out.seek(0)
+        return FileResponse(
+            out, as_attachment=True, filename=f"{kind}-{what}.zip", content_type="application/zip"
+        )
+    if fmt not in FORMATS:
+        raise Http404
     content_type, write = FORMATS[fmt]
     rows = importer.export_rows() if what == "export" else []
     response = HttpResponse(write(importer, rows), content_type=content_type)

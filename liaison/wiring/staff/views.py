@@ -1,6 +1,5 @@
 """Login and "my work": what is due today, overdue, waiting for me, recently changed."""
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Window, prefetch_related_objects
 from django.shortcuts import render
@@ -11,11 +10,6 @@ from suggestions.cases import selectors
 from suggestions.proposals import selectors as suggestion_selectors
 
 ROWS = 10
-
-
-class StaffLoginView(auth_views.LoginView):
-    template_name = "staff/login.html"
-    redirect_authenticated_user = True
 
 
 @login_required

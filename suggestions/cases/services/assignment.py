@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base import clock
 from liaison.base.jurisdiction import settings_for
 from suggestions.cases.flow import unit_fits_authority
 from suggestions.cases.models import Case, CaseCoUnit, Disposition, ReplyResult
 from suggestions.cases.services.common import (
     DEADLINE,
+    check_units,
     finish,
     replied_on_time,
     set_deadline,
@@ -98,6 +100,7 @@ def _assign(
         )
     if any(not co.active for co in co_units):
         move.error("co_units", _("Every co-unit must be active."))
+    check_units(move, case, unit, co_units)
     if workdays is not None and not 1 <= workdays <= 250:
         move.error("workdays", _("Give between 1 and 250 working days."))
     note = move.text("note", note)
@@ -156,7 +159,7 @@ def case_answer_consultation(
     note = move.text("note", note)
     move.check()
     case.disposition, case.result = Disposition.CONSULTATION, ReplyResult.ANSWERED
-    case.replied_at, case.callback_on = timezone.now(), timezone.localdate()
+    case.replied_at, case.callback_on = clock.now(), timezone.localdate()
     case.replied_on_time = replied_on_time(case)
     set_deadline(case, None, {})
     changed = ["disposition", "result", "reply", "public_reply", "replied_at", "callback_on"]

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base import clock
 from liaison.base.flow import IllegalTransition, NotAllowed
 from liaison.base.jurisdiction import settings_for
 from suggestions.cases.flow import CASES
 from suggestions.cases.models import Case, Disposition, Step
-from suggestions.cases.services.common import DEADLINE, finish, set_deadline, start
+from suggestions.cases.services.common import DEADLINE, check_units, finish, set_deadline, start
 from suggestions.shared import deadlines
 from suggestions.shared.models import HandlingUnit
 
@@ -34,7 +35,7 @@ def case_archive(
     )
     note = move.text("note", note)
     move.check()
-    case.published, case.closed_at = published, timezone.now()
+    case.published, case.closed_at = published, clock.now()
     case.callback_on = None  # a closed case is not sampled any more
     changed = ["public_summary", "published", "closed_at", "callback_on"]
     return finish(move, changed=changed, note=note)
@@ -52,7 +53,7 @@ def case_conclude(*, case_id: int, actor: AbstractBaseUser, conclusion: str) -> 
     move = start(name, case_id=case_id, actor=actor, case=case)
     case.conclusion = move.text("conclusion", conclusion)
     move.check()
-    case.concluded_at, case.concluded_by = timezone.now(), actor
+    case.concluded_at, case.concluded_by = clock.now(), actor
     changed = ["conclusion", "concluded_at", "concluded_by"]
     if name == "conclude_follow_up":
         # The follow-up ends: no next reply is due, and the reply counts as final.
@@ -80,6 +81,8 @@ def case_reopen(
 def reopen(move, *, unit: HandlingUnit | None, workdays: int | None, note: str) -> Case:
     """Back to the unit with a new deadline; the old reply and rating stay in history."""
     case = move.row
+    if unit is not None:
+        check_units(move, case, unit)
     unit = unit or case.lead_unit
     if unit is None and case.disposition != Disposition.SUGGESTION:
         move.error("unit", _("Choose the unit that handles the case again."))
@@ -136,7 +139,7 @@ def case_merge(*, case_id: int, actor: AbstractBaseUser, into_id: int, note: str
         raise NotAllowed(_("You cannot act on the case to merge into."))
     note = move.text("note", note)
     move.check()
-    case.merged_into, case.closed_at = target, timezone.now()
+    case.merged_into, case.closed_at = target, clock.now()
     set_deadline(case, None, {})
     CASES.event(
         target,
@@ -155,6 +158,6 @@ def case_withdraw(*, case_id: int, actor: AbstractBaseUser, reason: str) -> Case
     case = move.row
     reason = move.text("reason", reason)
     move.check()
-    case.closed_at = timezone.now()
+    case.closed_at = clock.now()
     set_deadline(case, None, {})
     return finish(move, changed=["closed_at", *DEADLINE], note=reason)

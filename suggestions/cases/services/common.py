@@ -5,14 +5,19 @@ The machinery every flow shares is the engine, liaison/base/flow.py."""
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from liaison.base.flow import Actor, Move
 from liaison.base.jurisdiction import settings_for
+from liaison.base.regions import ancestor_codes
 from suggestions.cases import sweeps
 from suggestions.cases.flow import CASES
 from suggestions.cases.models import Case
 from suggestions.cases.notices import notify_case_changed
+from suggestions.shared import deadlines
+from suggestions.shared.models import HandlingUnit
 
 DEADLINE = ["deadline", "deadline_explanation"]
 
@@ -52,10 +57,24 @@ def notify_after_commit(case: Case, transition: str, event) -> None:
 
 
 def replied_on_time(case: Case) -> bool:
-    """A reply is on time when it comes by the deadline in force (local date); a case
-    without a deadline cannot be late."""
-    return case.deadline is None or timezone.localdate() <= case.deadline
+    """Replied now, by the deadline in force (``deadlines.on_time``; the backfill of
+    cases replied before it was recorded applies the same rule to their history)."""
+    return deadlines.on_time(timezone.localdate(), case.deadline)
 
 
 def set_deadline(case: Case, deadline: dt.date | None, explanation: dict) -> None:
     case.deadline, case.deadline_explanation = deadline, explanation
+
+
+def units_for(case: Case) -> QuerySet[HandlingUnit]:
+    """Active units of the case's township, county and above: where its matters may go
+    (the forms' choices and every move's check)."""
+    return HandlingUnit.objects.filter(active=True, region_id__in=ancestor_codes(case.region_id))
+
+
+def check_units(move: Move, case: Case, unit: HandlingUnit | None, co_units=()) -> None:
+    allowed = set(ancestor_codes(case.region_id))
+    if unit is not None and unit.region_id not in allowed:
+        move.error("unit", _("This unit cannot take cases of this place."))
+    if any(co.region_id not in allowed for co in co_units):
+        move.error("co_units", _("This unit cannot take cases of this place."))

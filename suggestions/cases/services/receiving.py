@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.base.flow import NotAllowed, clean_text, raise_errors
 from liaison.base.jurisdiction import settings_for
-from liaison.base.validators import normalize_phone
+from liaison.base.validators import normalize_phone, validate_visit_time
 from representatives.models import Representative
 from stations.models import ReceptionDay, Station, Visit, VisitChannel
+from stations.selectors import seated_at
 from suggestions.cases.flow import CASES, may_receive
 from suggestions.cases.models import Case
 from suggestions.cases.services.common import notify_after_commit, schedule_sweeps
@@ -44,6 +45,8 @@ def visit_record(
         raise ValidationError({"reception_day": _("This reception day is at another station.")})
     if reception_day is not None:
         channel = VisitChannel.RECEPTION_DAY
+    representatives = list(representatives)
+    _check_visit(station, visited_at, representatives)
     visit = Visit(
         station=station,
         region_id=station.region_id,
@@ -63,6 +66,22 @@ def visit_record(
     for raised in cases:
         case_receive(actor=actor, visit=visit, **raised)
     return visit
+
+
+def _check_visit(station: Station, visited_at: dt.datetime, representatives: list) -> None:
+    """What the desk's form offers is what any caller may give: a sane time, and only
+    representatives seated at the station."""
+    errors: dict = {}
+    try:
+        validate_visit_time(visited_at)
+    except ValidationError as error:
+        errors["visited_at"] = error.messages
+    seated = set(seated_at(station).values_list("pk", flat=True)) if representatives else set()
+    # Callers pass representatives or their ids (the desk's form, the API, the demo).
+    if any(getattr(rep, "pk", rep) not in seated for rep in representatives):
+        errors["representatives"] = [_("Name only representatives seated at this station.")]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

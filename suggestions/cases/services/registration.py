@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base import clock
 from liaison.base.jurisdiction import settings_for
 from suggestions.cases.models import Authority, Case
 from suggestions.cases.services.common import DEADLINE, finish, set_deadline, start
@@ -40,7 +41,7 @@ def case_register(
     case.category, case.authority = category, authority
     if is_key is not None:
         case.is_key = is_key
-    case.registered_at = timezone.now()
+    case.registered_at = clock.now()
     rules = settings_for(case.region_id)
     set_deadline(
         case,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base import clock
 from suggestions.cases.models import Case, CaseRating, RatingSource, ReplyResult, Satisfaction
 from suggestions.cases.services.common import (
     DEADLINE,
@@ -41,7 +42,7 @@ def case_reply(
     case.reply = move.text("reply", reply, max_length=5000)
     case.public_reply = move.text("public_reply", public_reply, max_length=5000)
     move.check()
-    case.result, case.replied_at = result, timezone.now()
+    case.result, case.replied_at = result, clock.now()
     case.replied_on_time = replied_on_time(case)
     case.extension_until, case.extension_reason = None, ""
     case.send_back_until = None
@@ -83,7 +84,7 @@ def case_reply_in_progress(
     elif not today < next_reply_on <= today + dt.timedelta(days=FOLLOW_UP_MAX_DAYS):
         move.error("next_reply_on", _("Give a date after today and within a year."))
     move.check()
-    case.result, case.replied_at = ReplyResult.IN_PROGRESS, timezone.now()
+    case.result, case.replied_at = ReplyResult.IN_PROGRESS, clock.now()
     case.replied_on_time = replied_on_time(case)
     case.extension_until, case.extension_reason = None, ""
     case.send_back_until = None

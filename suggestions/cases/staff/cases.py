@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liaison.base.audit import audit_read
 from liaison.base.flow import FlowError
 from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
@@ -113,6 +114,7 @@ def _bulk_assign(request, queryset):
 @login_required
 def case_detail(request, pk: int):
     case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
+    audit_read(request, case)
     return _render_detail(request, case)
 
 

@@ -8,21 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.base import staff_moves
 from liaison.base.pickers import PickerSelect, PickerSelectMultiple
-from liaison.base.regions import ancestor_codes
 from liaison.base.staff_moves import MovePages, StaffMove
 from representatives.models import Representative
 from stations.models import VisitChannel
 from suggestions.cases import services
 from suggestions.cases.flow import CASES
 from suggestions.cases.scopes import cases_visible_to
+from suggestions.cases.services.common import units_for
 from suggestions.models import Authority, CaseCategory, HandlingUnit, ReplyResult, Satisfaction
 
 NOTE = {"label": _("Note"), "widget": forms.Textarea(attrs={"rows": 2})}
-
-
-def units_for(case):
-    """Units of the case's township, county and above: where its matters can be sent."""
-    return HandlingUnit.objects.filter(active=True, region_id__in=ancestor_codes(case.region_id))
 
 
 class MoveForm(staff_moves.MoveForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from suggestions.cases.staff import cases, documents, loop, roles, visits
+from suggestions.cases.staff import cases, documents, loop, privacy, roles, visits
 
 urlpatterns = [
     path("reception/", visits.console, name="reception-console"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("inbox/", cases.inbox, name="inbox"),
     path("callbacks/", loop.callbacks, name="case-callbacks"),
     path("overdue/", cases.overdue, name="overdue"),
+    path("data-requests/", privacy.request_list, name="data-requests"),
+    path("data-requests/<int:pk>/", privacy.request_detail, name="data-request"),
     path("unit/", roles.unit_page, name="unit"),
     path("representative/", roles.representative_page, name="representative"),
 ]

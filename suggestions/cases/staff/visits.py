@@ -16,19 +16,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.base.audit import audit_read
 from liaison.base.flow import FlowError
 from liaison.base.scopes import scope_of
 from liaison.base.staff_moves import apply_errors
 from liaison.base.validators import normalize_phone
-from representatives.models import Representative
 from stations.models import (
     DutyAssignment,
     ReceptionDay,
     ReceptionStatus,
-    StationMembership,
     VisitChannel,
 )
 from stations.scopes import station_chosen, visits_visible_to
+from stations.selectors import seated_at
 from suggestions.cases import services
 from suggestions.cases.staff.forms import CaseRowFormSet, VisitForm
 from suggestions.models import Case
@@ -61,14 +61,6 @@ def _next_day(station):
     )
 
 
-def _seated(station):
-    return Representative.objects.filter(
-        pk__in=StationMembership.objects.current()
-        .filter(station=station)
-        .values("representative_id")
-    ).order_by("name")
-
-
 def prior_visits(user, station, phone: str):
     """Earlier visits with this phone at this station, newest first, with their cases."""
     phone = normalize_phone(phone)
@@ -87,7 +79,7 @@ def prior_visits(user, station, phone: str):
 def console(request):
     station, stations = station_chosen(request)
     day = _today_day(station)
-    representatives = _seated(station)
+    representatives = seated_at(station)
     if request.method == "POST":
         form = VisitForm(request.POST, representatives=representatives)
         formset = CaseRowFormSet(request.POST, prefix="cases")
@@ -193,11 +185,11 @@ def phone_lookup(request):
     """htmx: the returning-constituent hint for the phone typed so far."""
     station, _stations = station_chosen(request)
     phone = request.GET.get("constituent_phone", "")
-    return render(
-        request,
-        "staff/reception/prior_visits.html",
-        {"prior": prior_visits(request.user, station, phone), "phone": phone},
-    )
+    prior = prior_visits(request.user, station, phone)
+    if prior:
+        ids = ",".join(str(visit.pk) for visit in prior)
+        audit_read(request, object_type="stations.visit", object_id=ids, detail="phone lookup")
+    return render(request, "staff/reception/prior_visits.html", {"prior": prior, "phone": phone})
 
 
 @login_required
@@ -211,4 +203,5 @@ def visit_sheet(request, pk: int):
         ),
         pk=pk,
     )
+    audit_read(request, visit, detail="visit sheet")
     return render(request, "staff/print/visit_sheet.html", {"visit": visit})

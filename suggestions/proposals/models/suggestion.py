@@ -262,6 +262,8 @@ class Suggestion(WithDeadline, models.Model):
             models.Index(fields=["region", "year", "category"], name="sugg_region_year_cat_idx"),
             models.Index(fields=["lead_representative", "year"], name="sugg_lead_rep_year_idx"),
             models.Index(fields=["step", "year"], name="sugg_step_year_idx"),
+            # Received in a period (the list's dates, the figures' suggestions of a place).
+            models.Index(fields=["region", "received_on"], name="sugg_region_received_idx"),
             # The committee's inbox: extensions waiting for a decision.
             models.Index(
                 fields=["region"],

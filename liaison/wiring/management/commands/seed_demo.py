@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand
 
 from figures import rollups
 from liaison.base.scopes import scope_of
+from liaison.base.totp import TwoFactorDevice
 from liaison.wiring import demo
-from liaison.wiring.demo.users import DEMO_LOGINS
+from liaison.wiring.demo.users import DEMO_LOGINS, DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
@@ -25,15 +26,27 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo county already present: nothing created.")
         self.stdout.write("\nLogins (one per role):")
-        self.stdout.write(f"  {'login':<16} {'roles':<16} name")
+        self.stdout.write(f"  {'login':<16} {'roles':<16} {'2FA':<4} name")
         users = get_user_model().objects.filter(username__in=DEMO_LOGINS)
+        demo_devices = set(
+            TwoFactorDevice.objects.filter(
+                user__in=users, secret=DEMO_TOTP_SECRET, confirmed_at__isnull=False
+            ).values_list("user__username", flat=True)
+        )
         for user in sorted(users, key=lambda u: DEMO_LOGINS.index(u.username)):
             roles = ", ".join(sorted(scope_of(user).roles)) or "-"
-            self.stdout.write(f"  {user.username:<16} {roles:<16} {user.first_name}")
+            second = "yes" if user.username in demo_devices else "-"
+            self.stdout.write(f"  {user.username:<16} {roles:<16} {second:<4} {user.first_name}")
         if password:
             self.stdout.write(f"\nPassword for all of them: {password}")
         else:
             self.stdout.write("\nPasswords unchanged; run with DEMO_PASSWORD=... to set a new one.")
+        if demo_devices:
+            self.stdout.write(
+                "\nLogins marked 2FA also ask for a code: add the demo secret "
+                f"{DEMO_TOTP_SECRET} to an authenticator app,\n"
+                "or print the current code with: python manage.py totp_code <login>"
+            )
 
 
 @contextlib.contextmanager
