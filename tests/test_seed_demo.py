@@ -146,3 +146,30 @@ def test_demo_logins_that_need_a_second_factor_sign_in_with_the_printed_secret(m
     # Seeding again keeps the devices (and their spent steps).
     call_command("seed_demo")
     assert TwoFactorDevice.objects.filter(secret=DEMO_TOTP_SECRET).count() == 6
+
+
+def test_make_run_seeds_the_embedded_default_without_a_warning(tmp_path):
+    """``make run`` (SQLite, no Redis: the in-memory broker, tasks in-process) printed a
+    kombu warning ("No hostname was supplied") and a log line per task before the logins.
+    Run as ``make run`` runs it, in its own process: nothing on stderr but nothing wrong."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}", DEMO_PASSWORD="demo-2026")
+    manage = [sys.executable, str(root / "manage.py")]
+    for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
+        done = subprocess.run(
+            manage + command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "WARNING" not in done.stderr, done.stderr[-2000:]
+        assert "kombu" not in done.stderr and "celery.app.trace" not in done.stderr
+    assert "login" in done.stdout and "admin" in done.stdout
