@@ -50,7 +50,7 @@ def test_a_forgotten_password_is_reset_by_a_link_sent_through_the_outbox():
     # The link is good once.
     assert (
         "no longer good"
-        in Client(HTTP_ACCEPT_LANGUAGE="en").get(link, follow=True).content.decode()
+        in Client(headers={"accept-language": "en"}).get(link, follow=True).content.decode()
     )
     assert AuditRecord.objects.filter(
         action=AuditAction.PASSWORD, username="clerk", detail="reset"
@@ -59,7 +59,7 @@ def test_a_forgotten_password_is_reset_by_a_link_sent_through_the_outbox():
 
 def test_the_answer_is_the_same_for_an_unknown_login_and_requests_are_limited():
     User.objects.create_user("noemail", password=PASSWORD)
-    client = Client(REMOTE_ADDR="10.3.0.1", HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(REMOTE_ADDR="10.3.0.1", headers={"accept-language": "en"})
     known = client.post("/staff/password/reset/", {"username": "noemail"})
     unknown = client.post("/staff/password/reset/", {"username": "nobody"})
     assert known.status_code == unknown.status_code == 200
