@@ -13,6 +13,7 @@ from docx import Document
 
 from figures.definitions import BY_KEY
 from figures.models import LedgerExport
+from liaison.base.audit import AuditAction, AuditRecord
 from liaison.celery import app
 from suggestions.models import ReplyResult
 from tests import figures_documents
@@ -128,6 +129,10 @@ def test_the_case_ledger_and_the_bulletin_carry_the_same_numbers(client, documen
     result = heads.index(gettext("Result"))
     assert len(rows) == 389
     assert sum(row[result] == str(ReplyResult.SOLVED.label) for row in rows) == 142
+    # An export is a security event in the audit chain (MLPS): who, which ledger, how big.
+    record = AuditRecord.objects.get(action=AuditAction.EXPORT)
+    assert (record.object_type, record.detail) == ("figures.ledger.cases", "389 rows")
+    assert record.username == ledger.wsgi_request.user.username
     word = client.get(reverse("staff:figures-bulletin-docx"), params)
     document = Document(io.BytesIO(word.content))
     figures = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
@@ -179,6 +184,8 @@ def test_a_large_ledger_is_written_in_the_background_with_progress(
     download = client.get(reverse("staff:figures-export-download", args=[export.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert sheet.max_row == 297
+    record = AuditRecord.objects.get(action=AuditAction.EXPORT)
+    assert (record.username, record.detail) == (owner.username, "visits, 296 rows")
     people = [cell.value for cell in sheet[1]].index(gettext("People"))
     assert sum(row[people] for row in sheet.iter_rows(min_row=2, values_only=True)) == 592
     client.force_login(committee_user("430321000000"))

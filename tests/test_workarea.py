@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from liaison.base.audit import AuditAction, AuditRecord
 from liaison.base.notifications.models import Channel, Notification
 from liaison.base.validators import normalize_phone, validate_mobile
 from suggestions.models import Step
@@ -125,6 +126,10 @@ def test_a_committee_clerk_finds_a_case_by_code_phone_ending_name_and_chinese_ke
     for query in ("5678", "138-1234-5678", "+86 138 1234 5678", "张三", "路灯"):
         page = client.get("/staff/search/", {"q": query, "list": "1"})
         assert case.tracking_code in page.content.decode(), query
+    # A search by the constituent's phone is a read of personal data, in the audit chain.
+    reads = AuditRecord.objects.filter(action=AuditAction.READ, detail="search by phone")
+    assert reads.count() == 3
+    assert set(reads.values_list("object_id", flat=True)) == {str([case.pk])}
     assert (
         case.tracking_code
         not in client.get("/staff/search/", {"q": "水管", "list": "1"}).content.decode()
