@@ -18,6 +18,7 @@ from suggestions.cases import services
 from suggestions.models import Case, Satisfaction, Step
 from tests.case_world import case_at, received
 from tests.clock import WORKDAY, frozen
+from tests.factories import committee_user
 from tests.suggestion_world import filed, make_suggestion_world
 from tests.test_figures import hand_count
 
@@ -150,11 +151,15 @@ def test_every_number_opens_exactly_its_list(client, world, who):
 
 def test_out_of_scope_is_not_found(client, world):
     url = reverse("staff:figures-representative", args=[world.representative.pk])
-    # Another county, a township the representative is not of, a liaison, another
-    # representative, a handling unit.
-    for who in ("other_committee", "township_committee", "liaison", "co_signer", "lead_unit"):
+    # Another county, a township the representative does not sit in, a liaison, another
+    # representative, a handling unit. (The world's township committee is theirs: the
+    # representative sits in its station.)
+    world.users["elsewhere"] = committee_user("430121002000")
+    for who in ("other_committee", "elsewhere", "liaison", "co_signer", "lead_unit"):
         client.force_login(world.users[who])
         assert client.get(url).status_code == 404, who
+    client.force_login(world.users["township_committee"])
+    assert client.get(url).status_code == 200
     client.force_login(world.users["committee"])
     assert client.get(reverse("staff:figures-mine")).status_code == 404
     missing = reverse("staff:figures-representative", args=[10**9])

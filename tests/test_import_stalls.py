@@ -116,8 +116,9 @@ def test_the_list_shows_stopped_imports_and_only_stopped_ones_run_again(
     client, admin, time_machine
 ):
     record = uploaded(admin)
-    client.force_login(admin)
     time_machine.move_to(T0 + dt.timedelta(hours=2), tick=False)
+    # Signed in now: a session idle for the two hours is signed out (SESSION_IDLE_SECONDS).
+    client.force_login(admin)
     page = client.get("/staff/imports/").content.decode()
     assert "已中断" in page
     record.refresh_from_db()
@@ -132,7 +133,7 @@ def test_the_list_shows_stopped_imports_and_only_stopped_ones_run_again(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_apply_that_holds_its_row_is_alive(admin, time_machine):
+def test_an_apply_that_holds_its_row_is_alive(postgres, admin, time_machine):
     record = uploaded(admin)
     ImportRecord.objects.filter(pk=record.pk).update(status=Status.APPLYING, started_at=T0)
     locked, release = threading.Event(), threading.Event()
