@@ -11,6 +11,7 @@ from django.utils import timezone
 from duty import drafting
 from duty.models import DutyReport, ReportStatus
 from duty.record import public_figures
+from liaison.base.public_cache import FIGURES, public_page
 from representatives.models import GridCell, Representative
 from stations.public import profile_context
 from stations.selectors import public_representatives
@@ -18,6 +19,7 @@ from stations.selectors import public_representatives
 GRID_RESULTS = 30
 
 
+@public_page("region", "station", "representative", "reception", FIGURES)
 def representative_detail(request, pk: int):
     representative = get_object_or_404(public_representatives(), pk=pk)
     year = timezone.localdate().year

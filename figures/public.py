@@ -12,6 +12,7 @@ from figures import selectors
 from figures.periods import Period, everything, month, year
 from figures.scopes import Place
 from liaison.base.models import Region
+from liaison.base.public_cache import figures_period
 
 
 class PublicPeriodForm(forms.Form):
@@ -43,7 +44,10 @@ class PublicPeriodForm(forms.Form):
 
 def public_figures(*, region: Region | None = None, period: Period | None = None) -> dict:
     period = period or everything()
-    key = f"public-figures:{region.code if region else 'all'}:{period.start}:{period.end}"
+    # Per period of PUBLIC_FIGURES_CACHE_SECONDS, as the cached public pages that show them
+    # (liaison/base/public_cache.py): a page is never older than its figures' period.
+    where = region.code if region else "all"
+    key = f"public-figures:{figures_period()}:{where}:{period.start}:{period.end}"
     figures = cache.get(key)
     if figures is not None:
         return figures

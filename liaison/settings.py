@@ -128,6 +128,9 @@ MIDDLEWARE = [
     "liaison.base.static.StaticFilesMiddleware",
     # The maintenance switch and the 503 page when the database is out (liaison/base/errors.py).
     "liaison.base.errors.ServiceUnavailableMiddleware",
+    # Whole public pages for anonymous visitors, from the cache, before the session, locale
+    # and auth middleware do any work (liaison/base/public_cache.py).
+    "liaison.base.public_cache.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Control characters in the query, form fields, cookies or headers: a 400 before any view.
@@ -366,6 +369,12 @@ SUBMIT_LIMIT_PER_PHONE_DAY = env_number("SUBMIT_LIMIT_PER_PHONE_DAY", "3")
 STATUS_LIMIT_PER_IP_10MIN = env_number("STATUS_LIMIT_PER_IP_10MIN", "30")
 STATUS_WRONG_CHECKS_PER_CODE_HOUR = env_number("STATUS_WRONG_CHECKS_PER_CODE_HOUR", "5")
 PUBLIC_FIGURES_CACHE_SECONDS = env_number("PUBLIC_FIGURES_CACHE_SECONDS", "600")
+# Whole public pages (home, directory, profiles, stations) for anonymous visitors, keyed by
+# what they show and invalidated when it changes (liaison/base/public_cache.py): how long
+# an entry is kept at most, and the max-age browsers and the proxy's micro-cache are given
+# (a change reaches a visitor behind them within that many seconds).
+PUBLIC_PAGE_CACHE_SECONDS = env_number("PUBLIC_PAGE_CACHE_SECONDS", "600")
+PUBLIC_PAGE_MAX_AGE = env_number("PUBLIC_PAGE_MAX_AGE", "5")
 # The opinion form's place picker (counties, townships, stations) and its JSON answers.
 PUBLIC_PLACES_CACHE_SECONDS = env_number("PUBLIC_PLACES_CACHE_SECONDS", "300")
 

@@ -15,7 +15,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from liaison.base import regions
+from liaison.base import public_cache, regions
 from liaison.base.batches import in_locked_batches
 from liaison.base.calendar import WorkdayCalendar
 from liaison.base.jurisdiction import settings_for_many
@@ -94,4 +94,6 @@ def _refresh(days: list[ReceptionDay], previous_lead: int | None) -> int:
         if (day.notice_lead_workdays, day.notice_date) != before:
             changed.append(day)
     ReceptionDay.objects.bulk_update(changed, ["notice_lead_workdays", "notice_date"])
+    if changed:
+        public_cache.bump("reception")
     return len(changed)

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from liaison.base import public_cache
 from liaison.base.notifications.models import Channel, Notification, NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
 from representatives.models import Representative
@@ -70,6 +71,8 @@ def _notice_batch(today: dt.date, batch_size: int) -> int:
     )
     notifications_enqueue(notifications=[row for day in days for row in _duty_notifications(day)])
     ReceptionDay.objects.filter(pk__in=[day.pk for day in days]).update(noticed_at=now)
+    # bulk_create sends no signal: station pages show the new notices from now on.
+    public_cache.bump("reception")
     return len(days)
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from liaison.base.public_cache import FIGURES, public_page
 from stations import places, selectors
 from stations.filters import PublicRepresentativeFilter, PublicStationFilter
 from stations.models import Station
@@ -27,6 +28,7 @@ def _station_region(data) -> str:
     return codes[0] if codes else ""
 
 
+@public_page("region", "station", "representative")
 def representative_list(request):
     filterset, pick = places.region_filter(
         PublicRepresentativeFilter,
@@ -51,6 +53,7 @@ def profile_context(representative) -> dict:
     }
 
 
+@public_page("region", "station")
 def station_list(request):
     filterset, pick = places.region_filter(
         PublicStationFilter, request.GET, selectors.public_stations()
@@ -62,6 +65,7 @@ def station_list(request):
     )
 
 
+@public_page("region", "station", "representative", "reception", FIGURES)
 def station_detail(request, pk: int):
     station = get_object_or_404(selectors.public_stations(), pk=pk)
     return render(

@@ -120,6 +120,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_public_pages():
+    """Cached public pages are keyed by versions that live in the cache, which outlives
+    each test's rolled-back rows: every test starts with new versions (nothing cached)."""
+    from liaison.base import public_cache
+
+    public_cache.bump_all()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the default language: a request through LocaleMiddleware leaves
     its language active in the thread, which would leak into the next test."""

@@ -31,7 +31,7 @@ def has_control(value: str) -> bool:
     return bool(CONTROL.search(value))
 
 
-def _bad_values(request) -> bool:
+def has_bad_values(request) -> bool:
     for query in (request.GET, request.COOKIES):
         for key, value in query.items() if hasattr(query, "items") else ():
             if has_control(key) or has_control(value):
@@ -57,7 +57,7 @@ class InputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _bad_values(request):
+        if has_bad_values(request):
             message = _("The request contains control characters and was refused.")
             if request.path.startswith("/api/"):
                 body = json.dumps({"detail": message, "code": "control_characters"})

@@ -11,7 +11,9 @@ class WiringConfig(AppConfig):
 
     def ready(self):
         # Stored notice and sweep dates follow changes to the calendar and the rules.
-        from liaison.wiring import security, triggers
+        from liaison.wiring import public_pages, security, triggers
 
         triggers.connect()
         security.connect()
+        # Cached public pages follow the rows they show.
+        public_pages.connect()

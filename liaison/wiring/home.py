@@ -8,11 +8,13 @@ which stations/ may not import.
 from django.shortcuts import render
 
 from figures.public import PublicPeriodForm, public_figures
+from liaison.base.public_cache import FIGURES, public_page
 from stations import places
 from stations import selectors as station_selectors
 from stations.filters import PublicReceptionDayFilter
 
 
+@public_page("region", "station", "representative", "reception", FIGURES)
 def home(request):
     filterset, pick = places.region_filter(
         PublicReceptionDayFilter, request.GET, station_selectors.public_reception_days()

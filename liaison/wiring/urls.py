@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from liaison.base import health
+from liaison.base import health, language
 from liaison.wiring import home
 
 # Static pages that need no database (liaison/base/errors.py).
@@ -12,7 +12,8 @@ handler500 = "liaison.base.errors.server_error"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switch, without the CSRF token that would keep public pages out of the cache.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("", home.home, name="home"),
     path("staff/", include("liaison.wiring.staff.urls")),
     # The public site is served by stations/, which owns memberships and reception days

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.base import public_cache
 from liaison.base.flow import Actor  # None: the system (the planner's command, a day-off move)
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
@@ -84,6 +85,8 @@ def reception_days_publish(
         events.append(RECEPTION_DAYS.event(row, kind="publish", actor=actor, from_step=S.PLANNED))
     ReceptionDay.objects.bulk_update(rows, ["status", "notice_date", "published_at"], 500)
     ReceptionDayEvent.objects.bulk_create(events, batch_size=500)
+    # bulk_update sends no signal: the public pages learn of the published days here.
+    public_cache.bump("reception")
     return len(rows)
 
 

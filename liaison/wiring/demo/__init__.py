@@ -6,6 +6,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from liaison.base import public_cache
 from liaison.base.models import Region
 from liaison.wiring.demo.cases import seed_cases
 from liaison.wiring.demo.duty import seed_duty
@@ -54,6 +55,8 @@ def seed(*, password: str | None) -> tuple[bool, str | None]:
     seed_duty(rng)
     seed_projects(rng)
     seed_workarea()
+    # Written in bulk, without signals: cached public pages render afresh.
+    public_cache.bump_all()
     return True, password
 
 

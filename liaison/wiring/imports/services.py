@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from liaison.base import public_cache
 from liaison.base.models import ImportRecord
 from liaison.base.tasks import publish_after_commit
 from liaison.wiring.imports import reading
@@ -288,6 +289,8 @@ def import_apply(*, record_id: int, actor) -> ImportRecord:
                 try:
                     with transaction.atomic():
                         importer.write()
+                        # Imports write in bulk (no signals): public pages render afresh.
+                        public_cache.bump_all()
                 except IntegrityError:
                     # Another change won the race between the check and the write (the
                     # database's constraints hold the same rules): nothing of the file stays.
