@@ -21,7 +21,7 @@ from PIL import Image
 
 from tests.case_world import make_world, received
 from tests.conftest import require
-from tests.factories import RepresentativeFactory
+from tests.factories import RepresentativeFactory, StationFactory
 from tests.object_store import BUCKET, object_store, private_storage_for, s3_client
 from workarea.models import Attachment
 
@@ -71,6 +71,7 @@ def proxy(live_server, store, tmp_path, settings):
         .replace("http://minio:9000/", f"{store}/")
         .replace("listen 80;", f"listen 127.0.0.1:{port};")
         .replace("/srv/media/", f"{media}/")
+        .replace("/var/cache/nginx/liaison", f"{tmp_path}/cache")
     )
     (tmp_path / "server.conf").write_text(server)
     temp = tmp_path / "temp"
@@ -169,3 +170,31 @@ def test_the_proxy_sends_an_attachment_from_the_bucket_only_after_django_checked
     assert headers["Content-Type"].startswith("text/html") and body != stored
     # The internal location is not a way in from outside.
     assert _get(f"{base}/_private_s3/{BUCKET}/{attached.file.name}")[0] == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_proxy_micro_caches_public_pages_but_not_for_a_session(proxy):
+    base, _media = proxy
+    station = StationFactory(name="星沙第一联络站")
+    url = f"{base}/stations/{station.pk}/"
+    status, headers, first = _fetch(url)
+    assert status == 200 and headers["X-Cache-Status"] == "MISS"
+    assert headers["Cache-Control"].startswith("public, max-age=")
+    status, headers, again = _fetch(url)
+    assert headers["X-Cache-Status"] == "HIT" and again == first
+    # Another language is another copy.
+    status, headers, english = _fetch(url, {"Accept-Language": "en"})
+    assert headers["X-Cache-Status"] == "MISS" and b'lang="en"' in english
+    # A session (or messages) cookie: past the cache both ways.
+    world = make_world()
+    client = Client()
+    client.force_login(world.users["liaison"])
+    cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    _status, headers, _body = _fetch(url, cookie)
+    assert headers["X-Cache-Status"] == "BYPASS" and "no-store" in headers["Cache-Control"]
+    assert _fetch(url)[1]["X-Cache-Status"] == "HIT"
+    # Pages Django does not mark public are never kept.
+    status, headers, _body = _fetch(f"{base}/cases/status/")
+    assert headers.get("X-Cache-Status") is None
+    assert _fetch(f"{base}/stations/{station.pk}/poster/")[1]["X-Cache-Status"] == "MISS"
+    assert _fetch(f"{base}/stations/{station.pk}/poster/")[1]["X-Cache-Status"] == "MISS"
