@@ -87,14 +87,20 @@ class PasswordAgeRecorder:
         return _("A password is good for %(days)d days; then it must be changed.") % {"days": days}
 
 
-def password_expired(user) -> bool:
+def password_expires_at(user) -> dt.datetime | None:
+    """When the user's password stops being good, or None (expiry off, no password)."""
     days = settings.PASSWORD_MAX_AGE_DAYS
     if not days or not user.has_usable_password():
-        return False
+        return None
     changed = (
         PasswordAge.objects.filter(user_id=user.pk).values_list("changed_at", flat=True).first()
     )
-    return timezone.now() - (changed or user.date_joined) > dt.timedelta(days=days)
+    return (changed or user.date_joined) + dt.timedelta(days=days)
+
+
+def password_expired(user) -> bool:
+    expires = password_expires_at(user)
+    return expires is not None and timezone.now() > expires
 
 
 def _mark_expired(sender, request, user, **kwargs):
