@@ -238,3 +238,24 @@ def test_no_page_with_a_session_or_personal_data_is_cached_or_public(seated, sto
         assert not any(name.lower() == "set-cookie" for name, _ in headers)
         assert not any(secret in content.decode() for secret in secrets)
     assert cached_names == CACHED_VIEWS
+
+
+# THE STATUS LOOKUP: never cached, three queries
+
+
+def test_the_status_lookup_is_not_cached_and_reads_the_case_once(
+    client, stored, django_assert_num_queries
+):
+    case = received(make_world())
+    data = {"code": case.tracking_code, "check": "5678"}
+    with django_assert_num_queries(3):  # the case by its code, its steps, its ratings
+        found = client.post("/cases/status/", data)
+    assert found.status_code == 200 and case.tracking_code in found.content.decode()
+    assert "no-store" in found["Cache-Control"] or "no-cache" in found["Cache-Control"]
+    # A wrong check and an unknown code cost the same one query: nothing to time.
+    with django_assert_num_queries(1):
+        assert client.post("/cases/status/", {**data, "check": "0000"}).status_code == 404
+    with django_assert_num_queries(1):
+        unknown = {"code": "2345-6789-AB", "check": "5678"}
+        assert client.post("/cases/status/", unknown).status_code == 404
+    assert stored == []

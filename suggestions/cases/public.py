@@ -122,7 +122,9 @@ def case_status(request):
     found = _look_up(request, form)
     if not isinstance(found, Case):
         return found
-    return _status_page(request, found, check=form.cleaned_data["check"])
+    return _status_page(
+        request, selectors.with_public_steps(found), check=form.cleaned_data["check"]
+    )
 
 
 @never_cache
@@ -135,22 +137,25 @@ def case_rate(request):
         return found
     check = form.cleaned_data["check"]
     if not form.is_valid():
-        return _status_page(request, found, check=check, rating_form=form, status=400)
+        case = selectors.with_public_steps(found)
+        return _status_page(request, case, check=check, rating_form=form, status=400)
     try:
         services.case_rate(
             case_id=found.pk,
             satisfaction=form.cleaned_data["satisfaction"],
             comment=form.cleaned_data["comment"],
         )
+    # Read again after the rating (or a refusal): the row may have moved meanwhile.
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
-        return _status_page(request, found, check=check, rating_form=form, status=400)
+        case = selectors.public_case_status(found.pk)
+        return _status_page(request, case, check=check, rating_form=form, status=400)
     except FlowError as error:
-        return _status_page(request, found, check=check, notice=error.message, status=409)
-    return _status_page(
-        request, found, check=check, notice=_("Thank you: your rating is recorded.")
-    )
+        case = selectors.public_case_status(found.pk)
+        return _status_page(request, case, check=check, notice=error.message, status=409)
+    case = selectors.public_case_status(found.pk)
+    return _status_page(request, case, check=check, notice=_("Thank you: your rating is recorded."))
 
 
 def _look_up(request, form, *, template_form=None):
@@ -177,8 +182,8 @@ def _look_up(request, form, *, template_form=None):
     return lookup.case
 
 
-def _status_page(request, found, *, check, rating_form=None, notice="", status=200):
-    case = selectors.public_case_status(found.pk)
+def _status_page(request, case, *, check, rating_form=None, notice="", status=200):
+    """``case`` from ``selectors.public_case_status`` or ``with_public_steps``."""
     rated = next((r for r in case.constituent_ratings if r.round == case.reopen_count), None)
     may_rate = case.step in CASES["rate"].sources and rated is None
     if may_rate and rating_form is None:

@@ -94,7 +94,7 @@ class PublicCaseStatusView(APIView):
                 {"detail": _("No case matches this tracking code and check.")},
                 status=status.HTTP_404_NOT_FOUND,
             )
-        case = selectors.public_case_status(lookup.case.pk)
+        case = selectors.with_public_steps(lookup.case)
         return Response(PublicCaseStatusSerializer(case).data)
 
 

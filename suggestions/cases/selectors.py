@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import Right
 from django.utils import timezone
 
 from liaison.base.calendar import WorkdayCalendar
@@ -89,24 +90,49 @@ PUBLIC_MOVES = {
 }
 
 
-def public_case_status(case_id: int) -> Case:
-    """A case for its own constituent: public fields, the unit, the steps with dates.
-    Events carry no notes here (staff notes may name people)."""
+PUBLIC_RELATED = ("station", "lead_unit", "category", "merged_into")
+
+
+def _public_steps() -> list[Prefetch]:
+    """Events carry no notes here (staff notes may name people); the constituent's own
+    ratings only (the liaison's and the call-back's are staff's)."""
     events = CaseEvent.objects.filter(kind__in=PUBLIC_MOVES).only(
         "case_id", "kind", "to_step", "at"
     )
-    # The constituent's own ratings only: the liaison's and the call-back's are staff's.
     ratings = CaseRating.objects.filter(source=RatingSource.CONSTITUENT).only(
         "case_id", "round", "satisfaction", "at"
     )
+    return [
+        Prefetch("events", queryset=events, to_attr="public_events"),
+        Prefetch("ratings", queryset=ratings, to_attr="constituent_ratings"),
+    ]
+
+
+def public_case_status(case_id: int) -> Case:
+    """A case for its own constituent: public fields, the unit, the steps with dates."""
     return (
-        Case.objects.select_related("station", "lead_unit", "category", "merged_into")
-        .prefetch_related(
-            Prefetch("events", queryset=events, to_attr="public_events"),
-            Prefetch("ratings", queryset=ratings, to_attr="constituent_ratings"),
-        )
+        Case.objects.select_related(*PUBLIC_RELATED)
+        .prefetch_related(*_public_steps())
         .get(pk=case_id)
     )
+
+
+def public_case_by_code(code: str) -> Case | None:
+    """The case with this tracking code, with what its status page shows but the steps,
+    and ``check_digits``: the last four digits of its constituent's phone, the only part
+    of the visit read. One query on the unique code, whether or not the case exists."""
+    return (
+        Case.objects.select_related(*PUBLIC_RELATED)
+        .annotate(check_digits=Right("visit__constituent_phone", 4))
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+def with_public_steps(case: Case) -> Case:
+    """A case from ``public_case_by_code`` with its steps and ratings (two queries)."""
+    prefetch_related_objects([case], *_public_steps())
+    return case
 
 
 def published_outcomes() -> QuerySet[Case]:
