@@ -121,12 +121,14 @@ def public_case_by_code(code: str) -> Case | None:
     """The case with this tracking code, with what its status page shows but the steps,
     and ``check_digits``: the last four digits of its constituent's phone, the only part
     of the visit read. One query on the unique code, whether or not the case exists."""
-    return (
+    # No ORDER BY (the code is unique): it doubled the six-table join's planning time.
+    rows = (
         Case.objects.select_related(*PUBLIC_RELATED)
         .annotate(check_digits=Right("visit__constituent_phone", 4))
         .filter(tracking_code=code)
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(rows), None)
 
 
 def with_public_steps(case: Case) -> Case:
