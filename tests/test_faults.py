@@ -174,21 +174,25 @@ def test_postgres_stopped_for_10_s_a_chinese_503_then_recovery_and_delivery(stac
         "from liaison.base.tasks import deliver_notifications as d; [d.delay() for _ in range(2)]",
     )  # fmt: skip
     wait_for(lambda: stack.sms_sent() > 50, timeout=30, what="delivery started")
+    assert stack.get("/")[0] == 200  # now in the public page cache
     stack.postgres.stop()
     stopped, sent_at_stop = time.monotonic(), stack.sms_sent()
-    pages = []
+    pages, cached = [], []
     while time.monotonic() - stopped < 10:
-        status, seconds, body, headers = stack.get("/")
+        # A query no visitor asked before: the page needs the database.
+        status, seconds, body, headers = stack.get(f"/?during={len(pages)}")
         pages.append(
             (status, seconds, "系统暂时无法使用" in body.decode(), headers.get("Retry-After"))
         )
+        # The page cached before the outage is still served whole, without the database.
+        cached.append(stack.get("/")[0])
         time.sleep(0.5)
     health = stack.get("/healthz")
     sent_during = stack.sms_sent() - sent_at_stop
     stack.postgres.start()
     wait_for(stack.postgres.ready, timeout=30, step=0.02)
     accepting = time.monotonic()
-    wait_for(lambda: stack.get("/")[0] == 200, timeout=10, step=0.05)
+    wait_for(lambda: stack.get("/?after=1")[0] == 200, timeout=10, step=0.05)
     page_back = time.monotonic() - accepting
     count_at_start = stack.sms_sent()
     wait_for(lambda: stack.sms_sent() > count_at_start, timeout=30, step=0.05)
@@ -200,6 +204,7 @@ def test_postgres_stopped_for_10_s_a_chinese_503_then_recovery_and_delivery(stac
         "outage_seconds": 10,
         "pages_during": sorted({f"{s} chinese={c} retry-after={r}" for s, _, c, r in pages}),
         "slowest_page_during_seconds": round(max(p[1] for p in pages), 2),
+        "cached_home_during": sorted(set(cached)),
         "healthz_during": health[0],
         "sent_during_outage": sent_during,
         "page_200_after_accepting_seconds": round(page_back, 2),
@@ -208,6 +213,7 @@ def test_postgres_stopped_for_10_s_a_chinese_503_then_recovery_and_delivery(stac
         "sms_distinct_keys": len(set(keys)),
     }
     assert all(status == 503 and chinese and retry for status, _, chinese, retry in pages)
+    assert set(cached) == {200}
     assert health[0] == 503
     assert page_back <= 2
     assert delivery_back <= 5
