@@ -375,6 +375,10 @@ PUBLIC_FIGURES_CACHE_SECONDS = env_number("PUBLIC_FIGURES_CACHE_SECONDS", "600")
 # (a change reaches a visitor behind them within that many seconds).
 PUBLIC_PAGE_CACHE_SECONDS = env_number("PUBLIC_PAGE_CACHE_SECONDS", "600")
 PUBLIC_PAGE_MAX_AGE = env_number("PUBLIC_PAGE_MAX_AGE", "5")
+# Pages with a query string (filters, searches, pages of a list): anyone can ask for endless
+# distinct ones, so they are kept for less time (Redis holds at most the render rate times
+# this many seconds of them); a query longer than 500 characters is never cached.
+PUBLIC_PAGE_QUERY_CACHE_SECONDS = env_number("PUBLIC_PAGE_QUERY_CACHE_SECONDS", "60")
 # The opinion form's place picker (counties, townships, stations) and its JSON answers.
 PUBLIC_PLACES_CACHE_SECONDS = env_number("PUBLIC_PLACES_CACHE_SECONDS", "300")
 

@@ -31,11 +31,19 @@ CACHED_VIEWS = {
 }
 
 
+class Pages(list):
+    """The pages stored, and for how long each (``timeouts``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.timeouts = []
+
+
 class Recording:
-    """The cache, with the keys of the pages stored through it."""
+    """The cache, with the pages stored through it."""
 
     def __init__(self, inner):
-        self.inner, self.pages = inner, []
+        self.inner, self.pages = inner, Pages()
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
@@ -43,6 +51,7 @@ class Recording:
     def set(self, key, value, *args, **kwargs):
         if key.startswith(public_cache.PAGE_KEY) and not key.startswith(public_cache.VERSION_KEY):
             self.pages.append(value)
+            self.pages.timeouts.append(args[0] if args else kwargs.get("timeout"))
         return self.inner.set(key, value, *args, **kwargs)
 
 
@@ -173,6 +182,15 @@ def test_a_session_or_any_other_cookie_is_never_served_from_the_cache(seated, st
     messages.cookies["messages"] = "x"
     assert "public" not in messages.get("/stations/").get("Cache-Control", "")
     assert len(stored) == 1
+
+
+def test_pages_with_a_query_are_kept_for_less_time(client, seated, stored, settings):
+    client.get("/stations/")
+    client.get("/stations/?name=星沙")
+    assert stored.timeouts == [settings.PUBLIC_PAGE_CACHE_SECONDS, 60]
+    long = client.get("/stations/?name=" + "x" * 500)
+    assert long.status_code == 200 and "public" not in long.get("Cache-Control", "")
+    assert len(stored) == 2
 
 
 def test_while_redis_is_down_pages_are_rendered(client, seated, stored, monkeypatch):

@@ -122,7 +122,7 @@ ALLOWED_COOKIES = frozenset({settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE
 
 def page_kinds(request) -> tuple[str, ...] | None:
     """The kinds of a request the page cache may answer, or None."""
-    if request.method not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD") or len(request.META.get("QUERY_STRING", "")) > 500:
         return None
     if not ALLOWED_COOKIES.issuperset(request.COOKIES) or "HTTP_AUTHORIZATION" in request.META:
         return None
@@ -160,6 +160,15 @@ def _storable(request, response) -> bool:
     )
 
 
+def _keep_for(request) -> int:
+    """Anyone can ask for endless distinct queries, each stored once rendered: pages with
+    a query are kept for less time, so that what they take in Redis stays bounded (the
+    render rate times this many seconds)."""
+    if request.META.get("QUERY_STRING"):
+        return min(settings.PUBLIC_PAGE_CACHE_SECONDS, settings.PUBLIC_PAGE_QUERY_CACHE_SECONDS)
+    return settings.PUBLIC_PAGE_CACHE_SECONDS
+
+
 def _mark_public(response) -> None:
     response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
     response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
@@ -192,8 +201,6 @@ class PublicPageMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and _storable(request, response):
             _mark_public(response)
-            cache.set(
-                key, (list(response.items()), response.content), settings.PUBLIC_PAGE_CACHE_SECONDS
-            )
+            cache.set(key, (list(response.items()), response.content), _keep_for(request))
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
