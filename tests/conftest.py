@@ -1,3 +1,4 @@
+import copy
 import datetime as dt
 import os
 
@@ -56,6 +57,20 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The read replica of production (DATABASE_REPLICA_URL) as Django's test mirror of
+    the default database: the router sends the public pages' reads to it in every test
+    run, on one database. Inside a test's transaction the router keeps to default, so
+    only tests with ``transaction=True`` and ``databases=["default", "replica"]`` read
+    through it (tests/test_replica.py)."""
+    if "replica" not in settings.DATABASES:
+        replica = copy.deepcopy(settings.DATABASES["default"])
+        replica["TEST"] = {**replica.get("TEST", {}), "MIRROR": "default"}
+        settings.DATABASES["replica"] = replica
+        settings.DATABASE_REPLICA_ALIAS = "replica"
 
 
 def require(condition: bool, reason: str) -> None:
