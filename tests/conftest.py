@@ -62,15 +62,14 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """The read replica of production (DATABASE_REPLICA_URL) as Django's test mirror of
-    the default database: the router sends the public pages' reads to it in every test
-    run, on one database. Inside a test's transaction the router keeps to default, so
-    only tests with ``transaction=True`` and ``databases=["default", "replica"]`` read
-    through it (tests/test_replica.py)."""
+    the default database, so that the router's tests run on one database
+    (tests/test_replica.py). The router uses it only where a test turns it on
+    (``settings.DATABASE_REPLICA_ALIAS = "replica"``): a live server's threads may not
+    open connections a test did not ask for."""
     if "replica" not in settings.DATABASES:
         replica = copy.deepcopy(settings.DATABASES["default"])
         replica["TEST"] = {**replica.get("TEST", {}), "MIRROR": "default"}
         settings.DATABASES["replica"] = replica
-        settings.DATABASE_REPLICA_ALIAS = "replica"
 
 
 def require(condition: bool, reason: str) -> None:

@@ -14,6 +14,12 @@ from tests.factories import RepresentativeFactory, committee_user
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 
 
+@pytest.fixture(autouse=True)
+def replica(settings):
+    """As DATABASE_REPLICA_URL turns it on in production."""
+    settings.DATABASE_REPLICA_ALIAS = "replica"
+
+
 def queries_on_each(client_call):
     with (
         CaptureQueriesContext(connections["default"]) as default,
