@@ -1,9 +1,9 @@
 """Reads that may be served by a PostgreSQL streaming read replica (DATABASE_REPLICA_URL;
 docs/scaling.md).
 
-Only what is marked goes there: the public pages (an anonymous GET outside /staff/,
-/admin/ and the staff API) and the reports (a GET under /staff/figures/), through
-``ReplicaReadsMiddleware``, or code inside ``replica_reads()``. Everything else reads
+Only what is marked goes there: the views of the public pages (an anonymous GET outside
+/staff/, /admin/ and the staff API) and of the reports (a GET under /staff/figures/),
+through ``ReplicaReadsMiddleware``, or code inside ``replica_reads()``. Everything else reads
 the primary, and so does a marked read that would see stale data:
 
 - inside a transaction (a read that decides a write must see the primary's rows);
@@ -77,13 +77,22 @@ def wants_replica(request) -> bool:
 
 
 class ReplicaReadsMiddleware:
-    """Marks the public pages' and the reports' reads for the replica, when there is one."""
+    """Marks the public pages' and the reports' reads for the replica, when there is one:
+    the view's and its template's, not the middleware's before it. The session, the user,
+    the second factor and the password's age are read from the primary, so that a login
+    or a password change a moment ago is seen at once."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not replica_alias() or not wants_replica(request):
+        marked, wrote = _marked.set(False), _wrote.set(False)
+        try:
             return self.get_response(request)
-        with replica_reads():
-            return self.get_response(request)
+        finally:
+            _marked.reset(marked)
+            _wrote.reset(wrote)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if replica_alias() and wants_replica(request):
+            _marked.set(True)
