@@ -166,7 +166,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
-    }
+    },
+    {
+        # Compiled fragments for the long lists' rows (jinja2/, the ``compiled`` tag of
+        # liaison/wiring/templatetags/staff.py): the rest stays in the template language.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+    },
 ]
 
 # AUTHENTICATION

@@ -1,9 +1,12 @@
 from django import template
+from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from liaison.base.filtering import filters_asked
+from liaison.base.form_renderer import FAST
 from liaison.wiring.staff.nav import sections_for
 
 register = template.Library()
@@ -41,13 +44,27 @@ def filter_fields(filterset):
     key_of = getattr(filterset, "form_key", None)
     blank = not filterset.is_bound or not filters_asked(type(filterset), filterset.data)
     if key_of is None or not blank:
-        return render_to_string("staff/includes/filter_fields.html", {"form": filterset.form})
+        return _render_fields(filterset.form)
     key = (type(filterset), get_language(), get_script_prefix(), key_of())
     html = _BLANK_FORMS.get(key)
     if html is None:
         if len(_BLANK_FORMS) >= _BLANK_FORMS_MAX:
             _BLANK_FORMS.clear()
         # A SafeString, as rendered: kept as is, not escaped again.
-        html = render_to_string("staff/includes/filter_fields.html", {"form": filterset.form})
+        html = _render_fields(filterset.form)
         _BLANK_FORMS[key] = html
     return html
+
+
+def _render_fields(form) -> str:
+    form.renderer = FAST
+    return render_to_string("staff/includes/filter_fields.html", {"form": form})
+
+
+@register.simple_tag
+def compiled(template_name: str, **context):
+    """A fragment rendered by the Jinja2 engine (templates under jinja2/): a loop over
+    many rows costs a tenth of the template language's."""
+    html = engines["jinja2"].get_template(template_name).render(context)
+    # Jinja2 escaped every value (the backend turns autoescape on): HTML as it stands.
+    return mark_safe(html)  # noqa: S308
