@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import clear_url_caches
 
+from benchmarks import unit_page
 from benchmarks.escalation_sweep import insert_cases
 from benchmarks.page_budget import install_urls, measure
 from suggestions.models import Case, Step
@@ -42,3 +43,12 @@ def test_every_page_of_the_budget_benchmark_answers(demo_with_bulk_cases, settin
         clear_url_caches()
     assert [row["label"] for row in rows if row["status"] != 200] == []
     assert all(row["queries"] <= 10 for row in rows), rows
+
+
+def test_the_unit_page_benchmark_reads_both_halves(demo_with_bulk_cases):
+    for label, url in unit_page.PAGES:
+        result = unit_page.measure(label, url, runs=1)
+        assert result["status"] == 200, label
+        kinds = [kind for kind, _halves in result["plans"]]
+        assert "page" in kinds, (label, result)
+        assert all(len(halves) == 2 for _kind, halves in result["plans"]), (label, result)
