@@ -85,6 +85,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}",
         }
     )
+# A PostgreSQL streaming read replica, when DATABASE_REPLICA_URL names one: the public
+# pages and the reports read from it, everything else (writes, reads in a transaction,
+# reads after a write) from DATABASE_URL (liaison/base/replica.py, docs/scaling.md).
+# Tests run on one database: the replica mirrors default there.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_ALIAS = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a database URL ({error}): "
+            "use postgres://user:password@replica-host/name"
+        ) from None
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a replica of DATABASE_URL.")
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["liaison.base.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: IMMEDIATE takes the write lock when a transaction
     # starts, so the web server and the sweep loop of the embedded mode never
@@ -139,6 +162,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With a read replica, the public pages' and the reports' reads go to it.
+    "liaison.base.replica.ReplicaReadsMiddleware",
     # Administrators and committee staff enrol a second factor before anything else.
     "liaison.wiring.staff.two_factor.EnrolmentRequiredMiddleware",
     "liaison.base.idle.IdleLogoutMiddleware",
@@ -169,7 +194,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
-    }
+    },
+    {
+        # Compiled fragments for the long lists' rows (jinja2/, the ``compiled`` tag of
+        # liaison/wiring/templatetags/staff.py): the rest stays in the template language.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+    },
 ]
 
 # AUTHENTICATION
@@ -429,7 +461,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # django-filter's, skipping the filterset when the query names no filter.
+    "DEFAULT_FILTER_BACKENDS": ["liaison.base.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -12,6 +12,7 @@ from stations.scopes import visits_visible_to
 from suggestions.cases import selectors, services
 from suggestions.cases.filters import CaseFilter
 from suggestions.cases.flow import CASES
+from suggestions.cases.handled import HandledByUnits
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.cases.serializers import (
     AnswerInput,
@@ -38,6 +39,7 @@ from suggestions.cases.serializers import (
     SetPlanInput,
     SuperviseInput,
     WithdrawInput,
+    case_row_json,
 )
 
 MOVES = MoveEndpoints(
@@ -58,7 +60,27 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "retrieve" or self.detail:
             return selectors.case_detail(user=self.request.user)
+        if self.action == "list":
+            return selectors.case_rows(user=self.request.user)
         return selectors.case_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """A keyset page of rows fetched as values with their names (two queries), written
+        by ``case_row_json`` in ``CaseSerializer``'s shape: no model instance per row. A
+        unit's two halves (``HandledByUnits``) keep the serializer."""
+        cases = self.filter_queryset(self.get_queryset())
+        if isinstance(cases, HandledByUnits):
+            page = self.paginate_queryset(cases)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        page = self.paginate_queryset(selectors.row_values(cases))
+        rows = selectors.rows_completed(page)
+        return self.get_paginated_response([case_row_json(row) for row in rows])
+
+    def filter_queryset(self, queryset):
+        # A unit's list (selectors.case_rows) is filtered through the cases it wraps.
+        if isinstance(queryset, HandledByUnits):
+            return queryset.narrowed(super().filter_queryset)
+        return super().filter_queryset(queryset)
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
