@@ -31,11 +31,23 @@ def queries_on_each(client_call):
 
 def test_a_public_page_reads_from_the_replica(client):
     published = RepresentativeFactory(published=True)
-    response, on_default, on_replica = queries_on_each(lambda: client.get("/representatives/"))
+    response, on_default, on_replica = queries_on_each(
+        lambda: client.get(f"/representatives/{published.pk}/calendar.ics")
+    )
     assert response.status_code == 200
     assert published.name in response.content.decode()
     assert on_replica > 0
     assert on_default == 0
+
+
+def test_a_page_for_the_public_page_cache_reads_the_primary(client):
+    """Kept under a version just bumped, it must not be rendered from a lagging replica."""
+    published = RepresentativeFactory(published=True)
+    response, on_default, on_replica = queries_on_each(lambda: client.get("/representatives/"))
+    assert response.status_code == 200 and response["Cache-Control"].startswith("public")
+    assert published.name in response.content.decode()
+    assert on_default > 0
+    assert on_replica == 0
 
 
 def test_staff_pages_and_every_post_read_the_primary(client):

@@ -198,6 +198,8 @@ class PublicPageMiddleware:
         if entry is not None:
             response = _from_entry(entry)
             return get_conditional_response(request, etag=response["ETag"], response=response)
+        # Rendered from the primary: the replica may not have the change the version is of.
+        request.public_page_miss = True
         response = self.get_response(request)
         if request.method == "GET" and _storable(request, response):
             _mark_public(response)

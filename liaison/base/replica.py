@@ -70,6 +70,10 @@ _REPORT_PATHS = re.compile(r"^/staff/figures/")
 def wants_replica(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
+    if getattr(request, "public_page_miss", False):
+        # A page about to be kept in the shared page cache (liaison/base/public_cache.py)
+        # under a version just bumped: a lagging replica would keep the old rows there.
+        return False
     if _REPORT_PATHS.match(request.path_info):
         return True
     anonymous = not getattr(request, "user", None) or not request.user.is_authenticated
