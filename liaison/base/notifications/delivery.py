@@ -184,23 +184,17 @@ def _deliver_one(backend, accepted: Accepted | None = None) -> str | None:
 _DIED = "delivery stopped without an outcome {} times (the worker died while sending)"
 
 
-@transaction.atomic
 def _claim(now) -> Notification | None:
     if connection.vendor == "postgresql":
         notification = _claim_in_one_statement(now)
     else:
         notification = _claim_row(now)
-    if notification is None:
-        return None
-    if notification.status == NotificationStatus.FAILED:
+    if notification is not None and notification.status == NotificationStatus.FAILED:
         logger.error("notification %s failed: the worker died on every attempt", notification.pk)
-    elif notification.status == NotificationStatus.SENDING and connection.vendor == "postgresql":
-        # "sending" must survive a database crash: it is what prevents a resend.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO ON")
     return notification
 
 
+@transaction.atomic
 def _claim_row(now) -> Notification | None:
     notification = (
         _due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "id").first()
@@ -224,13 +218,14 @@ def _claim_row(now) -> Notification | None:
 
 
 def _claim_in_one_statement(now) -> Notification | None:
-    """``_claim_row`` as one UPDATE … RETURNING (one round trip, no model to save): lock
-    the oldest due row no one holds, then count the attempt and lease the row, or fail it
-    after its last allowed attempt."""
-    with connection.cursor() as cursor:
-        # A claim lost in a database crash only means an uncounted attempt, so its commit
-        # need not wait for the disk; the outcome's does.
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    """``_claim_row`` as one UPDATE … RETURNING, its own transaction (one round trip, no
+    model to save): lock the oldest due row no one holds, then count the attempt and
+    lease the row, or fail it after its last allowed attempt.
+
+    A claim lost in a database crash only means an uncounted attempt, so its commit need
+    not wait for the disk — but "sending" must survive one, since it is what prevents a
+    resend: RETURNING sets ``synchronous_commit`` for this statement's own commit (inside
+    a caller's transaction, whose commit it would be, it leaves it on)."""
     table = Notification._meta.db_table
     spent = "n.attempts >= %(max)s"
     rows = Notification.objects.raw(
@@ -250,7 +245,11 @@ def _claim_in_one_statement(now) -> Notification | None:
             LIMIT 1
             FOR UPDATE SKIP LOCKED
         )
-        RETURNING n.*
+        RETURNING n.*, set_config(
+            'synchronous_commit',
+            CASE WHEN n.status = %(sending)s OR %(in_transaction)s THEN 'on' ELSE 'off' END,
+            true
+        ) AS commit_waits_for_disk
         """,  # noqa: S608 (the table's name only)
         {
             "max": settings.NOTIFY_MAX_ATTEMPTS,
@@ -261,6 +260,7 @@ def _claim_in_one_statement(now) -> Notification | None:
             "send_once": list(settings.NOTIFY_SEND_ONCE_CHANNELS),
             "died": _DIED,
             "now": now,
+            "in_transaction": connection.in_atomic_block,
         },
     )
     return next(iter(rows), None)
