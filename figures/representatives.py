@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from figures.definitions import BY_KEY, CARDS, COUNTED, now_condition
 from figures.periods import Period
-from figures.selectors import TREND_CASES, first_open, live_totals, with_rates
+from figures.selectors import TREND_CASES, figure_cards, first_open, live_totals, with_rates
 from liaison.base.scopes import scope_of
 from representatives.models import Representative
 from stations.models import Attendance, DutyAssignment, ReceptionStatus
@@ -131,17 +131,9 @@ def drill_url(key: str, representative: Representative, period: Period) -> str |
 
 
 def cards(representative: Representative, period: Period, values: dict) -> list[dict]:
-    return [
-        {
-            "key": key,
-            "label": BY_KEY[key].label,
-            "help": BY_KEY[key].help,
-            "value": values.get(key),
-            "percent": BY_KEY[key].percent,
-            "url": drill_url(key, representative, period),
-        }
-        for key in REPRESENTATIVE_CARDS
-    ]
+    return figure_cards(
+        REPRESENTATIVE_CARDS, values, lambda key: drill_url(key, representative, period)
+    )
 
 
 def trend(user, representative: Representative, period: Period) -> list[dict]:

@@ -153,7 +153,9 @@ def drill_url(key: str, place: Place, period: Period) -> str | None:
     return None
 
 
-def cards(place: Place, period: Period, values: dict) -> list[dict]:
+def figure_cards(keys, values: dict, url_of) -> list[dict]:
+    """A dashboard's cards: each figure with its label, explanation and drill-down link
+    (``url_of(key)``; none for a figure without a value)."""
     return [
         {
             "key": key,
@@ -161,10 +163,14 @@ def cards(place: Place, period: Period, values: dict) -> list[dict]:
             "help": BY_KEY[key].help,
             "value": values.get(key),
             "percent": BY_KEY[key].percent,
-            "url": drill_url(key, place, period) if values.get(key) is not None else None,
+            "url": url_of(key) if values.get(key) is not None else None,
         }
-        for key in CARDS
+        for key in keys
     ]
+
+
+def cards(place: Place, period: Period, values: dict) -> list[dict]:
+    return figure_cards(CARDS, values, lambda key: drill_url(key, place, period))
 
 
 # TREND AND BREAKDOWNS

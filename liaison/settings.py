@@ -85,6 +85,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}",
         }
     )
+# A PostgreSQL streaming read replica, when DATABASE_REPLICA_URL names one: the public
+# pages and the reports read from it, everything else (writes, reads in a transaction,
+# reads after a write) from DATABASE_URL (liaison/base/replica.py, docs/scaling.md).
+# Tests run on one database: the replica mirrors default there.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_ALIAS = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a database URL ({error}): "
+            "use postgres://user:password@replica-host/name"
+        ) from None
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a replica of DATABASE_URL.")
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["liaison.base.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: IMMEDIATE takes the write lock when a transaction
     # starts, so the web server and the sweep loop of the embedded mode never
@@ -136,6 +159,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With a read replica, the public pages' and the reports' reads go to it.
+    "liaison.base.replica.ReplicaReadsMiddleware",
     # Administrators and committee staff enrol a second factor before anything else.
     "liaison.wiring.staff.two_factor.EnrolmentRequiredMiddleware",
     "liaison.base.idle.IdleLogoutMiddleware",

@@ -121,6 +121,8 @@ class Representative(models.Model):
             models.Index(fields=["level", "region"], name="rep_level_region_idx"),
             models.Index(fields=["region", "level"], name="rep_region_level_idx"),
             models.Index(fields=["name"], name="rep_name_idx"),
+            # The imports find representatives by their number alone (groups, photos).
+            models.Index(fields=["number"], name="rep_number_idx"),
         ]
         constraints = [
             models.CheckConstraint(

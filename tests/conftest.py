@@ -1,3 +1,4 @@
+import copy
 import datetime as dt
 import os
 
@@ -56,6 +57,19 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The read replica of production (DATABASE_REPLICA_URL) as Django's test mirror of
+    the default database, so that the router's tests run on one database
+    (tests/test_replica.py). The router uses it only where a test turns it on
+    (``settings.DATABASE_REPLICA_ALIAS = "replica"``): a live server's threads may not
+    open connections a test did not ask for."""
+    if "replica" not in settings.DATABASES:
+        replica = copy.deepcopy(settings.DATABASES["default"])
+        replica["TEST"] = {**replica.get("TEST", {}), "MIRROR": "default"}
+        settings.DATABASES["replica"] = replica
 
 
 def require(condition: bool, reason: str) -> None:

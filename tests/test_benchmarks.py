@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import clear_url_caches
 
+from benchmarks import unit_page
 from benchmarks.escalation_sweep import insert_cases
 from benchmarks.page_budget import install_urls, measure
 from suggestions.models import Case, Step
@@ -42,3 +43,72 @@ def test_every_page_of_the_budget_benchmark_answers(demo_with_bulk_cases, settin
         clear_url_caches()
     assert [row["label"] for row in rows if row["status"] != 200] == []
     assert all(row["queries"] <= 10 for row in rows), rows
+
+
+def test_the_unit_page_benchmark_reads_both_halves(demo_with_bulk_cases):
+    for label, url in unit_page.PAGES:
+        result = unit_page.measure(label, url, runs=1)
+        assert result["status"] == 200, label
+        kinds = [kind for kind, _halves in result["plans"]]
+        assert "page" in kinds, (label, result)
+        assert all(len(halves) == 2 for _kind, halves in result["plans"]), (label, result)
+
+
+WRK_REPORT = """Running 10s test @ http://127.0.0.1:40000/
+  1 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    28.52ms    5.10ms  80.11ms   90.12%
+    Req/Sec   561.20     40.31   620.00     70.00%
+  Latency Distribution
+     50%   27.90ms
+     75%   29.80ms
+     90%   33.10ms
+     99%   51.00ms
+  5612 requests in 10.00s, 9.12MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    561.15
+Transfer/sec:      0.91MB
+"""
+
+
+def test_the_http_benchmark_reads_wrk_s_report():
+    from benchmarks.http_budget import parse_wrk
+
+    assert parse_wrk(WRK_REPORT) == {"rps": 561.15, "p50_ms": 27.9, "bad": 7}
+    assert parse_wrk(WRK_REPORT.replace("27.90ms", "1.20s"))["p50_ms"] == 1200.0
+
+
+def test_every_page_of_the_http_benchmark_answers_and_its_yardstick_runs_one_query(
+    demo_with_bulk_cases, settings
+):
+    from benchmarks.http_budget import count_queries, log_in, pages_to_measure
+
+    settings.ROOT_URLCONF = "benchmarks.http_urls"
+    pages, yardstick = pages_to_measure()
+    count_queries([*pages, yardstick])
+    assert [(page.label, page.status) for page in pages if page.status != 200] == []
+    assert yardstick.status == 200
+    assert yardstick.queries == 1
+    # The cookies handed to wrk are live sessions of the staff logins.
+    cookies = log_in({"committee", "unit"})
+    from django.test import Client
+
+    response = Client(HTTP_COOKIE=cookies["unit"]).get("/staff/unit/")
+    assert response.status_code == 200
+
+
+def test_the_status_lookup_that_wrk_posts_passes_the_csrf_check(demo_with_bulk_cases):
+    from urllib.parse import parse_qs
+
+    from django.test import Client
+
+    from benchmarks.http_budget import CSRF_SECRET, pages_to_measure, post_script
+
+    status = next(page for page in pages_to_measure()[0] if page.form)
+    script = post_script(status.form)
+    body = script.split('wrk.body = "')[1].split('"\n')[0]
+    client = Client(enforce_csrf_checks=True, HTTP_COOKIE=f"csrftoken={CSRF_SECRET}")
+    response = client.post(status.path, {k: v[0] for k, v in parse_qs(body).items()})
+    assert response.status_code == 200
+    assert status.form["code"] in response.content.decode()

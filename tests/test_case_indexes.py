@@ -132,7 +132,7 @@ def county(postgres):
 # (case_deadline_idx, or a primary-key walk of up to 15% of the table: both a few ms).
 OWN_INDEX = {
     "station": r"suggestions_case_station_id_\w+|case_station_received_idx",
-    "unit": r"suggestions_case_lead_unit_id_\w+|case_lead_unit_step_idx",
+    "unit": r"case_lead_unit_id_idx|case_unit_open_deadline_idx|case_lead_unit_step_idx",
     "overdue": r"case_open_deadline_idx",
     "due_soon": r"case_open_deadline_idx",
     "received": r"case_received_idx",

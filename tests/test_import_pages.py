@@ -140,6 +140,8 @@ def test_the_go_live_checklist_shows_what_is_missing(
         "regions": "yes",
         "stations": "yes",
         "representatives": "yes",
+        "groups": "no",
+        "photos": "no",
         "units": "yes",
         "users": "yes",
         "rules": "no",

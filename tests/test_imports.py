@@ -301,6 +301,29 @@ def test_staff_get_their_roles_once(tmp_path):
     assert [(row, column) for row, column, _m in errors] == [(2, "范围代码"), (3, "单位名称")]
 
 
+def test_roles_given_by_the_staff_file_are_in_the_audit_chain(tmp_path):
+    from liaison.base.audit import AuditAction, AuditRecord, verify
+
+    data = county_basics(tmp_path)
+    admin = UserFactory(username="importer")
+    staff = [["ly001", "联络员甲", "", "联络员", "LY-001", "", ""]]
+    load("staff", liuyang.write("staff", staff, tmp_path), admin)
+    promoted = [["ly001", "联络员甲", "", "站长", "LY-001", "", ""], *data["staff"][:1]]
+    load("staff", liuyang.write("staff", promoted, tmp_path), admin)
+    load("staff", liuyang.write("staff", promoted, tmp_path), admin)  # no change, no row
+
+    rows = AuditRecord.objects.filter(action=AuditAction.ROLE_CHANGE).order_by("id")
+    login, _name, _email, role, scope, unit, _title = data["staff"][0]
+    first = [login, "import:", role, scope, unit]
+    ly001 = StationStaff.objects.get(user__username="ly001").user_id
+    assert [(r.username, r.object_type, r.object_id, r.detail) for r in rows] == [
+        ("importer", "auth.user", str(ly001), "ly001 import: 联络员 LY-001"),
+        ("importer", "auth.user", str(ly001), "ly001 import: 站长 LY-001"),
+        ("importer", "auth.user", rows[2].object_id, " ".join(filter(None, first))),
+    ]
+    assert verify() == []
+
+
 def test_the_command_checks_and_applies(tmp_path, capsys):
     from django.core.management import call_command
     from django.core.management.base import CommandError

@@ -116,6 +116,7 @@ def test_the_committee_records_and_handles_a_request_to_delete():
     assert refused.status_code == 400
     assert Visit.objects.get(pk=case.visit_id).constituent_phone == PHONE
     services.case_withdraw(case_id=case.pk, actor=world.users["committee"], reason="本人撤回")
+    title = case.title
     assert committee.post(url, {"action": "delete", "outcome": ""}).status_code == 400
     done = committee.post(url, {"action": "delete", "outcome": "已按本人要求删除"})
     assert done.status_code == 302
@@ -124,6 +125,10 @@ def test_the_committee_records_and_handles_a_request_to_delete():
     assert data_request.visits_found == 1
     assert data_request.handled_by == world.users["committee"]
     assert Visit.objects.get(pk=case.visit_id).constituent_name == ANONYMISED
+    # Their own words go too; the staff's title and the step stay for the figures.
+    case.refresh_from_db()
+    assert case.description == ANONYMISED
+    assert (case.title, case.step) == (title, Step.WITHDRAWN)
     # Handled once.
     assert committee.post(url, {"action": "refuse", "outcome": "再次"}).status_code == 400
 

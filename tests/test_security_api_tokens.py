@@ -75,6 +75,26 @@ def test_a_token_stops_working_when_it_expires(settings):
     assert "WWW-Authenticate" in response
 
 
+def test_a_token_lives_no_longer_than_the_password_that_issued_it(settings):
+    from liaison.base.passwords import PasswordAge
+
+    settings.API_TOKEN_DAYS, settings.PASSWORD_MAX_AGE_DAYS = 30, 90
+    world = make_world()
+    liaison = _with_password(world.users["liaison"])
+    changed = timezone.now() - dt.timedelta(days=80)
+    PasswordAge.objects.filter(user=liaison).update(changed_at=changed)
+    response = _ask(liaison.username)
+    assert response.status_code == 201, response.content
+    token = ApiToken.objects.get(user=liaison)
+    assert token.expires_at == changed + dt.timedelta(days=90)
+    with time_machine.travel(token.expires_at + dt.timedelta(minutes=1)):
+        assert _bearer(response.json()["token"]).get("/api/v1/cases/").status_code == 401
+        refused = _ask(liaison.username, address="10.2.0.2")
+    # An expired password issues no token: it is changed on the staff site first.
+    assert refused.status_code == 403 and "/staff/password/" in refused.json()["detail"]
+    assert ApiToken.objects.filter(user=liaison).count() == 1
+
+
 def test_the_holder_revokes_the_token_and_it_is_refused_from_then_on():
     world = make_world()
     _token, key = api_tokens.issue(world.users["liaison"])

@@ -27,3 +27,21 @@ def test_no_template_has_an_inline_event_handler_or_script():
         ]
     assert found == []
     assert len(list(templates())) > 50
+
+
+def test_the_pager_takes_a_listing_or_a_plain_page_and_keeps_the_filters(rf):
+    from types import SimpleNamespace
+
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(30), 10).page(2)
+    request = rf.get("/staff/callbacks/", {"q": "路灯", "page": "2"})
+    for context in ({"page": page}, {"listing": SimpleNamespace(page=page)}):
+        html = render_to_string("staff/includes/pager.html", {**context, "request": request})
+        assert "page=1" in html and "page=3" in html, html
+        assert "q=%E8%B7%AF%E7%81%AF" in html
+    lone = Paginator(range(5), 10).page(1)
+    assert "pagination" not in render_to_string(
+        "staff/includes/pager.html", {"page": lone, "request": request}
+    )

@@ -47,5 +47,9 @@ def test_the_units_list_puts_open_work_first():
     finished = case_at(world, Step.ARCHIVED)
     open_case = case_at(world, Step.HANDLING)
     finished.__class__.objects.filter(pk=finished.pk).update(deadline="2026-01-05")
-    text = client_for(world.users["lead_unit"]).get("/staff/unit/").content.decode()
+    client = client_for(world.users["lead_unit"])
+    text = client.get("/staff/unit/", {"state": "all"}).content.decode()
     assert text.index(open_case.tracking_code) < text.index(finished.tracking_code)
+    # By default the page shows the open work only.
+    text = client.get("/staff/unit/").content.decode()
+    assert open_case.tracking_code in text and finished.tracking_code not in text

@@ -126,9 +126,13 @@ def test_a_committee_clerk_finds_a_case_by_code_phone_ending_name_and_chinese_ke
     for query in ("5678", "138-1234-5678", "+86 138 1234 5678", "张三", "路灯"):
         page = client.get("/staff/search/", {"q": query, "list": "1"})
         assert case.tracking_code in page.content.decode(), query
-    # A search by the constituent's phone is a read of personal data, in the audit chain.
-    reads = AuditRecord.objects.filter(action=AuditAction.READ, detail="search by phone")
-    assert reads.count() == 3
+    # A search by the constituent's phone or name is a read of personal data, in the audit
+    # chain; one by a keyword is not.
+    reads = AuditRecord.objects.filter(action=AuditAction.READ)
+    assert list(reads.order_by("id").values_list("detail", flat=True)) == [
+        *["search by phone"] * 3,
+        "search by name",
+    ]
     assert set(reads.values_list("object_id", flat=True)) == {str([case.pk])}
     assert (
         case.tracking_code

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from stations.scopes import visits_visible_to
-from suggestions.cases.search import cases_matching
+from suggestions.cases.search import as_phone, cases_matching
 from suggestions.cases.selectors import case_list
 from suggestions.proposals.scopes import suggestions_visible_to
 from suggestions.proposals.search import suggestions_matching
@@ -20,6 +20,9 @@ class Found:
     query: str
     cases: list
     suggestions: list
+    # "phone" or "name" when cases were found by a constituent's phone or name: a read of
+    # personal data, which the view audits.
+    person: str = ""
 
     @property
     def only_url(self) -> str | None:
@@ -33,7 +36,8 @@ def search(*, user, query: str) -> Found:
     query = (query or "").strip()[:100]
     if not query:
         return Found(query="", cases=[], suggestions=[])
-    cases = cases_matching(case_list(user=user), visits_visible_to(user), query)
+    visits = visits_visible_to(user)
+    cases = cases_matching(case_list(user=user), visits, query)
     suggestions = suggestions_matching(
         suggestions_visible_to(user).select_related("lead_unit"), query
     )
@@ -42,8 +46,18 @@ def search(*, user, query: str) -> Found:
         cases=list(cases.order_by("-received_at", "-id")[:RESULTS]),
         suggestions=list(suggestions.order_by("-year", "-sequence")[:RESULTS]),
     )
+    if found.cases:
+        found.person = _person(visits, query, [case.visit_id for case in found.cases])
     for case in found.cases:
         case.staff_url = reverse("staff:case-detail", args=[case.pk])
     for suggestion in found.suggestions:
         suggestion.staff_url = reverse("staff:suggestion-detail", args=[suggestion.pk])
     return found
+
+
+def _person(visits, query: str, visit_ids: list[int]) -> str:
+    if as_phone(query) is not None:
+        return "phone"
+    if visits.filter(pk__in=visit_ids, constituent_name=query).exists():
+        return "name"
+    return ""

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from liaison.base.passwords import password_expires_at
+
 PREFIX_LENGTH = 8
 # A key is 43 URL-safe characters; anything much longer is no key of ours.
 MAX_KEY_LENGTH = 64
@@ -58,16 +60,22 @@ class ApiToken(models.Model):
 
 
 def issue(user, *, name: str = "") -> tuple[ApiToken, str]:
-    """A new token for the user; returns it and its key (which is stored nowhere)."""
+    """A new token for the user; returns it and its key (which is stored nowhere). It
+    expires after API_TOKEN_DAYS, or with the password that issued it if that is sooner:
+    a token must not keep an expired password's access alive."""
     key = secrets.token_urlsafe(32)
     now = timezone.now()
+    expires = now + dt.timedelta(days=settings.API_TOKEN_DAYS)
+    password_expires = password_expires_at(user)
+    if password_expires is not None:
+        expires = min(expires, password_expires)
     token = ApiToken.objects.create(
         user=user,
         name=name,
         prefix=key[:PREFIX_LENGTH],
         digest=digest(key),
         created_at=now,
-        expires_at=now + dt.timedelta(days=settings.API_TOKEN_DAYS),
+        expires_at=expires,
     )
     return token, key
 

@@ -2,7 +2,9 @@
 
 ``backup_make`` writes ``liaison-<time>.dump`` (PostgreSQL: ``pg_dump`` custom format;
 SQLite: a consistent copy through SQLite's backup API, ``.sqlite3``) and
-``media-<time>.tar.gz`` into ``BACKUP_DIR``, each under a temporary name first so that a
+``media-<time>.tar.gz`` (the uploaded photos under ``media/``, and the private files —
+attachments, activities' files, ledgers — under ``private/`` when they are kept on disk;
+a bucket is mirrored by its own tools) into ``BACKUP_DIR``, each under a temporary name first so that a
 backup cut short never looks whole, and removes the backups older than ``BACKUP_KEEP``
 days. ``backup_restore`` loads a dump into an empty database (``pg_restore`` in one
 transaction, stopping at the first error) and unpacks the media archive.
@@ -89,15 +91,40 @@ def backup_make(
     )
 
 
+def _file_roots() -> dict[str, Path]:
+    """The folders of uploaded files, by their name in the archive."""
+    roots = {"media": Path(settings.MEDIA_ROOT)}
+    private = settings.STORAGES["private"]
+    if private["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+        roots["private"] = Path(private["OPTIONS"]["location"])
+    return roots
+
+
 def _media(folder: Path, stamp: str) -> Path | None:
-    root = Path(settings.MEDIA_ROOT)
     target = folder / f"media-{stamp}.tar.gz"
     partial = folder / f"media-{stamp}.tar.gz.partial"
     with tarfile.open(partial, "w:gz") as archive:
-        if root.exists():
-            archive.add(root, arcname="media")
+        for name, root in _file_roots().items():
+            if root.exists():
+                archive.add(root, arcname=name)
     partial.replace(target)
     return target
+
+
+def _unpack(media: Path) -> None:
+    """Each top folder of the archive back into its root (an archive from before the
+    private files were kept has ``media/`` only)."""
+    roots = _file_roots()
+    with tarfile.open(media, "r:gz") as archive:
+        members: dict[str, list] = {name: [] for name in roots}
+        for member in archive.getmembers():
+            top, _, rest = member.name.partition("/")
+            if top in members and rest:
+                member.name = rest
+                members[top].append(member)
+        for name, root in roots.items():
+            root.mkdir(parents=True, exist_ok=True)
+            archive.extractall(root, members=members[name], filter="data")
 
 
 def _prune(folder: Path, keep_days: int) -> list[Path]:
@@ -129,6 +156,4 @@ def backup_restore(*, dump: Path, media: Path | None = None) -> None:
         connection.close()
         shutil.copyfile(dump, settings.DATABASES["default"]["NAME"])
     if media:
-        root = Path(settings.MEDIA_ROOT)
-        with tarfile.open(media, "r:gz") as archive:
-            archive.extractall(root.parent, filter="data")
+        _unpack(media)

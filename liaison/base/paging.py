@@ -35,9 +35,13 @@ def list_page(request, queryset, *, filterset_class=None, sorts: dict, default: 
     """Filtered (an invalid filter shows its error and filters nothing), sorted, one page."""
     filterset = None
     if filterset_class is not None:
-        filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+        # A queryset-like list (suggestions/cases/handled.py) is filtered through the
+        # QuerySet it wraps, which is what a FilterSet works on.
+        narrowed = getattr(queryset, "narrowed", None)
+        cases = queryset.cases if narrowed else queryset
+        filterset = filterset_class(request.GET or None, queryset=cases, request=request)
         if filterset.is_bound and filterset.is_valid():
-            queryset = filterset.qs
+            queryset = narrowed(lambda _cases: filterset.qs) if narrowed else filterset.qs
     sort = request.GET.get("sort", default)
     if sort not in sorts:
         sort = default

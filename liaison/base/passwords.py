@@ -9,10 +9,11 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from liaison.base.session_gate import SessionGateMiddleware
 
 CLASSES = [
     re.compile(r"[a-z]"),
@@ -87,14 +88,20 @@ class PasswordAgeRecorder:
         return _("A password is good for %(days)d days; then it must be changed.") % {"days": days}
 
 
-def password_expired(user) -> bool:
+def password_expires_at(user) -> dt.datetime | None:
+    """When the user's password stops being good, or None (expiry off, no password)."""
     days = settings.PASSWORD_MAX_AGE_DAYS
     if not days or not user.has_usable_password():
-        return False
+        return None
     changed = (
         PasswordAge.objects.filter(user_id=user.pk).values_list("changed_at", flat=True).first()
     )
-    return timezone.now() - (changed or user.date_joined) > dt.timedelta(days=days)
+    return (changed or user.date_joined) + dt.timedelta(days=days)
+
+
+def password_expired(user) -> bool:
+    expires = password_expires_at(user)
+    return expires is not None and timezone.now() > expires
 
 
 def _mark_expired(sender, request, user, **kwargs):
@@ -105,21 +112,10 @@ def _mark_expired(sender, request, user, **kwargs):
 user_logged_in.connect(_mark_expired, dispatch_uid="password-expiry")
 
 
-class PasswordExpiryMiddleware:
-    """While the session's password has expired, only the password change page (and what
-    it needs: logout, two-factor enrolment, static files, the language switch) answers."""
+class PasswordExpiryMiddleware(SessionGateMiddleware):
+    """While the session's password has expired, only the password change page (and
+    two-factor enrolment, which may be due as well) answers."""
 
-    ALLOWED = ("/staff/password/", "/staff/logout/", "/staff/two-factor/", "/static/", "/i18n/")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        session = getattr(request, "session", None)
-        if (
-            session is not None
-            and session.get(EXPIRED)
-            and not request.path.startswith(self.ALLOWED)
-        ):
-            return redirect("staff:password-change")
-        return self.get_response(request)
+    key = EXPIRED
+    page = "staff:password-change"
+    allowed = ("/staff/password/", "/staff/two-factor/")

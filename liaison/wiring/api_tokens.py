@@ -16,6 +16,7 @@ from liaison.base import api_tokens, lockout
 from liaison.base.api_tokens import ApiToken, HashedTokenAuthentication
 from liaison.base.audit import AuditAction, audit
 from liaison.base.lockout import LockoutAuthenticationForm
+from liaison.base.passwords import password_expired
 from liaison.base.totp import confirmed_device
 from liaison.wiring.staff.two_factor import requires_two_factor
 
@@ -99,6 +100,19 @@ class TokenView(APIView):
                 )
             )
         lockout.succeeded(request, username)
+        if password_expired(user):
+            audit(action=AuditAction.TOKEN, user=user, request=request, result="refused")
+            return _no_store(
+                Response(
+                    {
+                        "detail": _(
+                            "Your password has expired: change it on the staff site "
+                            "(/staff/password/) before asking for an API token."
+                        )
+                    },
+                    status=status.HTTP_403_FORBIDDEN,
+                )
+            )
         token, key = api_tokens.issue(user, name=data.validated_data.get("name", ""))
         audit(action=AuditAction.TOKEN, user=user, request=request, obj=token, detail="issued")
         return _no_store(

@@ -1,7 +1,8 @@
 """The go-live checklist: what a county must have in place before its stations open —
-the coming year's holidays, regions, stations, representatives, units, staff, rules, the
-year's reception plan generated and published, notices and posters printable. Each item
-with its state, a figure and the page that completes it; a dozen queries in all."""
+the coming year's holidays, regions, stations, representatives (their groups and
+photos), units, staff, rules, the year's reception plan generated and published, notices
+and posters printable. Each item with its state, a figure and the page that completes it;
+a dozen queries in all."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from liaison.base.calendar import YearSource, year_source
 from liaison.base.models import CommitteeMembership, JurisdictionSettings, Region
 from liaison.base.regions import RegionLevel
-from representatives.models import Representative
+from representatives.models import Representative, RepresentativeGroup
 from stations.models import ReceptionDay, ReceptionStatus, Station, StationMembership
 from suggestions.models import HandlingUnit
 
@@ -43,6 +44,8 @@ def checklist(year: int) -> list[Item]:
     unstaffed = stations.filter(staff__isnull=True).count()
     seated = StationMembership.objects.current().values("representative_id").distinct().count()
     representatives = Representative.objects.count()
+    with_photo = Representative.objects.exclude(photo="").count()
+    groups = RepresentativeGroup.objects.count()
     units = HandlingUnit.objects.filter(active=True).count()
     unit_staffed = HandlingUnit.objects.filter(active=True, staff__isnull=False).distinct().count()
     committees = CommitteeMembership.objects.count()
@@ -85,6 +88,21 @@ def checklist(year: int) -> list[Item]:
             representatives > 0 and seated > 0,
             _("%(count)s representatives, %(seated)s seated in a station")
             % {"count": representatives, "seated": seated},
+            imports,
+        ),
+        Item(
+            "groups",
+            _("Representative groups"),
+            groups > 0,
+            _("%(count)s groups") % {"count": groups},
+            imports,
+        ),
+        Item(
+            "photos",
+            _("Representatives' photos"),
+            representatives > 0 and with_photo == representatives,
+            _("%(photos)s of %(count)s representatives have a photo on their public page")
+            % {"photos": with_photo, "count": representatives},
             imports,
         ),
         Item(

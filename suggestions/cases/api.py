@@ -12,6 +12,7 @@ from stations.scopes import visits_visible_to
 from suggestions.cases import selectors, services
 from suggestions.cases.filters import CaseFilter
 from suggestions.cases.flow import CASES
+from suggestions.cases.handled import HandledByUnits
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.cases.serializers import (
     AnswerInput,
@@ -58,7 +59,15 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "retrieve" or self.detail:
             return selectors.case_detail(user=self.request.user)
+        if self.action == "list":
+            return selectors.case_rows(user=self.request.user)
         return selectors.case_list(user=self.request.user)
+
+    def filter_queryset(self, queryset):
+        # A unit's list (selectors.case_rows) is filtered through the cases it wraps.
+        if isinstance(queryset, HandledByUnits):
+            return queryset.narrowed(super().filter_queryset)
+        return super().filter_queryset(queryset)
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)

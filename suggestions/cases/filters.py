@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ from suggestions.cases import selectors
 from suggestions.cases.search import cases_matching
 from suggestions.cases.selectors import ASSIGNED
 from suggestions.models import (
+    CLOSED_STEPS,
     Case,
     CaseCategory,
     ReplyResult,
@@ -60,6 +62,9 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+STATES = [("open", _("open cases")), ("closed", _("closed cases"))]
+
+
 class CaseFilter(django_filters.FilterSet):
     # Labels are for the staff pages, which render this same filterset as a form.
     q = django_filters.CharFilter(
@@ -68,7 +73,16 @@ class CaseFilter(django_filters.FilterSet):
         max_length=100,
         validators=[validate_plain_text],
     )
-    step = django_filters.MultipleChoiceFilter(label=_("step"), choices=Step.choices)
+    # distinct=False: these filter the case's own columns, so no case comes twice, and a
+    # DISTINCT would stop the unit list's halves from being ordered (handled.py).
+    step = django_filters.MultipleChoiceFilter(
+        label=_("step"), choices=Step.choices, distinct=False
+    )
+    # Open or closed (archived, merged, withdrawn); absent is everything, except on the
+    # unit's page (UnitCaseFilter), which opens on the work still open.
+    state = django_filters.ChoiceFilter(
+        label=_("Show"), choices=STATES, method="filter_state", empty_label=_("all cases")
+    )
     category = django_filters.NumberFilter(
         field_name="category_id", label=_("category"), widget=CategorySelect
     )
@@ -116,7 +130,9 @@ class CaseFilter(django_filters.FilterSet):
     replied = YesNoFilter(
         field_name="replied_at", lookup_expr="isnull", exclude=True, label=_("completed (replied)")
     )
-    result = django_filters.MultipleChoiceFilter(label=_("result"), choices=ReplyResult.choices)
+    result = django_filters.MultipleChoiceFilter(
+        label=_("result"), choices=ReplyResult.choices, distinct=False
+    )
     on_time = YesNoFilter(field_name="replied_on_time", label=_("replied on time"))
     # Replies whose timeliness is known (the on-time rate's base): not those answered
     # before it was recorded and never filled in from their history.
@@ -128,7 +144,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     rated = YesNoFilter(field_name="satisfaction", method="filter_rated", label=_("rated"))
     satisfaction = django_filters.MultipleChoiceFilter(
-        label=_("satisfaction"), choices=Satisfaction.choices
+        label=_("satisfaction"), choices=Satisfaction.choices, distinct=False
     )
     rehandled = YesNoFilter(method="filter_rehandled", label=_("re-handled"))
     deadline_after = django_filters.DateFilter(
@@ -146,6 +162,13 @@ class CaseFilter(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         visits = visits_visible_to(user) if user is not None else Visit.objects.none()
         return cases_matching(queryset, visits, value)
+
+    def filter_state(self, queryset, name, value):
+        if value == "open":
+            return queryset.open()
+        if value == "closed":
+            return queryset.filter(step__in=CLOSED_STEPS)
+        return queryset
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(regions.within("region_id", regions.subtree_bounds(value)))
@@ -202,3 +225,20 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_received_before(self, queryset, name, value):
         return queryset.filter(received_at__lt=_day_start(value + dt.timedelta(days=1)))
+
+
+class UnitCaseFilter(CaseFilter):
+    """The unit page's filters: the open cases unless ``state`` says otherwise."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=[*STATES, ("all", _("all cases"))],
+        method="filter_state",
+        empty_label=None,
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("state"):
+            data["state"] = "open"
+        super().__init__(data, *args, **kwargs)

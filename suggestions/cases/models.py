@@ -146,6 +146,8 @@ class Case(WithDeadline, models.Model):
         null=True,
         blank=True,
         related_name="led_cases",
+        # case_lead_unit_id_idx (lead_unit, id) serves every lookup this one would.
+        db_index=False,
     )
     co_units = models.ManyToManyField(
         HandlingUnit,
@@ -250,6 +252,14 @@ class Case(WithDeadline, models.Model):
             models.Index(fields=["category", "received_at"], name="case_category_received_idx"),
             models.Index(fields=["step", "received_at"], name="case_step_received_idx"),
             models.Index(fields=["lead_unit", "step"], name="case_lead_unit_step_idx"),
+            # A unit's cases newest first (the unit's API), and its open work by deadline
+            # (the unit page): each half of handled.py's UNION stops after a page.
+            models.Index(fields=["lead_unit", "id"], name="case_lead_unit_id_idx"),
+            models.Index(
+                fields=["lead_unit", "deadline", "id"],
+                condition=~models.Q(step__in=CLOSED_STEPS),
+                name="case_unit_open_deadline_idx",
+            ),
             models.Index(fields=["received_at"], name="case_received_idx"),
             # Deadline windows over all cases (only cases not yet replied carry one).
             models.Index(fields=["deadline"], name="case_deadline_idx"),

@@ -3,7 +3,8 @@ visit's name, phone, address and ID number, and the phone its constituent's SMS 
 (the outbox rows keyed ``case:<id>``), are erased ANONYMISE_AFTER_DAYS after the last of
 its cases was closed (archived, merged or withdrawn), or after the visit itself when it
 raised no case. The cases stay, with their text and outcome, for the figures and the
-archive; the visit keeps when it was anonymised. Idempotent: a visit is done once."""
+archive; the visit keeps when it was anonymised. Idempotent: a visit is done once. On the
+person's own request to delete, their words (case descriptions, rating comments) go too."""
 
 import datetime as dt
 
@@ -23,6 +24,7 @@ from stations.models.visits import ANONYMISED
 from suggestions.models import (
     CLOSED_STEPS,
     Case,
+    CaseRating,
     DataRequest,
     DataRequestKind,
     DataRequestStatus,
@@ -76,6 +78,16 @@ def anonymise(visit_ids) -> None:
     Notification.objects.filter(recipient_key__in=[f"case:{pk}" for pk in case_ids]).update(
         address="", recipient_name=""
     )
+
+
+def erase_words(visit_ids) -> None:
+    """Erases what the person wrote in their own words, which may name them or others: the
+    description of their cases and the comments on their ratings. Only on their request to
+    delete: the sweep keeps the text for the archive. The title (the staff's summary),
+    the replies and the outcome stay, so the figures do not change."""
+    cases = Case.objects.filter(visit_id__in=visit_ids)
+    cases.update(description=ANONYMISED)
+    CaseRating.objects.filter(case__in=cases).exclude(comment="").update(comment="")
 
 
 # DATA SUBJECT REQUESTS (PIPL articles 44–47): a person asks the committee to see, or to
@@ -151,7 +163,9 @@ def data_request_handle(*, actor, request_id: int, action: str, outcome: str) ->
                     "they are closed, or withdraw them first."
                 )
             )
-        anonymise(list(visits.values_list("pk", flat=True)))
+        visit_ids = list(visits.values_list("pk", flat=True))
+        anonymise(visit_ids)
+        erase_words(visit_ids)
         data_request.status = DataRequestStatus.DELETED
     elif action == "refuse":
         data_request.status = DataRequestStatus.REFUSED

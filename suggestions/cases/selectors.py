@@ -8,6 +8,7 @@ from django.utils import timezone
 from liaison.base.calendar import WorkdayCalendar
 from liaison.base.scopes import in_regions, scope_of
 from stations.scopes import visits_received_by
+from suggestions.cases.handled import HandledByUnits
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import (
     IN_HANDS_OF_UNIT,
@@ -168,12 +169,23 @@ def received_by(user) -> QuerySet[Case]:
     return case_list(user=user).filter(visit_id__in=visits_received_by(representative_id))
 
 
-def handled_by_units(user) -> QuerySet[Case]:
-    """Cases the user's units lead or co-handle, whatever else the user may see.
+def handled_by_units(user) -> HandledByUnits:
+    """Cases the user's units lead or co-handle, whatever else the user may see, read as
+    two ordered and limited halves (``handled.py``).
 
     Not narrowed by ``cases_visible_to``: a unit's staff see every case of their unit,
     and a second copy of the same UNION in the query only slows it down."""
-    return _for_lists(Case.objects.filter(pk__in=case_ids_handled_by(scope_of(user).unit_ids)))
+    return HandledByUnits(_for_lists(Case.objects.all()), scope_of(user).unit_ids)
+
+
+def case_rows(*, user) -> QuerySet[Case] | HandledByUnits:
+    """``case_list`` for a list: for staff who act only for units (what they may see is
+    exactly what their units handle), the two limited halves of ``handled_by_units``."""
+    scope = scope_of(user)
+    unit_only = scope.unit_ids and not (
+        scope.is_committee or scope.station_ids or scope.representative_id is not None
+    )
+    return handled_by_units(user) if unit_only else case_list(user=user)
 
 
 # CLOSING THE LOOP

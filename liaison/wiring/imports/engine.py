@@ -195,6 +195,11 @@ class Importer:
     def export_rows(self) -> Iterator[list]:
         raise NotImplementedError
 
+    def audit_trail(self) -> list[tuple[str, str, str]]:
+        """What the write changed that the security audit records, as (object type,
+        object id, detail): role changes, for the staff file."""
+        return []
+
 
 def messages_of(error) -> list[str]:
     if isinstance(error, ValidationError):

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from liaison.base.audit import AuditAction, audit
 from liaison.base.models import ImportRecord
 from liaison.base.tasks import publish_after_commit
 from liaison.wiring.imports import reading
@@ -305,6 +306,14 @@ def import_apply(*, record_id: int, actor) -> ImportRecord:
                     record.status = Status.REFUSED
                 else:
                     record.status = Status.APPLIED
+                    for object_type, object_id, detail in importer.audit_trail():
+                        audit(
+                            action=AuditAction.ROLE_CHANGE,
+                            user=actor,
+                            object_type=object_type,
+                            object_id=object_id,
+                            detail=detail,
+                        )
             else:
                 record.status = Status.REFUSED
         record.save()

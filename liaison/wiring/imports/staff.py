@@ -65,6 +65,8 @@ class StaffImporter(Importer):
         self.station_staff: list[tuple[str, int, str]] = []
         self.station_roles: list[StationStaff] = []
         self.unit_staff: list[tuple[str, int]] = []
+        # (login, what changed): each one goes to the audit chain as a role change.
+        self.role_changes: list[tuple[str, str]] = []
 
     def read_row(self, number: int, record: dict, plan: Plan) -> None:
         errors = len(plan.errors)
@@ -229,6 +231,9 @@ class StaffImporter(Importer):
             else:
                 admins.append(login)
                 changed = user is None or not (user.is_staff and user.is_superuser)
+            if changed:
+                what = " ".join(filter(None, ["import:", ROLE_LABELS[role], scope, unit]))
+                self.role_changes.append((login, what))
             row_action[number] = (
                 "created"
                 if login in new_users
@@ -263,6 +268,13 @@ class StaffImporter(Importer):
         UnitStaff.objects.bulk_create(
             [UnitStaff(user_id=ids[login], unit_id=unit) for login, unit in self.unit_staff]
         )
+
+    def audit_trail(self) -> list[tuple[str, str, str]]:
+        logins = {login for login, _detail in self.role_changes}
+        ids = dict(User.objects.filter(username__in=logins).values_list("username", "id"))
+        return [
+            ("auth.user", ids[login], f"{login} {detail}") for login, detail in self.role_changes
+        ]
 
     def export_rows(self) -> Iterator[list]:
         for row in CommitteeMembership.objects.select_related("user").order_by(

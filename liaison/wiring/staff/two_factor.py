@@ -23,6 +23,7 @@ from liaison.base.audit import AuditAction, audit
 from liaison.base.duties import duty_of
 from liaison.base.lockout import LockoutAuthenticationForm
 from liaison.base.scopes import scope_of
+from liaison.base.session_gate import SessionGateMiddleware
 from liaison.base.totp import TwoFactorDevice, confirmed_device, new_secret, provisioning_uri
 from stations.qrcodes import qr_svg
 
@@ -123,24 +124,13 @@ def enrol(request):
     )
 
 
-class EnrolmentRequiredMiddleware:
-    """Until an administrator or committee member enrols, only the enrolment page, the
-    logout and static files answer to their session."""
+class EnrolmentRequiredMiddleware(SessionGateMiddleware):
+    """Until an administrator or committee member enrols, only the enrolment page answers
+    to their session."""
 
-    ALLOWED = ("/staff/two-factor/", "/staff/logout/", "/static/", "/i18n/")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        session = getattr(request, "session", None)
-        if (
-            session is not None
-            and session.get(MUST_ENROL)
-            and not request.path.startswith(self.ALLOWED)
-        ):
-            return redirect("staff:two-factor")
-        return self.get_response(request)
+    key = MUST_ENROL
+    page = "staff:two-factor"
+    allowed = ("/staff/two-factor/",)
 
 
 def admin_login(request, extra_context=None):

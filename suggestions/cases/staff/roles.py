@@ -14,7 +14,7 @@ from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from stations.models import DutyAssignment
 from suggestions.cases import selectors
-from suggestions.cases.filters import CaseFilter
+from suggestions.cases.filters import UnitCaseFilter
 from suggestions.cases.staff.cases import SORTS
 from suggestions.models import IN_HANDS_OF_UNIT
 from suggestions.shared.scopes import units_visible_to
@@ -33,18 +33,28 @@ UNIT_WORK_FIRST = (
 )
 
 
+# The same order among open cases, where the ones in the unit's hands are exactly those
+# with a deadline (a reply clears it, a case in handling must have one) and PostgreSQL
+# puts no deadline last: what the partial (lead_unit_id, deadline, id) index walks.
+OPEN_WORK_FIRST = (UNIT_WORK_FIRST[0], ("deadline", "id"))
+
+
 @login_required
 def unit_page(request):
-    """What is assigned to my unit: what the unit still has to do first, soonest deadline
-    first (a replied or archived case has an earlier deadline but nothing left to do)."""
+    """What is assigned to my unit: its open cases unless asked for the closed or all
+    (``state``), what the unit still has to do first, soonest deadline first (a replied
+    case has nothing left to do for it)."""
     unit_ids = scope_of(request.user).unit_ids
     if not unit_ids:
         raise Http404
+    work_first = (
+        OPEN_WORK_FIRST if request.GET.get("state", "open") in ("", "open") else UNIT_WORK_FIRST
+    )
     listing = list_page(
         request,
         selectors.handled_by_units(request.user),
-        filterset_class=CaseFilter,
-        sorts={"open": UNIT_WORK_FIRST, "deadline": SORTS["deadline"], **SORTS},
+        filterset_class=UnitCaseFilter,
+        sorts={"open": work_first, "deadline": SORTS["deadline"], **SORTS},
         default="open",
     )
     units = units_visible_to(request.user).filter(pk__in=unit_ids)
