@@ -262,6 +262,7 @@ def _claim_in_one_statement(now) -> Notification | None:
             "now": now,
             "in_transaction": connection.in_atomic_block,
         },
+        using=connection.alias,  # a write, wherever reads are routed
     )
     return next(iter(rows), None)
 
