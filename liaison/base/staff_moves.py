@@ -19,11 +19,15 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from liaison.base.flow import Flow, FlowError, Transition
+from liaison.base.form_renderer import FAST
 
 
 class MoveForm(forms.Form):
     """A form for one move. What the flow table says must be written (``required``) is
     required here too, so the form and the service ask for the same fields."""
+
+    # A row's page renders every move allowed now, a dozen fields or more.
+    default_renderer = FAST
 
     def __init__(self, *args, row=None, user=None, transition: Transition | None = None, **kwargs):
         super().__init__(*args, **kwargs)

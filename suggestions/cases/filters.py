@@ -158,6 +158,12 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = []
 
+    def form_key(self) -> tuple:
+        """What the blank form shows besides its labels: the active categories (the only
+        widget that reads the database when nothing is chosen). The staff pages keep one
+        rendering per key (liaison/wiring/templatetags/staff.py)."""
+        return tuple(CaseCategory.objects.filter(active=True).values_list("pk", "name"))
+
     def filter_q(self, queryset, name, value):
         user = getattr(self.request, "user", None)
         visits = visits_visible_to(user) if user is not None else Visit.objects.none()

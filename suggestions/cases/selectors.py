@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from liaison.base.calendar import WorkdayCalendar
@@ -11,9 +11,11 @@ from stations.scopes import visits_received_by
 from suggestions.cases.handled import HandledByUnits
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import (
+    CLOSED_STEPS,
     IN_HANDS_OF_UNIT,
     Case,
     CaseCallback,
+    CaseCoUnit,
     CaseEvent,
     CaseRating,
     Disposition,
@@ -39,6 +41,69 @@ def _for_lists(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related("category", "station", "region", "lead_unit").prefetch_related(
         "co_units"
     )
+
+
+# A list row as values: the columns and the names the lists and the list API show, joined
+# in the one query, so that a page of 50 builds no model instance.
+ROW_FIELDS = (
+    "id",
+    "tracking_code",
+    "title",
+    "step",
+    "category_id",
+    "authority",
+    "disposition",
+    "station_id",
+    "region_id",
+    "lead_unit_id",
+    "deadline",
+    "escalation_level",
+    "is_key",
+    "published",
+    "received_at",
+    "registered_at",
+    "replied_at",
+    "closed_at",
+)
+ROW_NAMES = {
+    "category_name": F("category__name"),
+    "station_name": F("station__name"),
+    "region_name": F("region__name"),
+    "lead_unit_name": F("lead_unit__name"),
+}
+
+
+def row_values(cases: QuerySet[Case]) -> QuerySet:
+    """Cases (filtered, ordered, even sliced) as dicts of ``ROW_FIELDS`` and their names;
+    ``rows_completed`` adds the co-units and the overdue flag to a page of them."""
+    return cases.prefetch_related(None).values(*ROW_FIELDS, **ROW_NAMES)
+
+
+def rows_completed(rows, today: dt.date | None = None) -> list[dict]:
+    """A page of ``row_values``: each row's co-units (ids and names, in the units' order)
+    from one query, the step's label and whether it is overdue (``Case.is_overdue``)."""
+    rows = list(rows)
+    today = today or timezone.localdate()
+    labels = {value: str(label) for value, label in Step.choices}
+    co_units: dict[int, list[tuple[int, str]]] = {}
+    if rows:
+        links = (
+            CaseCoUnit.objects.filter(case_id__in=[row["id"] for row in rows])
+            .order_by("unit__region_id", "unit__name", "unit_id")
+            .values_list("case_id", "unit_id", "unit__name")
+        )
+        for case_id, unit_id, name in links:
+            co_units.setdefault(case_id, []).append((unit_id, name))
+    for row in rows:
+        units = co_units.get(row["id"], ())
+        row["co_units"] = [unit_id for unit_id, _ in units]
+        row["co_unit_names"] = [name for _, name in units]
+        row["step_label"] = labels.get(row["step"], row["step"])
+        deadline = row["deadline"]
+        row["overdue"] = (
+            deadline is not None and deadline < today and row["step"] not in CLOSED_STEPS
+        )
+    return rows
 
 
 def case_detail(*, user) -> QuerySet[Case]:

@@ -1,8 +1,21 @@
 from django import template
+from django.template import engines
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from liaison.base.filtering import filters_asked
+from liaison.base.form_renderer import FAST
 from liaison.wiring.staff.nav import sections_for
 
 register = template.Library()
+
+# Rendered filter forms with nothing filtered, by language, filterset and what else the
+# form shows (the filterset's ``form_key()``): a form of 25 widgets costs more to render
+# than the rest of a list page, and it is the same for every user.
+_BLANK_FORMS: dict[tuple, str] = {}
+_BLANK_FORMS_MAX = 64
 
 
 @register.inclusion_tag("staff/includes/nav.html", takes_context=True)
@@ -20,3 +33,38 @@ def query(context, **changes):
     if "page" not in changes:
         params.pop("page", None)
     return params.urlencode()
+
+
+@register.simple_tag
+def filter_fields(filterset):
+    """A filterset's fields as the list pages show them. A form with no filter in the
+    query (unbound, or only ``sort`` and ``page``, hence valid) is rendered once per
+    process for each ``form_key()`` its filterset gives, and its form is not even built;
+    without that method it is rendered every time."""
+    key_of = getattr(filterset, "form_key", None)
+    blank = not filterset.is_bound or not filters_asked(type(filterset), filterset.data)
+    if key_of is None or not blank:
+        return _render_fields(filterset.form)
+    key = (type(filterset), get_language(), get_script_prefix(), key_of())
+    html = _BLANK_FORMS.get(key)
+    if html is None:
+        if len(_BLANK_FORMS) >= _BLANK_FORMS_MAX:
+            _BLANK_FORMS.clear()
+        # A SafeString, as rendered: kept as is, not escaped again.
+        html = _render_fields(filterset.form)
+        _BLANK_FORMS[key] = html
+    return html
+
+
+def _render_fields(form) -> str:
+    form.renderer = FAST
+    return render_to_string("staff/includes/filter_fields.html", {"form": form})
+
+
+@register.simple_tag
+def compiled(template_name: str, **context):
+    """A fragment rendered by the Jinja2 engine (templates under jinja2/): a loop over
+    many rows costs a tenth of the template language's."""
+    html = engines["jinja2"].get_template(template_name).render(context)
+    # Jinja2 escaped every value (the backend turns autoescape on): HTML as it stands.
+    return mark_safe(html)  # noqa: S308
