@@ -1,15 +1,16 @@
 """The escalation sweep over a large number of open cases, on PostgreSQL.
 
     createdb -h 127.0.0.1 -U postgres liaison_bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench \
+    DATABASE_STATEMENT_TIMEOUT=0 DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench \
         .venv/bin/python benchmarks/escalation_sweep.py --cases 1000000 --overdue 0.01
     dropdb -h 127.0.0.1 -U postgres liaison_bench
 
 Meant for an empty, throw-away database: it migrates, then bulk-generates a county's
 worth of regions, stations, units and staff, and ``--cases`` open cases in handling
-or supervising with one INSERT … SELECT over ``generate_series`` (``--overdue`` of
-them past their deadline by 1–20 days, the rest due within 60 days, their
-``next_sweep_on`` as the services would have left it). It prints the EXPLAIN
+or supervising with one INSERT … SELECT over ``generate_series`` (on a busy machine
+longer than the default statement timeout: hence ``DATABASE_STATEMENT_TIMEOUT=0``),
+``--overdue`` of them past their deadline by 1–20 days, the rest due within 60 days, their
+``next_sweep_on`` as the services would have left it. It prints the EXPLAIN
 (ANALYZE, BUFFERS) of the sweep's claim query, then times ``cases_escalate`` (the
 service the Celery task calls) over all of them, and a second run that finds
 nothing. Delivery is not timed here (benchmarks/notice_delivery.py measures it):
@@ -204,6 +205,7 @@ def explain(today: dt.date) -> None:
     # The escalation claim's query (suggestions/shared/sweeps.py claim()), unevaluated.
     query = (
         sweeps.escalation_due(today)
+        .only(*sweeps.ESCALATION_FIELDS)
         .filter(next_sweep_on__lte=today)
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("station")

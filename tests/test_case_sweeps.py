@@ -468,3 +468,48 @@ def test_the_migration_gives_registered_cases_their_flag_date(world):
     assert registered.deadline == dt.date(2026, 10, 8)
     assert registered.next_sweep_on == dt.date(2026, 10, 9)
     assert Case.objects.get(pk=waiting.pk).next_sweep_on == waiting.next_sweep_on
+
+
+def test_the_set_based_writes_record_what_model_instances_would(postgres, world, monkeypatch):
+    """On PostgreSQL the escalation writes its events and outbox rows with INSERT … SELECT;
+    the rows, their order and the cases' new state are those of the model-instance path
+    (which SQLite runs), here for two levels at once and a recipient heard twice."""
+    from django.db import connection, transaction
+
+    from liaison.base.models import CommitteeMembership
+
+    county = CommitteeMembership.objects.get(user=world.users["committee"]).region
+    CommitteeMembership.objects.create(region=county, user=world.users["lead_unit"])
+    cases = [assigned_case(world), assigned_case(world)]
+
+    def written():
+        rows = Notification.objects.order_by("id").values_list(
+            "kind", "channel", "subject_type", "subject_id", "recipient_key", "recipient_name",
+            "address", "user_id", "title", "body", "due_date", "dedupe_key", "status",
+            "attempts", "last_error", "sent_at", "read_at",
+        )  # fmt: skip
+        events = CaseEvent.objects.filter(kind="escalate").order_by("id")
+        states = Case.objects.filter(pk__in=[c.pk for c in cases]).order_by("pk")
+        return (
+            list(rows),
+            list(events.values_list("case_id", "from_step", "to_step", "actor", "note", "data")),
+            list(states.values_list("step", "escalation_level", "escalated_deadline", "next_sweep_on")),
+        )  # fmt: skip
+
+    def sweep():
+        with transaction.atomic():
+            with on(LEVEL_TWO):
+                assert cases_escalate() == 2
+            found = written()
+            transaction.set_rollback(True)
+        return found
+
+    set_based = sweep()
+    monkeypatch.setattr(connection, "vendor", "sqlite")  # the model-instance path
+    instances = sweep()
+    assert set_based == instances
+    rows, events, states = set_based
+    assert len(events) == 4 and states[0][:2] == (Step.SUPERVISING, 2)
+    # The lead unit's clerk sits on the county committee too: told once per level 1.
+    clerk = user_key(world.users["lead_unit"])
+    assert sum(1 for row in rows if row[4] == clerk and row[1] == Channel.IN_APP) == 2

@@ -206,3 +206,43 @@ def test_a_claimed_row_is_not_claimed_again_within_its_lease(sms_gateway, settin
     row = Notification.objects.get()
     assert (row.attempts, row.status) == (2, NotificationStatus.SENT)
     assert len(sms_gateway.delivered) == 1
+
+
+@frozen()
+def test_successes_are_recorded_together_and_a_death_before_that_resends_with_the_same_keys(
+    postgres, sms_gateway, settings, monkeypatch
+):
+    """Accepted rows are marked sent in one UPDATE; a worker that dies before it leaves
+    them to their lease, and the next attempt carries the same keys: the gateway has
+    each message once. Rows on a later attempt (one of them may be what killed the
+    worker) are each recorded before the next is sent."""
+    from liaison.base.notifications import delivery
+
+    mark_sent, updates = delivery._mark_sent, []
+
+    def spy(rows):
+        updates.append(len(rows))
+        return mark_sent(rows)
+
+    def dies_before_recording(rows):
+        raise WorkerDied
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        notifications_enqueue(notifications=[sms(n) for n in range(1, 6)])
+        monkeypatch.setattr(delivery, "_mark_sent", spy)
+        assert notifications_deliver().sent == 5
+        assert updates == [5]
+        notifications_enqueue(notifications=[sms(n) for n in range(6, 11)])
+        monkeypatch.setattr(delivery, "_mark_sent", dies_before_recording)
+        with pytest.raises(WorkerDied):
+            notifications_deliver()
+        assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 5
+        monkeypatch.setattr(delivery, "_mark_sent", spy)
+        assert notifications_deliver().handled == 0  # leased
+        clock.shift(settings.NOTIFY_LEASE_SECONDS + 1)
+        assert notifications_deliver().sent == 5
+    assert updates == [5, 1, 1, 1, 1, 1]
+    assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 10
+    assert set(Notification.objects.filter(subject_id__gt=5).values_list("attempts")) == {(2,)}
+    assert len(sms_gateway.requests) == 15 and len(sms_gateway.delivered) == 10

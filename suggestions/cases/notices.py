@@ -18,14 +18,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from liaison.base.models import CommitteeMembership
 from liaison.base.notifications.models import Channel, Notification, NotificationKind
-from liaison.base.notifications.services import notifications_enqueue
+from liaison.base.notifications.services import (
+    notifications_deliver_after_commit,
+    notifications_enqueue,
+)
 from liaison.base.regions import PREFIX_LENGTH, RegionLevel
 from stations.models import StationStaff, Visit
 from suggestions.cases.flow import CASES
@@ -131,12 +134,13 @@ def receivers_of(visit_ids: Iterable[int]) -> dict[int, list[Recipient]]:
 # ROWS
 
 
-def summary(case: Case) -> str:
-    """What a third party may read about a case: no constituent data."""
+def summary(case: Case, *, step_label: str | None = None) -> str:
+    """What a third party may read about a case: no constituent data. ``step_label``: the
+    step's label, when the caller has it at hand (a batch looks each label up once)."""
     lines = [
         _("Case %(code)s: %(title)s") % {"code": case.tracking_code, "title": case.title},
         _("Station: %(station)s") % {"station": case.station.name},
-        _("Step: %(step)s") % {"step": case.get_step_display()},
+        _("Step: %(step)s") % {"step": step_label or case.get_step_display()},
     ]
     if case.deadline:
         lines.append(_("Deadline: %(date)s") % {"date": case.deadline.isoformat()})
@@ -148,6 +152,12 @@ def rows_for(
 ) -> list[Notification]:
     """One outbox row per recipient and channel they can be reached on; ``key`` names the
     occasion (an event, or a deadline and level) so that the same notice is written once."""
+    return _rows(recipients, case.pk, kind, key, title, body)
+
+
+def _rows(
+    recipients: Iterable[Recipient], case_id: int, kind: str, key: str, title: str, body: str
+) -> list[Notification]:
     rows, seen = [], set()
     today = timezone.localdate()
     for recipient in recipients:
@@ -167,7 +177,7 @@ def rows_for(
                     kind=kind,
                     channel=channel,
                     subject_type=SUBJECT_TYPE,
-                    subject_id=case.pk,
+                    subject_id=case_id,
                     recipient_key=recipient.key,
                     recipient_name=recipient.name[:100],
                     address=address,
@@ -175,7 +185,7 @@ def rows_for(
                     title=title[:200],
                     body=body,
                     due_date=today,
-                    dedupe_key=f"{kind}:{SUBJECT_TYPE}:{case.pk}:{key}:{recipient.key}:{channel}",
+                    dedupe_key=f"{kind}:{SUBJECT_TYPE}:{case_id}:{key}:{recipient.key}:{channel}",
                 )
             )
     return rows
@@ -283,3 +293,110 @@ def _audience(case: Case, roles: tuple[str, ...]) -> list[Recipient]:
         elif role == "receivers":
             found += receivers_of([case.visit_id]).get(case.visit_id, [])
     return found
+
+
+# SET-BASED WRITING, for the sweeps' batches
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One occasion to tell some audiences about a case: what ``rows_for`` writes for the
+    recipients of ``audiences`` (keys of the batch's recipients, in order), as rows."""
+
+    case_id: int
+    key: str
+    title: str
+    body: str
+    audiences: tuple[str, ...]
+
+
+def notices_enqueue(
+    notices: list[Notice], *, kind: str, recipients: dict[str, list[Recipient]]
+) -> None:
+    """Write the outbox rows of ``notices``, each recipient once per notice and channel,
+    skipping rows already written. On PostgreSQL one INSERT … SELECT fans the notices out
+    to recipients and channels in the database (no model instance per row); the rows are
+    the ones ``rows_for`` makes, in the same order."""
+    if not notices:
+        return
+    if connection.vendor != "postgresql":
+        rows = []
+        for notice in notices:
+            reached = [r for audience in notice.audiences for r in recipients.get(audience, [])]
+            rows += _rows(reached, notice.case_id, kind, notice.key, notice.title, notice.body)
+        notifications_enqueue(notifications=rows)
+        return
+    heard = [(n, a) for n, notice in enumerate(notices, 1) for a in notice.audiences]
+    members = [(a, r) for a in {a for _n, a in heard} for r in recipients.get(a, [])]
+    now = timezone.now()
+    params = {
+        "case_ids": [notice.case_id for notice in notices],
+        "keys": [notice.key for notice in notices],
+        "titles": [notice.title for notice in notices],
+        "bodies": [notice.body for notice in notices],
+        "heard_n": [n for n, _a in heard],
+        "heard_audience": [a for _n, a in heard],
+        "member_audience": [a for a, _r in members],
+        "member_key": [r.key for _a, r in members],
+        "member_name": [r.name for _a, r in members],
+        "member_user": [r.user_id for _a, r in members],
+        "member_email": [r.email for _a, r in members],
+        "member_phone": [r.phone for _a, r in members],
+        "kind": kind,
+        "subject_type": SUBJECT_TYPE,
+        "today": timezone.localdate(),
+        "now": now,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_FAN_OUT_SQL.format(table=Notification._meta.db_table), params)
+        written = cursor.rowcount
+    if written:
+        notifications_deliver_after_commit(written)
+
+
+# Members keep the order of their audience (a unit's staff, then its phone; a committee's
+# staff by user id); a recipient heard through two audiences of one notice is reached
+# once, through the first, and every row's channels come in_app, email, sms: rows_for's
+# order and rules. The dedupe key is rows_for's, so a row written either way is written
+# once.
+_FAN_OUT_SQL = """
+WITH notice AS (
+    SELECT * FROM unnest(%(case_ids)s::bigint[], %(keys)s::text[], %(titles)s::text[],
+                         %(bodies)s::text[])
+        WITH ORDINALITY AS n(case_id, key, title, body, n)
+), heard AS (
+    SELECT * FROM unnest(%(heard_n)s::bigint[], %(heard_audience)s::text[])
+        WITH ORDINALITY AS h(n, audience, o)
+), member AS (
+    SELECT * FROM unnest(%(member_audience)s::text[], %(member_key)s::text[],
+                         %(member_name)s::text[], %(member_user)s::int[],
+                         %(member_email)s::text[], %(member_phone)s::text[])
+        WITH ORDINALITY AS m(audience, key, name, user_id, email, phone, o)
+), reached AS (
+    SELECT DISTINCT ON (notice.n, member.key)
+        notice.n, notice.case_id, notice.key AS occasion, notice.title, notice.body,
+        member.key, member.name, member.user_id, member.email, member.phone,
+        heard.o AS heard_o, member.o AS member_o
+    FROM notice
+    JOIN heard ON heard.n = notice.n
+    JOIN member ON member.audience = heard.audience
+    ORDER BY notice.n, member.key, heard.o, member.o
+)
+INSERT INTO {table} (
+    kind, channel, subject_type, subject_id, recipient_key, recipient_name, address,
+    user_id, title, body, due_date, dedupe_key, idempotency_key, status, attempts,
+    next_attempt_at, last_error, sent_at, read_at, created_at)
+SELECT %(kind)s, c.channel, %(subject_type)s, r.case_id, r.key, left(r.name, 100),
+    CASE c.channel WHEN 'email' THEN r.email WHEN 'sms' THEN r.phone ELSE '' END,
+    CASE WHEN c.channel = 'in_app' THEN r.user_id END,
+    left(r.title, 200), r.body, %(today)s,
+    concat_ws(':', %(kind)s, %(subject_type)s, r.case_id, r.occasion, r.key, c.channel),
+    gen_random_uuid(), 'pending', 0, %(now)s, '', NULL, NULL, %(now)s
+FROM reached AS r
+CROSS JOIN (VALUES (1, 'in_app'), (2, 'email'), (3, 'sms')) AS c(o, channel)
+WHERE CASE c.channel WHEN 'in_app' THEN r.user_id IS NOT NULL
+                     WHEN 'email' THEN r.email <> ''
+                     ELSE r.phone <> '' END
+ORDER BY r.n, r.heard_o, r.member_o, c.o
+ON CONFLICT DO NOTHING
+"""

@@ -37,12 +37,13 @@ it again with ``next_sweep_on`` below, and the deadline itself stays as it was g
 """
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,9 +56,11 @@ from liaison.base.notifications.services import notifications_enqueue
 from liaison.base.regions import RegionLevel
 from suggestions.cases.flow import CASES
 from suggestions.cases.notices import (
+    Notice,
     ancestor_code,
     committees_of,
     local_committee_codes,
+    notices_enqueue,
     rows_for,
     stations_staff,
     summary,
@@ -196,6 +199,13 @@ def escalation_due(today: dt.date):
     return Case.objects.overdue(today).filter(step__in=CASES["escalate"].sources)
 
 
+# What ``escalate`` reads of a claimed case (a batch builds hundreds of them).
+ESCALATION_FIELDS = (
+    "tracking_code", "title", "region_id", "station__name", "step", "deadline",
+    "escalation_level", "escalated_deadline", "next_sweep_on", "lead_unit_id",
+)  # fmt: skip
+
+
 @transaction.atomic
 def _flag_batch(flag: Flag, today: dt.date, batch_size: int) -> tuple[int, int]:
     cases = _claim(flag_due(flag), today=today, batch_size=batch_size)
@@ -257,7 +267,8 @@ def _due_soon_batch(today: dt.date, batch_size: int) -> tuple[int, int]:
 
 @transaction.atomic
 def _escalation_batch(today: dt.date, batch_size: int) -> tuple[int, int]:
-    cases = _claim(escalation_due(today), today=today, batch_size=batch_size)
+    due = escalation_due(today).only(*ESCALATION_FIELDS)
+    cases = _claim(due, today=today, batch_size=batch_size)
     if not cases:
         return 0, 0
     return len(cases), escalate(cases=cases, today=today)
@@ -277,38 +288,38 @@ def escalate(*, cases: list[Case], today: dt.date) -> int:
         for level in range(case.escalation_level + 1, owed[case.pk] + 1)
         if (code := level_committee(case.region_id, level))
     )
-    rows, events, risen = [], [], 0
+    title = _("Case %(code)s is overdue: escalated to level %(level)s")
+    step_labels = {step: str(label) for step, label in Step.choices}
+    events, notices, risen = [], [], 0
     for case in cases:
         if owed[case.pk] == 0:  # claimed before its level 1 (a reminder that came too late)
             case.next_sweep_on = overdue_from(case.deadline, ladder.calendar)
             continue
         levels = range(case.escalation_level + 1, owed[case.pk] + 1)
         risen += bool(levels)
+        body = None
         for level in levels:
             from_step = case.step
-            recipients = committees.get(level_committee(case.region_id, level), [])
+            audiences = [f"committee:{level_committee(case.region_id, level)}"]
             if level == 1:
                 case.step = CASES["escalate"].target
-                recipients = units.get(case.lead_unit_id, []) + recipients
-            title = _("Case %(code)s is overdue: escalated to level %(level)s") % {
-                "code": case.tracking_code,
-                "level": level,
-            }
-            rows += rows_for(
-                recipients,
-                case=case,
-                kind=NotificationKind.CASE_ESCALATED,
-                key=f"{case.deadline}:L{level}",
-                title=title,
-                body=summary(case),
-            )
+                audiences.insert(0, f"unit:{case.lead_unit_id}")
+            # The same for every level of one case: the step is the target's from level 1.
+            body = body or summary(case, step_label=step_labels[case.step])
+            note = title % {"code": case.tracking_code, "level": level}
+            key = f"{case.deadline}:L{level}"
+            notices.append(Notice(case.pk, key, note, body, tuple(audiences)))
             events.append(
-                _event(case, "escalate", from_step, title, {"level": level, **_deadline_data(case)})
+                (case.pk, from_step, case.step, note, {"level": level, **_deadline_data(case)})
             )
         case.escalation_level = max(case.escalation_level, owed[case.pk])
         case.escalated_deadline = case.deadline
         case.next_sweep_on = next_sweep_on(case, rules=rules[case.region_id], ladder=ladder)
-    _write(cases, events, rows)
+    recipients = {f"unit:{pk}": staff for pk, staff in units.items()}
+    recipients |= {f"committee:{code}": staff for code, staff in committees.items()}
+    _save_states(cases)
+    _events_insert("escalate", events)
+    notices_enqueue(notices, kind=NotificationKind.CASE_ESCALATED, recipients=recipients)
     return risen
 
 
@@ -329,15 +340,84 @@ def _event(case: Case, kind: str, from_step: str, note: str, data: dict) -> Case
 
 
 def _write(cases: list[Case], events: list[CaseEvent], rows: list) -> None:
+    _save_states(cases)
+    CaseEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    notifications_enqueue(notifications=rows)
+
+
+def _save_states(cases: list[Case]) -> None:
+    """Write the sweeps' fields of ``cases`` as they stand on the instances."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        # One UPDATE … FROM the new states, whatever their number.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _SAVE_STATES_SQL.format(table=Case._meta.db_table),
+                {
+                    "ids": [case.pk for case in cases],
+                    "steps": [case.step for case in cases],
+                    "levels": [case.escalation_level for case in cases],
+                    "escalated": [case.escalated_deadline for case in cases],
+                    "next": [case.next_sweep_on for case in cases],
+                    "now": now,
+                },
+            )
+        return
     # One UPDATE per distinct new state (a few dozen per batch: cases share deadlines
-    # and levels), which PostgreSQL runs far faster than bulk_update's CASE per row.
+    # and levels), far faster than bulk_update's CASE per row.
     groups = defaultdict(list)
     for case in cases:
         groups[tuple(getattr(case, field) for field in _SAVED)].append(case.pk)
-    now = timezone.now()
     for values, ids in groups.items():
         Case.objects.filter(pk__in=ids).update(
             **dict(zip(_SAVED, values, strict=True)), updated_at=now
         )
-    CaseEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-    notifications_enqueue(notifications=rows)
+
+
+_SAVE_STATES_SQL = """
+UPDATE {table} AS c
+SET step = s.step, escalation_level = s.level, escalated_deadline = s.escalated,
+    next_sweep_on = s.next, updated_at = %(now)s
+FROM unnest(%(ids)s::bigint[], %(steps)s::text[], %(levels)s::int[], %(escalated)s::date[],
+            %(next)s::date[]) AS s(id, step, level, escalated, next)
+WHERE c.id = s.id
+"""
+
+
+def _events_insert(kind: str, events: list[tuple]) -> None:
+    """The system's CaseEvents of a batch: (case id, from step, to step, note, data)."""
+    if connection.vendor != "postgresql":
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    case_id=case_id, kind=kind, from_step=from_step, to_step=to_step,
+                    actor=None, note=note, data=data,
+                )
+                for case_id, from_step, to_step, note, data in events
+            ],
+            batch_size=BATCH_SIZE,
+        )  # fmt: skip
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _EVENTS_SQL.format(table=CaseEvent._meta.db_table),
+            {
+                "kind": kind,
+                "at": timezone.now(),
+                "case_ids": [event[0] for event in events],
+                "from_steps": [event[1] for event in events],
+                "to_steps": [event[2] for event in events],
+                "notes": [event[3] for event in events],
+                "data": [json.dumps(event[4]) for event in events],
+            },
+        )
+
+
+_EVENTS_SQL = """
+INSERT INTO {table} (case_id, kind, from_step, to_step, actor_id, at, note, data)
+SELECT e.case_id, %(kind)s, e.from_step, e.to_step, NULL, %(at)s, e.note, e.data::jsonb
+FROM unnest(%(case_ids)s::bigint[], %(from_steps)s::text[], %(to_steps)s::text[],
+            %(notes)s::text[], %(data)s::text[])
+    WITH ORDINALITY AS e(case_id, from_step, to_step, note, data, n)
+ORDER BY e.n
+"""

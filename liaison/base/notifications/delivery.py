@@ -14,6 +14,15 @@ Delivery takes one due row at a time in two short transactions:
    row's idempotency key, which the gateway deduplicates, so a message accepted
    once is never accepted twice.
 
+Successes are recorded together: up to ``RECORD_BATCH`` rows, or what was accepted in
+the last ``RECORD_WITHIN_SECONDS``, in one UPDATE whose commit waits for the disk, instead
+of one such commit per message. A worker that dies in between leaves those rows to their
+lease, and they go out again with the same keys, like a single row whose answer was lost;
+before a row on its second or later attempt (perhaps the message that killed the last
+worker) is sent, everything accepted so far is recorded, so a message that kills its
+worker costs the others at most one attempt. Failures, and every send-once row, are
+recorded at once.
+
 The guarantee per channel (docs/reliability.md): at least once, and exactly once where
 the gateway deduplicates on the key. For a channel listed in
 ``NOTIFY_SEND_ONCE_CHANNELS`` (a gateway that does not deduplicate) it is at most once:
@@ -62,6 +71,10 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.NOTIFY_RETRY_MAX_SECONDS))
 
 
+RECORD_BATCH = 50
+RECORD_WITHIN_SECONDS = 1.0
+
+
 def notifications_deliver(*, limit: int | None = None) -> DeliveryReport:
     """Deliver due notifications until none is left, ``limit`` were handled, or the
     time budget (below the task's soft time limit, even with a slow gateway) is spent."""
@@ -70,13 +83,70 @@ def notifications_deliver(*, limit: int | None = None) -> DeliveryReport:
     report = DeliveryReport()
     report.unknown += _sending_past_lease(timezone.now())
     backend = get_backend()
-    while report.handled < limit and time.monotonic() < stop_at:
-        outcome = _deliver_one(backend)
-        if outcome is None:
-            break
-        setattr(report, outcome, getattr(report, outcome) + 1)
+    # Recording successes together is PostgreSQL's (one UPDATE … FROM); SQLite, the
+    # embedded mode, records each as it comes.
+    accepted = Accepted(report) if connection.vendor == "postgresql" else None
+    try:
+        while report.handled < limit and time.monotonic() < stop_at:
+            outcome = _deliver_one(backend, accepted)
+            if outcome is None:
+                break
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if accepted:
+                accepted.flush(due=False)
+    finally:
+        if accepted:
+            accepted.flush()
     report.more_due = report.handled > 0 and _due(timezone.now()).exists()
     return report
+
+
+class Accepted:
+    """Rows the channel accepted, waiting to be marked sent together."""
+
+    def __init__(self, report: DeliveryReport):
+        self.report = report
+        self.rows: list[tuple[int, int, dt.datetime]] = []  # id, attempts, sent at
+        self.since = 0.0
+
+    def add(self, notification: Notification) -> None:
+        if not self.rows:
+            self.since = time.monotonic()
+        self.rows.append((notification.pk, notification.attempts, timezone.now()))
+
+    def flush(self, *, due: bool = True) -> None:
+        """Record the rows; with ``due=False`` only once there are enough of them or the
+        oldest has waited long enough."""
+        if not self.rows:
+            return
+        waited = time.monotonic() - self.since
+        if not due and len(self.rows) < RECORD_BATCH and waited < RECORD_WITHIN_SECONDS:
+            return
+        rows, self.rows = self.rows, []
+        recorded = _retrying_while_database_out(lambda: _mark_sent(rows), f"{len(rows)} rows")
+        # Not recorded: the row outlasted its lease and another attempt took it (same key).
+        self.report.sent -= len(rows) - recorded
+        self.report.lost += len(rows) - recorded
+
+
+def _mark_sent(rows: list[tuple[int, int, dt.datetime]]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {Notification._meta.db_table} AS n
+            SET status = %s, sent_at = r.sent_at
+            FROM unnest(%s::bigint[], %s::int[], %s::timestamptz[]) AS r(id, attempts, sent_at)
+            WHERE n.id = r.id AND n.status = %s AND n.attempts = r.attempts
+            """,  # noqa: S608 (the table's name only)
+            [
+                NotificationStatus.SENT,
+                [row[0] for row in rows],
+                [row[1] for row in rows],
+                [row[2] for row in rows],
+                NotificationStatus.PENDING,
+            ],
+        )
+        return cursor.rowcount
 
 
 def send_once(notification: Notification) -> bool:
@@ -100,22 +170,32 @@ def _due(now):
     return Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
 
 
-def _deliver_one(backend) -> str | None:
+def _deliver_one(backend, accepted: Accepted | None = None) -> str | None:
     claimed = _claim(timezone.now())
     if claimed is None:
         return None
     if claimed.status == NotificationStatus.FAILED:
         return "failed"
-    return _attempt(claimed, backend)
+    if accepted is not None and claimed.attempts > 1:
+        accepted.flush()  # this one may kill the worker: nothing accepted waits on it
+    return _attempt(claimed, backend, accepted)
+
+
+_DIED = "delivery stopped without an outcome {} times (the worker died while sending)"
+
+
+def _claim(now) -> Notification | None:
+    if connection.vendor == "postgresql":
+        notification = _claim_in_one_statement(now)
+    else:
+        notification = _claim_row(now)
+    if notification is not None and notification.status == NotificationStatus.FAILED:
+        logger.error("notification %s failed: the worker died on every attempt", notification.pk)
+    return notification
 
 
 @transaction.atomic
-def _claim(now) -> Notification | None:
-    if connection.vendor == "postgresql":
-        # A claim lost in a database crash only means an uncounted attempt, so its commit
-        # need not wait for the disk; the outcome's does.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+def _claim_row(now) -> Notification | None:
     notification = (
         _due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "id").first()
     )
@@ -124,12 +204,8 @@ def _claim(now) -> Notification | None:
     if notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
         # The last allowed attempt was claimed but never recorded an outcome.
         notification.status = NotificationStatus.FAILED
-        notification.last_error = (
-            f"delivery stopped without an outcome {notification.attempts} times "
-            "(the worker died while sending)"
-        )
+        notification.last_error = _DIED.format(notification.attempts)
         notification.save(update_fields=["status", "last_error"])
-        logger.error("notification %s failed: the worker died on every attempt", notification.pk)
         return notification
     notification.attempts += 1
     notification.next_attempt_at = now + dt.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
@@ -137,17 +213,64 @@ def _claim(now) -> Notification | None:
     if send_once(notification):
         notification.status = NotificationStatus.SENDING
         fields.append("status")
-        if connection.vendor == "postgresql":
-            # "sending" must survive a database crash: it is what prevents a resend.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO ON")
     notification.save(update_fields=fields)
     return notification
 
 
-def _attempt(notification: Notification, backend) -> str:
+def _claim_in_one_statement(now) -> Notification | None:
+    """``_claim_row`` as one UPDATE … RETURNING, its own transaction (one round trip, no
+    model to save): lock the oldest due row no one holds, then count the attempt and
+    lease the row, or fail it after its last allowed attempt.
+
+    A claim lost in a database crash only means an uncounted attempt, so its commit need
+    not wait for the disk — but "sending" must survive one, since it is what prevents a
+    resend: RETURNING sets ``synchronous_commit`` for this statement's own commit (inside
+    a caller's transaction, whose commit it would be, it leaves it on)."""
+    table = Notification._meta.db_table
+    spent = "n.attempts >= %(max)s"
+    rows = Notification.objects.raw(
+        f"""
+        UPDATE {table} AS n SET
+            attempts = CASE WHEN {spent} THEN n.attempts ELSE n.attempts + 1 END,
+            next_attempt_at = CASE WHEN {spent} THEN n.next_attempt_at ELSE %(lease)s END,
+            status = CASE WHEN {spent} THEN %(failed)s
+                          WHEN n.channel = ANY(%(send_once)s::text[]) THEN %(sending)s
+                          ELSE n.status END,
+            last_error = CASE WHEN {spent} THEN replace(%(died)s, '{{}}', n.attempts::text)
+                              ELSE n.last_error END
+        WHERE n.id = (
+            SELECT id FROM {table}
+            WHERE status = %(pending)s AND next_attempt_at <= %(now)s
+            ORDER BY next_attempt_at, id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+        )
+        RETURNING n.*, set_config(
+            'synchronous_commit',
+            CASE WHEN n.status = %(sending)s OR %(in_transaction)s THEN 'on' ELSE 'off' END,
+            true
+        ) AS commit_waits_for_disk
+        """,  # noqa: S608 (the table's name only)
+        {
+            "max": settings.NOTIFY_MAX_ATTEMPTS,
+            "lease": now + dt.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS),
+            "failed": NotificationStatus.FAILED,
+            "sending": NotificationStatus.SENDING,
+            "pending": NotificationStatus.PENDING,
+            "send_once": list(settings.NOTIFY_SEND_ONCE_CHANNELS),
+            "died": _DIED,
+            "now": now,
+            "in_transaction": connection.in_atomic_block,
+        },
+        using=connection.alias,  # a write, wherever reads are routed
+    )
+    return next(iter(rows), None)
+
+
+def _attempt(notification: Notification, backend, accepted: Accepted | None = None) -> str:
     """Send outside any transaction, since the claim's lease keeps other workers off the
-    row, and record the outcome only while the row is still this attempt's."""
+    row, and record the outcome only while the row is still this attempt's (a success of
+    a row that is not send-once goes to ``accepted``, recorded with others)."""
     try:
         _send(notification, backend)
     except SoftTimeLimitExceeded:
@@ -166,6 +289,9 @@ def _attempt(notification: Notification, backend) -> str:
             outcome = "retrying"
         logger.warning("notification %s attempt %s failed", notification.pk, notification.attempts)
     else:
+        if accepted is not None and not send_once(notification):
+            accepted.add(notification)
+            return "sent"
         changes = {"status": NotificationStatus.SENT, "sent_at": timezone.now()}
         outcome = "sent"
     recorded = _record(
@@ -208,17 +334,25 @@ def _send(notification: Notification, backend) -> None:
 
 
 def _record(notification: Notification, changes: dict, status=NotificationStatus.PENDING) -> int:
-    """Write the outcome of a send that happened. If the database is out at that moment,
-    keep trying (within the lease) rather than let the row be sent again after it."""
+    """Write the outcome of a send that happened."""
+    return _retrying_while_database_out(
+        lambda: Notification.objects.filter(
+            pk=notification.pk, status=status, attempts=notification.attempts
+        ).update(**changes),
+        f"notification {notification.pk}",
+    )
+
+
+def _retrying_while_database_out(write, what: str) -> int:
+    """If the database is out when an outcome is written, keep trying (within the lease)
+    rather than let the rows be sent again after it."""
     deadline = time.monotonic() + settings.NOTIFY_LEASE_SECONDS / 2
     while True:
         try:
-            return Notification.objects.filter(
-                pk=notification.pk, status=status, attempts=notification.attempts
-            ).update(**changes)
+            return write()
         except (OperationalError, InterfaceError):
             if time.monotonic() > deadline:
                 raise
-            logger.warning("notification %s: database out, outcome kept", notification.pk)
+            logger.warning("%s: database out, outcome kept", what)
             connection.close()
             time.sleep(settings.NOTIFY_DATABASE_RETRY_SECONDS)

@@ -14,10 +14,12 @@ def notifications_enqueue(*, notifications: list[Notification]) -> None:
     Notification.objects.bulk_create(
         notifications, ignore_conflicts=True, batch_size=settings.NOTIFY_BATCH_SIZE
     )
-    _deliver_after_commit(len(notifications))
+    notifications_deliver_after_commit(len(notifications))
 
 
-def _deliver_after_commit(count: int) -> None:
+def notifications_deliver_after_commit(count: int) -> None:
+    """Have ``count`` rows just written to the outbox (by the caller's own INSERT, say)
+    delivered once the transaction commits."""
     # Several tasks share a large batch; SKIP LOCKED keeps them apart. A publish that
     # fails (broker down or hung) costs the request at most the broker's timeout, once:
     # the per-minute delivery sends the rows then.
@@ -35,7 +37,7 @@ def notifications_resend(*, ids: list[int] | None = None) -> int:
         status=NotificationStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
     if count:
-        _deliver_after_commit(count)
+        notifications_deliver_after_commit(count)
     return count
 
 
@@ -47,5 +49,5 @@ def notifications_resolve_unknown(*, ids: list[int], sent: bool) -> int:
         return unknown.update(status=NotificationStatus.SENT, sent_at=timezone.now())
     count = unknown.update(status=NotificationStatus.PENDING, next_attempt_at=timezone.now())
     if count:
-        _deliver_after_commit(count)
+        notifications_deliver_after_commit(count)
     return count
