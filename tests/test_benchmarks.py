@@ -94,7 +94,7 @@ def test_every_page_of_the_http_benchmark_answers_and_its_yardstick_runs_one_que
     cookies = log_in({"committee", "unit"})
     from django.test import Client
 
-    response = Client(HTTP_COOKIE=cookies["unit"]).get("/staff/unit/")
+    response = Client(headers={"cookie": cookies["unit"]}).get("/staff/unit/")
     assert response.status_code == 200
 
 
@@ -108,7 +108,7 @@ def test_the_status_lookup_that_wrk_posts_passes_the_csrf_check(demo_with_bulk_c
     status = next(page for page in pages_to_measure()[0] if page.form)
     script = post_script(status.form)
     body = script.split('wrk.body = "')[1].split('"\n')[0]
-    client = Client(enforce_csrf_checks=True, HTTP_COOKIE=f"csrftoken={CSRF_SECRET}")
+    client = Client(enforce_csrf_checks=True, headers={"cookie": f"csrftoken={CSRF_SECRET}"})
     response = client.post(status.path, {k: v[0] for k, v in parse_qs(body).items()})
     assert response.status_code == 200
     assert status.form["code"] in response.content.decode()

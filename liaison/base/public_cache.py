@@ -124,7 +124,7 @@ def page_kinds(request) -> tuple[str, ...] | None:
     """The kinds of a request the page cache may answer, or None."""
     if request.method not in ("GET", "HEAD") or len(request.META.get("QUERY_STRING", "")) > 500:
         return None
-    if not ALLOWED_COOKIES.issuperset(request.COOKIES) or "HTTP_AUTHORIZATION" in request.META:
+    if not ALLOWED_COOKIES.issuperset(request.COOKIES) or "authorization" in request.headers:
         return None
     if getattr(cache, "degraded", False):
         return None
