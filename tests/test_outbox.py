@@ -209,40 +209,50 @@ def test_a_claimed_row_is_not_claimed_again_within_its_lease(sms_gateway, settin
 
 
 @frozen()
-def test_successes_are_recorded_together_and_a_death_before_that_resends_with_the_same_keys(
+def test_each_success_is_recorded_at_once_so_a_death_resends_only_the_message_in_flight(
     postgres, sms_gateway, settings, monkeypatch
 ):
-    """Accepted rows are marked sent in one UPDATE; a worker that dies before it leaves
-    them to their lease, and the next attempt carries the same keys: the gateway has
-    each message once. Rows on a later attempt (one of them may be what killed the
-    worker) are each recorded before the next is sent."""
+    """A worker that dies after the gateway accepted a message and before recording it
+    leaves that one row to its lease; the rows before it are recorded, the next attempt
+    carries the same key, and the gateway has each message once."""
     from liaison.base.notifications import delivery
 
-    mark_sent, updates = delivery._mark_sent, []
+    mark_sent, calls = delivery._mark_sent, []
 
-    def spy(rows):
-        updates.append(len(rows))
-        return mark_sent(rows)
-
-    def dies_before_recording(rows):
-        raise WorkerDied
+    def dies_on_the_third(notification):
+        calls.append(notification.pk)
+        if len(calls) == 3:
+            raise WorkerDied
+        return mark_sent(notification)
 
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         notifications_enqueue(notifications=[sms(n) for n in range(1, 6)])
-        monkeypatch.setattr(delivery, "_mark_sent", spy)
-        assert notifications_deliver().sent == 5
-        assert updates == [5]
-        notifications_enqueue(notifications=[sms(n) for n in range(6, 11)])
-        monkeypatch.setattr(delivery, "_mark_sent", dies_before_recording)
+        monkeypatch.setattr(delivery, "_mark_sent", dies_on_the_third)
         with pytest.raises(WorkerDied):
             notifications_deliver()
-        assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 5
-        monkeypatch.setattr(delivery, "_mark_sent", spy)
-        assert notifications_deliver().handled == 0  # leased
+        assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 2
+        monkeypatch.setattr(delivery, "_mark_sent", mark_sent)
+        assert notifications_deliver().sent == 2  # the two never sent; the third is leased
         clock.shift(settings.NOTIFY_LEASE_SECONDS + 1)
-        assert notifications_deliver().sent == 5
-    assert updates == [5, 1, 1, 1, 1, 1]
-    assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 10
-    assert set(Notification.objects.filter(subject_id__gt=5).values_list("attempts")) == {(2,)}
-    assert len(sms_gateway.requests) == 15 and len(sms_gateway.delivered) == 10
+        assert notifications_deliver().sent == 1
+    assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 5
+    assert len(sms_gateway.requests) == 6 and len(sms_gateway.delivered) == 5
+
+
+def test_a_success_recorded_inside_a_caller_s_transaction_leaves_its_commit_durable(
+    postgres, sms_gateway
+):
+    """Outside a transaction a recorded success's own commit does not wait for the disk;
+    inside a caller's, whose commit it would be, synchronous_commit stays on."""
+    from django.db import connection, transaction
+
+    from liaison.base.notifications import delivery
+
+    notifications_enqueue(notifications=[sms(1)])
+    with transaction.atomic():
+        assert notifications_deliver().sent == 1
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    assert delivery._mark_sent(Notification.objects.get()) == 0  # not this attempt's now

@@ -14,14 +14,12 @@ Delivery takes one due row at a time in two short transactions:
    row's idempotency key, which the gateway deduplicates, so a message accepted
    once is never accepted twice.
 
-Successes are recorded together: up to ``RECORD_BATCH`` rows, or what was accepted in
-the last ``RECORD_WITHIN_SECONDS``, in one UPDATE whose commit waits for the disk, instead
-of one such commit per message. A worker that dies in between leaves those rows to their
-lease, and they go out again with the same keys, like a single row whose answer was lost;
-before a row on its second or later attempt (perhaps the message that killed the last
-worker) is sent, everything accepted so far is recorded, so a message that kills its
-worker costs the others at most one attempt. Failures, and every send-once row, are
-recorded at once.
+A success is recorded at once, in one statement whose commit does not wait for the disk
+(on PostgreSQL): a worker that dies right after it has recorded the row all the same,
+since the server holds the commit; only a crash of PostgreSQL itself could lose the last
+fraction of a second of them, which then go out again with the same keys. So a worker's
+death re-sends at most the one message it was sending. Failures, and every send-once
+row, are recorded with a commit that waits for the disk.
 
 The guarantee per channel (docs/reliability.md): at least once, and exactly once where
 the gateway deduplicates on the key. For a channel listed in
@@ -71,10 +69,6 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.NOTIFY_RETRY_MAX_SECONDS))
 
 
-RECORD_BATCH = 50
-RECORD_WITHIN_SECONDS = 1.0
-
-
 def notifications_deliver(*, limit: int | None = None) -> DeliveryReport:
     """Deliver due notifications until none is left, ``limit`` were handled, or the
     time budget (below the task's soft time limit, even with a slow gateway) is spent."""
@@ -83,67 +77,37 @@ def notifications_deliver(*, limit: int | None = None) -> DeliveryReport:
     report = DeliveryReport()
     report.unknown += _sending_past_lease(timezone.now())
     backend = get_backend()
-    # Recording successes together is PostgreSQL's (one UPDATE … FROM); SQLite, the
-    # embedded mode, records each as it comes.
-    accepted = Accepted(report) if connection.vendor == "postgresql" else None
-    try:
-        while report.handled < limit and time.monotonic() < stop_at:
-            outcome = _deliver_one(backend, accepted)
-            if outcome is None:
-                break
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if accepted:
-                accepted.flush(due=False)
-    finally:
-        if accepted:
-            accepted.flush()
+    while report.handled < limit and time.monotonic() < stop_at:
+        outcome = _deliver_one(backend)
+        if outcome is None:
+            break
+        setattr(report, outcome, getattr(report, outcome) + 1)
     report.more_due = report.handled > 0 and _due(timezone.now()).exists()
     return report
 
 
-class Accepted:
-    """Rows the channel accepted, waiting to be marked sent together."""
-
-    def __init__(self, report: DeliveryReport):
-        self.report = report
-        self.rows: list[tuple[int, int, dt.datetime]] = []  # id, attempts, sent at
-        self.since = 0.0
-
-    def add(self, notification: Notification) -> None:
-        if not self.rows:
-            self.since = time.monotonic()
-        self.rows.append((notification.pk, notification.attempts, timezone.now()))
-
-    def flush(self, *, due: bool = True) -> None:
-        """Record the rows; with ``due=False`` only once there are enough of them or the
-        oldest has waited long enough."""
-        if not self.rows:
-            return
-        waited = time.monotonic() - self.since
-        if not due and len(self.rows) < RECORD_BATCH and waited < RECORD_WITHIN_SECONDS:
-            return
-        rows, self.rows = self.rows, []
-        recorded = _retrying_while_database_out(lambda: _mark_sent(rows), f"{len(rows)} rows")
-        # Not recorded: the row outlasted its lease and another attempt took it (same key).
-        self.report.sent -= len(rows) - recorded
-        self.report.lost += len(rows) - recorded
-
-
-def _mark_sent(rows: list[tuple[int, int, dt.datetime]]) -> int:
+def _mark_sent(notification: Notification) -> int:
+    """Record a success while the row is still this attempt's. On PostgreSQL outside a
+    caller's transaction, the statement's own commit does not wait for the disk (RETURNING
+    sets ``synchronous_commit`` for it): the worker may die the next moment and the row
+    is recorded, which is what keeps a death from re-sending more than one message."""
+    if connection.vendor != "postgresql":
+        changes = {"status": NotificationStatus.SENT, "sent_at": timezone.now()}
+        return _record(notification, changes)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            UPDATE {Notification._meta.db_table} AS n
-            SET status = %s, sent_at = r.sent_at
-            FROM unnest(%s::bigint[], %s::int[], %s::timestamptz[]) AS r(id, attempts, sent_at)
-            WHERE n.id = r.id AND n.status = %s AND n.attempts = r.attempts
+            UPDATE {Notification._meta.db_table} SET status = %s, sent_at = %s
+            WHERE id = %s AND status = %s AND attempts = %s
+            RETURNING set_config('synchronous_commit', %s, true)
             """,  # noqa: S608 (the table's name only)
             [
                 NotificationStatus.SENT,
-                [row[0] for row in rows],
-                [row[1] for row in rows],
-                [row[2] for row in rows],
+                timezone.now(),
+                notification.pk,
                 NotificationStatus.PENDING,
+                notification.attempts,
+                "on" if connection.in_atomic_block else "off",
             ],
         )
         return cursor.rowcount
@@ -170,15 +134,13 @@ def _due(now):
     return Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
 
 
-def _deliver_one(backend, accepted: Accepted | None = None) -> str | None:
+def _deliver_one(backend) -> str | None:
     claimed = _claim(timezone.now())
     if claimed is None:
         return None
     if claimed.status == NotificationStatus.FAILED:
         return "failed"
-    if accepted is not None and claimed.attempts > 1:
-        accepted.flush()  # this one may kill the worker: nothing accepted waits on it
-    return _attempt(claimed, backend, accepted)
+    return _attempt(claimed, backend)
 
 
 _DIED = "delivery stopped without an outcome {} times (the worker died while sending)"
@@ -267,10 +229,9 @@ def _claim_in_one_statement(now) -> Notification | None:
     return next(iter(rows), None)
 
 
-def _attempt(notification: Notification, backend, accepted: Accepted | None = None) -> str:
+def _attempt(notification: Notification, backend) -> str:
     """Send outside any transaction, since the claim's lease keeps other workers off the
-    row, and record the outcome only while the row is still this attempt's (a success of
-    a row that is not send-once goes to ``accepted``, recorded with others)."""
+    row, and record the outcome only while the row is still this attempt's."""
     try:
         _send(notification, backend)
     except SoftTimeLimitExceeded:
@@ -289,9 +250,11 @@ def _attempt(notification: Notification, backend, accepted: Accepted | None = No
             outcome = "retrying"
         logger.warning("notification %s attempt %s failed", notification.pk, notification.attempts)
     else:
-        if accepted is not None and not send_once(notification):
-            accepted.add(notification)
-            return "sent"
+        if not send_once(notification):
+            recorded = _retrying_while_database_out(
+                lambda: _mark_sent(notification), f"notification {notification.pk}"
+            )
+            return "sent" if recorded else "lost"
         changes = {"status": NotificationStatus.SENT, "sent_at": timezone.now()}
         outcome = "sent"
     recorded = _record(
