@@ -43,6 +43,12 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+def _refused(request, user, detail: str) -> Response:
+    """A login that may not have a token (no second factor, an expired password)."""
+    audit(action=AuditAction.TOKEN, user=user, request=request, result="refused")
+    return _no_store(Response({"detail": detail}, status=status.HTTP_403_FORBIDDEN))
+
+
 class TokenView(APIView):
     authentication_classes = [HashedTokenAuthentication]
 
@@ -78,17 +84,13 @@ class TokenView(APIView):
             )
         device = confirmed_device(user)
         if device is None and requires_two_factor(user):
-            audit(action=AuditAction.TOKEN, user=user, request=request, result="refused")
-            return _no_store(
-                Response(
-                    {
-                        "detail": _(
-                            "Set up two-factor login on the staff site (/staff/two-factor/) "
-                            "before asking for an API token."
-                        )
-                    },
-                    status=status.HTTP_403_FORBIDDEN,
-                )
+            return _refused(
+                request,
+                user,
+                _(
+                    "Set up two-factor login on the staff site (/staff/two-factor/) "
+                    "before asking for an API token."
+                ),
             )
         if device is not None and not device.accept(code):
             lockout.failed(request, username)
@@ -101,17 +103,13 @@ class TokenView(APIView):
             )
         lockout.succeeded(request, username)
         if password_expired(user):
-            audit(action=AuditAction.TOKEN, user=user, request=request, result="refused")
-            return _no_store(
-                Response(
-                    {
-                        "detail": _(
-                            "Your password has expired: change it on the staff site "
-                            "(/staff/password/) before asking for an API token."
-                        )
-                    },
-                    status=status.HTTP_403_FORBIDDEN,
-                )
+            return _refused(
+                request,
+                user,
+                _(
+                    "Your password has expired: change it on the staff site "
+                    "(/staff/password/) before asking for an API token."
+                ),
             )
         token, key = api_tokens.issue(user, name=data.validated_data.get("name", ""))
         audit(action=AuditAction.TOKEN, user=user, request=request, obj=token, detail="issued")

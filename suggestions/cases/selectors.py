@@ -24,6 +24,7 @@ from suggestions.models import (
     Step,
     case_ids_handled_by,
 )
+from suggestions.shared.models import past_deadline
 
 # "Assigned or transferred" (交办或转办): handed to a unit, the township, or a suggestion.
 ASSIGNED = [
@@ -82,7 +83,7 @@ def row_values(cases: QuerySet[Case]) -> QuerySet:
 
 def rows_completed(rows, today: dt.date | None = None) -> list[dict]:
     """A page of ``row_values``: each row's co-units (ids and names, in the units' order)
-    from one query, the step's label and whether it is overdue (``Case.is_overdue``)."""
+    from one query, the step's label and whether it is overdue (``past_deadline``)."""
     rows = list(rows)
     today = today or timezone.localdate()
     labels = {value: str(label) for value, label in Step.choices}
@@ -100,10 +101,7 @@ def rows_completed(rows, today: dt.date | None = None) -> list[dict]:
         row["co_units"] = [unit_id for unit_id, _ in units]
         row["co_unit_names"] = [name for _, name in units]
         row["step_label"] = labels.get(row["step"], row["step"])
-        deadline = row["deadline"]
-        row["overdue"] = (
-            deadline is not None and deadline < today and row["step"] not in CLOSED_STEPS
-        )
+        row["overdue"] = past_deadline(row["deadline"], row["step"] in CLOSED_STEPS, today)
     return rows
 
 

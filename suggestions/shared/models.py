@@ -63,16 +63,17 @@ def deadline_indexes(prefix: str, closed_steps) -> list[models.Index]:
     ]
 
 
+def past_deadline(deadline: dt.date | None, closed: bool, today: dt.date | None = None) -> bool:
+    """The Python side of ``overdue_condition``, for a model row or a row of values."""
+    return deadline is not None and not closed and deadline < (today or timezone.localdate())
+
+
 class WithDeadline:
     """The Python side of ``WithDeadlineQuerySet`` for a flow's model (``deadline``,
     ``is_closed``): one row, no query."""
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        return (
-            self.deadline is not None
-            and not self.is_closed
-            and self.deadline < (today or timezone.localdate())
-        )
+        return past_deadline(self.deadline, self.is_closed, today)
 
 
 class UnitKind(models.TextChoices):
