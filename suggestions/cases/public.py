@@ -16,12 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison.base.flow import FlowError
-from liaison.base.ratelimit import client_ip, exceeded, hit
+from liaison.base.ratelimit import client_ip, hit, hit_and_check
 from stations import places
 from suggestions.cases import online, selectors, services, tracking
 from suggestions.cases.filters import OutcomeFilter
 from suggestions.cases.flow import CASES
-from suggestions.cases.models import Case
+from suggestions.cases.models import Case, Satisfaction
 from suggestions.cases.online import status_limits, submit_limits
 from suggestions.cases.public_forms import RatingForm, StatusForm, SubmitForm
 
@@ -164,16 +164,20 @@ def _look_up(request, form, *, template_form=None):
     per_ip, per_code = status_limits()
     shown = template_form or form
     shown.is_valid()
-    if not hit(per_ip, client_ip(request)):
-        return _too_many(request, "public/case_status.html", {"form": shown})
     code, check = request.POST.get("code", ""), request.POST.get("check", "")
+    # Both limits in one round trip: the address counts, the code's wrong checks are read.
+    allowed, code_spent = hit_and_check(
+        per_ip, client_ip(request), per_code, tracking.normalize(code)
+    )
+    if not allowed:
+        return _too_many(request, "public/case_status.html", {"form": shown})
     if not form.is_valid() and ({"code", "check"} & set(form.errors)):
         return render(request, "public/case_status.html", {"form": shown}, status=400)
-    lookup = online.case_status_lookup(code=code, check=check)
     # After too many wrong checks on one code even the right one waits: no guessing
-    # the four digits.
-    if lookup.code and exceeded(per_code, lookup.code):
+    # the four digits. (Counted per code whether or not a case has it: no query needed.)
+    if code_spent:
         return _too_many(request, "public/case_status.html", {"form": shown})
+    lookup = online.case_status_lookup(code=code, check=check)
     if lookup.case is None:
         if lookup.code:
             hit(per_code, lookup.code)
@@ -184,7 +188,8 @@ def _look_up(request, form, *, template_form=None):
 
 def _status_page(request, case, *, check, rating_form=None, notice="", status=200):
     """``case`` from ``selectors.public_case_status`` or ``with_public_steps``."""
-    rated = next((r for r in case.constituent_ratings if r.round == case.reopen_count), None)
+    # The constituent's own rating of the current reply, shown by its label.
+    rated = dict(Satisfaction.choices).get(case.own_rating, case.own_rating)
     may_rate = case.step in CASES["rate"].sources and rated is None
     if may_rate and rating_form is None:
         rating_form = RatingForm(initial={"code": case.tracking_code, "check": check})

@@ -52,8 +52,7 @@ class PublicCaseStatusSerializer(serializers.Serializer):
 
     def get_rated(self, case) -> str | None:
         """The constituent's own rating of the current reply, if given."""
-        own = [r for r in case.constituent_ratings if r.round == case.reopen_count]
-        return own[0].satisfaction if own else None
+        return case.own_rating
 
     def get_deadline(self, case) -> str | None:
         return None if case.is_closed or not case.deadline else case.deadline.isoformat()
