@@ -5,6 +5,7 @@ stations/places.py."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base.form_renderer import FAST
 from liaison.base.models import Region
 from liaison.base.regions import CODE_RE
 from liaison.base.validators import (
@@ -177,6 +178,9 @@ def _grouped(counties: list[dict]) -> list:
 
 
 class StatusForm(forms.Form):
+    # Rendered on every lookup: the same markup as Django's renderer, in half the time.
+    default_renderer = FAST
+
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=30,
@@ -193,6 +197,8 @@ class StatusForm(forms.Form):
 class RatingForm(forms.Form):
     """The constituent rates the reply on the status page: the code and the check come
     again with it (hidden, from the lookup they just made), and are checked again."""
+
+    default_renderer = FAST
 
     code = forms.CharField(max_length=30, widget=forms.HiddenInput)
     check = forms.CharField(max_length=8, widget=forms.HiddenInput)
