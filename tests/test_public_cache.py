@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.admindocs.views import extract_views_from_urlpatterns, simplify_regex
+from django.db import connection
 from django.test import Client
 from django.urls import get_resolver
 
@@ -266,7 +267,9 @@ def test_the_status_lookup_is_not_cached_and_reads_the_case_once(
 ):
     case = received(make_world())
     data = {"code": case.tracking_code, "check": "5678"}
-    with django_assert_num_queries(3):  # the case by its code, its steps, its ratings
+    # The case by its code with its own rating, and its steps (in the same row on
+    # PostgreSQL).
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
         found = client.post("/cases/status/", data)
     assert found.status_code == 200 and case.tracking_code in found.content.decode()
     assert "no-store" in found["Cache-Control"] or "no-cache" in found["Cache-Control"]

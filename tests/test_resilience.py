@@ -4,6 +4,7 @@ switch, publishing after commit never fails a saved move, and clear setting erro
 (tests/test_faults.py runs the same faults against real servers of its own.)"""
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -64,6 +65,26 @@ def test_rate_limits_count_locally_by_default(dead_cache, settings):
     assert ratelimit.hit(limit, "1.2.3.4")
     assert ratelimit.hit(limit, "1.2.3.4")
     assert not ratelimit.hit(limit, "1.2.3.4")
+
+
+def test_both_limits_in_one_round_trip_count_and_read_as_hit_and_exceeded(redis_url):
+    counted, checked = ratelimit.Limit("t-ip", 2, 60), ratelimit.Limit("t-code", 1, 60)
+    value = secrets.token_hex(8)
+    assert ratelimit.hit_and_check(counted, value, checked, value) == (True, False)
+    assert ratelimit.hit(checked, value)
+    assert ratelimit.hit_and_check(counted, value, checked, value) == (True, True)
+    assert ratelimit.hit_and_check(counted, value, checked, None) == (False, False)
+    assert ratelimit.exceeded(counted, value)
+    # The counter expires with its window, as hit's does.
+    backend = caches["default"]
+    key = backend.make_and_validate_key(ratelimit.key(counted, value))
+    assert 0 < backend._cache.get_client(key).ttl(key) <= 60
+
+
+def test_both_limits_count_locally_without_redis(dead_cache):
+    counted, checked = ratelimit.Limit("t-ip", 1, 60), ratelimit.Limit("t-code", 1, 60)
+    assert ratelimit.hit_and_check(counted, "1.2.3.4", checked, "2345-6789-AB") == (True, False)
+    assert ratelimit.hit_and_check(counted, "1.2.3.4", checked, "2345-6789-AB") == (False, False)
 
 
 def test_rate_limits_fail_closed_with_a_polite_503_when_asked(client, dead_cache, settings):

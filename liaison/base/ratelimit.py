@@ -2,7 +2,9 @@
 
 A limit is a number of hits per window for one key (an IP address, a phone, a
 tracking code). Counting is one ``add`` and one ``incr`` on the cache, both
-atomic in Redis, so parallel requests never exceed the limit together.
+atomic in Redis, so parallel requests never exceed the limit together; a page that
+counts one limit and reads another on every request (the status lookup) does both in
+one round trip to Redis (``hit_and_check``), on the same keys.
 
 The one place that decides what the limits do while Redis is down (the cache fails open
 to each process's memory, ``liaison/base/cache.py``): ``RATELIMIT_WHEN_CACHE_DOWN``

@@ -200,6 +200,7 @@ def _public_case() -> QuerySet[Case]:
         return cases
     steps = (
         _public_moves(CaseEvent.objects.filter(case=OuterRef("pk")))
+        .order_by()  # one group: the order is the aggregate's own
         .values("case")
         .annotate(
             steps=JSONBAgg(
