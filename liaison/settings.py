@@ -559,6 +559,8 @@ LOGIN_LOCKOUT_SECONDS = env_number("LOGIN_LOCKOUT_SECONDS", str(30 * 60))
 # (liaison/base/idle.py); the cookie outlives it by a day at most.
 SESSION_IDLE_SECONDS = env_number("SESSION_IDLE_SECONDS", str(30 * 60))
 SESSION_COOKIE_AGE = 24 * 60 * 60
+# Django's database sessions, read by plain SQL (liaison/base/sessions.py).
+SESSION_ENGINE = "liaison.base.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     *AUTH_PASSWORD_VALIDATORS,
     {"NAME": "liaison.base.passwords.CharacterClassesValidator"},
