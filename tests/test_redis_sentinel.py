@@ -2,10 +2,11 @@
 free port monitors the test Redis, and the cache, a rate-limit counter and a Celery
 worker's round trip all find the primary through it; the settings' clear errors."""
 
+import contextlib
 import shutil
-import socket
 import subprocess
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,16 +18,11 @@ from liaison.base import ratelimit
 from liaison.celery import app
 from liaison.redis_target import redis_target
 from tests.conftest import require
+from tests.faults.stack import Redis, free_port, wait_for
 from tests.test_resilience import _settings_error
 
 MASTER = "liaison-test"
 TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _sentinel_command(config: str) -> list[str] | None:
@@ -38,49 +34,69 @@ def _sentinel_command(config: str) -> list[str] | None:
     return None
 
 
-@pytest.fixture
-def sentinel_env(redis_url, tmp_path, monkeypatch):
-    """A Sentinel watching the test Redis as MASTER; the environment names it instead of
-    REDIS_URL (the database number moves to REDIS_DB)."""
-    redis_at = urlsplit(redis_url)
-    port = _free_port()
-    config = tmp_path / "sentinel.conf"  # Sentinel rewrites its file: a copy of its own
+@contextlib.contextmanager
+def _sentinel(folder: Path, host: str, port: int, *, down_after_ms: int, password: str = ""):
+    """A Sentinel on a free port watching host:port as MASTER (quorum 1); yields its port
+    once it names the primary."""
+    sentinel_port = free_port()
+    config = folder / "sentinel.conf"  # Sentinel rewrites its file: a copy of its own
     config.write_text(
-        f"port {port}\nbind 127.0.0.1\ndir {tmp_path}\n"
-        f"sentinel monitor {MASTER} {redis_at.hostname} {redis_at.port or 6379} 1\n"
-        # Nothing is to fail over here: the test Redis is shared and has no replica.
-        f"sentinel down-after-milliseconds {MASTER} 600000\n"
-        + (f"sentinel auth-pass {MASTER} {redis_at.password}\n" if redis_at.password else "")
+        f"port {sentinel_port}\nbind 127.0.0.1\ndir {folder}\n"
+        f"sentinel monitor {MASTER} {host} {port} 1\n"
+        f"sentinel down-after-milliseconds {MASTER} {down_after_ms}\n"
+        f"sentinel failover-timeout {MASTER} 10000\n"
+        + (f"sentinel auth-pass {MASTER} {password}\n" if password else "")
     )
     command = _sentinel_command(str(config))
     require(command is not None, "needs redis-sentinel or redis-server (apt-get install redis)")
-    log = (tmp_path / "sentinel.log").open("wb")
+    log = (folder / "sentinel.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
-        sentinels = Sentinel([("127.0.0.1", port)], sentinel_kwargs=TIMEOUTS)
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                sentinels.discover_master(MASTER)
-                break
-            except redis.RedisError:
-                assert process.poll() is None, (tmp_path / "sentinel.log").read_text()
-                assert time.monotonic() < deadline, "the Sentinel did not name the primary"
-                time.sleep(0.1)
-        env = {
-            "REDIS_URL": "",  # empty is allowed with Sentinels (a compose file's default)
-            "REDIS_SENTINELS": f"127.0.0.1:{port}",
-            "REDIS_SENTINEL_MASTER": MASTER,
-            "REDIS_DB": redis_at.path.strip("/") or "0",
-            "REDIS_PASSWORD": redis_at.password or "",
-        }
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        yield env
+        sentinels = Sentinel([("127.0.0.1", sentinel_port)], sentinel_kwargs=TIMEOUTS)
+        wait_for(lambda: sentinels.discover_master(MASTER), timeout=15, what="the Sentinel")
+        yield sentinel_port
     finally:
         process.terminate()
         process.wait(10)
         log.close()
+
+
+def _environment(monkeypatch, sentinel_port: int, db: str = "0", password: str = "") -> dict:
+    env = {
+        "REDIS_URL": "",  # empty is allowed with Sentinels (a compose file's default)
+        "REDIS_SENTINELS": f"127.0.0.1:{sentinel_port}",
+        "REDIS_SENTINEL_MASTER": MASTER,
+        "REDIS_DB": db,
+        "REDIS_PASSWORD": password,
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+@pytest.fixture
+def sentinel_env(redis_url, tmp_path, monkeypatch):
+    """A Sentinel watching the test Redis; the environment names it instead of REDIS_URL
+    (the database number moves to REDIS_DB)."""
+    redis_at = urlsplit(redis_url)
+    # Nothing is to fail over here: the test Redis is shared and has no replica.
+    with _sentinel(
+        tmp_path,
+        redis_at.hostname,
+        redis_at.port or 6379,
+        down_after_ms=600_000,
+        password=redis_at.password or "",
+    ) as port:
+        yield _environment(
+            monkeypatch, port, redis_at.path.strip("/") or "0", redis_at.password or ""
+        )
+
+
+def _sentinel_cache(settings):
+    settings.CACHES = {
+        "default": redis_target().cache("liaison.base.cache.FailOpenRedisCache", **TIMEOUTS)
+    }
+    return caches["default"]
 
 
 @pytest.mark.redis
@@ -88,9 +104,7 @@ def sentinel_env(redis_url, tmp_path, monkeypatch):
 def test_the_cache_and_the_rate_limits_find_the_primary_through_sentinel(
     sentinel_env, settings, redis_url
 ):
-    target = redis_target()
-    settings.CACHES = {"default": target.cache("liaison.base.cache.FailOpenRedisCache", **TIMEOUTS)}
-    cache = caches["default"]
+    cache = _sentinel_cache(settings)
     cache.set("sentinel-probe", {"answer": 42}, 30)
     assert cache.get("sentinel-probe") == {"answer": 42}
     assert not cache.degraded and cache.reachable()
@@ -111,6 +125,59 @@ def test_the_cache_and_the_rate_limits_find_the_primary_through_sentinel(
 def test_healthz_reaches_the_broker_through_sentinel(sentinel_env, settings, client):
     settings.REDIS = redis_target()
     assert client.get("/healthz").json()["broker"] == "ok"
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_after_a_failover_the_cache_finds_the_promoted_replica(tmp_path, settings, monkeypatch):
+    """A primary and its replica of their own, a Sentinel over them; the primary stops and
+    the Sentinel promotes the replica: the cache's next calls find the new primary (in
+    between, a breaker window served from memory)."""
+    require(bool(shutil.which("redis-server")), "needs redis-server (apt-get install redis)")
+    settings.REDIS_RETRY_SECONDS = 0.2
+    folders = [tmp_path / name for name in ("primary", "replica")]
+    for folder in folders:
+        folder.mkdir()
+    primary, replica = (Redis(folder) for folder in folders)
+    primary.start()
+    replica.start()
+    try:
+        promoted = redis.Redis(port=replica.port, **TIMEOUTS)
+        promoted.replicaof("127.0.0.1", primary.port)
+        wait_for(lambda: promoted.info("replication")["master_link_status"] == "up",
+                 timeout=15, what="replication")  # fmt: skip
+        with _sentinel(tmp_path, "127.0.0.1", primary.port, down_after_ms=1000) as port:
+            _environment(monkeypatch, port)
+            cache = _sentinel_cache(settings)
+            cache.set("before", 1, 60)
+            assert redis.Redis(port=primary.port).exists(cache.make_key("before"))
+
+            ask = redis.Redis(port=port, **TIMEOUTS)
+            # The Sentinel learns of the replica from the primary's INFO (every 10 s).
+            wait_for(
+                lambda: [r for r in ask.sentinel_slaves(MASTER) if r["flags"] == "slave"],
+                timeout=30,
+                what="the Sentinel to know the replica",
+            )
+            primary.stop()
+            stopped = time.monotonic()
+            # Every call answers meanwhile (from memory while no primary answers), and
+            # within the failover and a breaker window they reach the promoted replica.
+            while not (
+                cache.set("after", 2, 60) is None
+                and not cache.degraded
+                and promoted.get(cache.make_key("after")) == b"2"
+            ):
+                assert time.monotonic() - stopped < 30, "the cache never found the new primary"
+                time.sleep(0.1)
+            print(
+                f"\ncache on the promoted replica {time.monotonic() - stopped:.1f} s after the stop"
+            )
+            assert ask.sentinel_get_master_addr_by_name(MASTER)[1] == replica.port
+            assert cache.get("before") == 1  # replicated before the failover
+    finally:
+        primary.stop()
+        replica.stop()
 
 
 @pytest.mark.redis
