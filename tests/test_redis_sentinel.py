@@ -127,8 +127,8 @@ def test_healthz_reaches_the_broker_through_sentinel(sentinel_env, settings, cli
     assert client.get("/healthz").json()["broker"] == "ok"
 
 
-@pytest.mark.redis
-@pytest.mark.django_db
+@pytest.mark.faults
+@pytest.mark.worker  # real processes on the real clock, as tests/test_faults.py
 def test_after_a_failover_the_cache_finds_the_promoted_replica(tmp_path, settings, monkeypatch):
     """A primary and its replica of their own, a Sentinel over them; the primary stops and
     the Sentinel promotes the replica: the cache's next calls find the new primary (in
