@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+# The requests are built by Django's RequestFactory, whose host is "testserver".
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 # The marks between the middleware: (position, "in"/"out", perf_counter, queries so far).
 MARKS: list[tuple[int, str, float, int]] = []

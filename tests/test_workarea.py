@@ -140,6 +140,23 @@ def test_a_committee_clerk_finds_a_case_by_code_phone_ending_name_and_chinese_ke
     )
 
 
+@pytest.mark.parametrize("path", ["/staff/cases/", "/api/v1/cases/"])
+def test_a_case_list_filtered_by_phone_or_name_is_audited_as_the_search_is(path):
+    world = make_world()
+    case = received(world, title="村口路灯不亮")
+    client = client_for(world.users["committee"])
+    for query in ("5678", "张三", "路灯", case.tracking_code, "13900000000"):
+        assert client.get(path, {"q": query}).status_code == 200
+    reads = AuditRecord.objects.filter(action=AuditAction.READ)
+    where = "case list" if path.startswith("/staff/") else "case API list"
+    # The keyword, the code and a phone that finds nothing read no one's data.
+    assert list(reads.order_by("id").values_list("detail", flat=True)) == [
+        f"{where} by phone",
+        f"{where} by name",
+    ]
+    assert set(reads.values_list("object_id", flat=True)) == {str([case.pk])}
+
+
 def test_search_stays_in_scope():
     """Another county's committee finds nothing; a unit finds its case by keyword but never
     by the constituent's phone or name, which it may not see."""

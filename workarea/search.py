@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from stations.scopes import visits_visible_to
-from suggestions.cases.search import as_phone, cases_matching
+from suggestions.cases.search import cases_matching, person_searched
 from suggestions.cases.selectors import case_list
 from suggestions.proposals.scopes import suggestions_visible_to
 from suggestions.proposals.search import suggestions_matching
@@ -56,8 +56,4 @@ def search(*, user, query: str) -> Found:
 
 
 def _person(visits, query: str, visit_ids: list[int]) -> str:
-    if as_phone(query) is not None:
-        return "phone"
-    if visits.filter(pk__in=visit_ids, constituent_name=query).exists():
-        return "name"
-    return ""
+    return person_searched(visits.filter(pk__in=visit_ids), query)

@@ -14,6 +14,7 @@ from suggestions.cases.filters import CaseFilter
 from suggestions.cases.flow import CASES
 from suggestions.cases.handled import HandledByUnits
 from suggestions.cases.scopes import cases_visible_to
+from suggestions.cases.search import audit_person_search
 from suggestions.cases.serializers import (
     AnswerInput,
     ArchiveInput,
@@ -74,6 +75,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
         page = self.paginate_queryset(selectors.row_values(cases))
         rows = selectors.rows_completed(page)
+        audit_person_search(request, [row["id"] for row in rows], where="case API list")
         return self.get_paginated_response([case_row_json(row) for row in rows])
 
     def filter_queryset(self, queryset):

@@ -13,7 +13,9 @@ import unicodedata
 
 from django.db.models import Q, QuerySet
 
+from liaison.base.audit import audit_read
 from liaison.base.validators import normalize_phone
+from stations.scopes import visits_visible_to
 from suggestions.cases.models import Case
 from suggestions.cases.tracking import CODE_REGEX
 
@@ -55,6 +57,34 @@ def cases_matching(cases: QuerySet[Case], visits: QuerySet, query: str) -> Query
     if named:
         condition |= Q(visit_id__in=named)
     return cases.filter(condition)
+
+
+def person_searched(visits: QuerySet, query: str) -> str:
+    """ "phone" or "name" when ``query`` looks a constituent up among ``visits`` (a read of
+    personal data by another door, which the caller audits), else ""."""
+    query = unicodedata.normalize("NFKC", query or "").strip()
+    if not query or as_tracking_code(query) is not None:
+        return ""
+    if as_phone(query) is not None:
+        return "phone"
+    if visits.filter(constituent_name=query).exists():
+        return "name"
+    return ""
+
+
+def audit_person_search(request, case_ids: list[int], *, where: str) -> None:
+    """Audits a list of cases found by a constituent's phone or name (``where``: which
+    list), as the header's search and the desk's phone lookup are audited."""
+    if not case_ids:
+        return
+    person = person_searched(visits_visible_to(request.user), request.GET.get("q", ""))
+    if person:
+        audit_read(
+            request,
+            object_type="suggestions.case",
+            object_id=case_ids,
+            detail=f"{where} by {person}",
+        )
 
 
 def _visit_ids(visits: QuerySet) -> list[int]:

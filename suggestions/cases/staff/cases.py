@@ -17,6 +17,7 @@ from liaison.base.scopes import scope_of
 from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
 from suggestions.cases.filters import CaseFilter
+from suggestions.cases.search import audit_person_search
 from suggestions.cases.staff.forms import PAGES, BulkAssignForm
 from suggestions.models import IN_HANDS_OF_UNIT, CaseCallback, Disposition, Step, Suggestion
 from suggestions.shared.deadlines import explain
@@ -61,10 +62,12 @@ def case_list(request):
         sorts=SORTS,
         default="-received",
     )
+    rows = _as_rows(listing)
+    audit_person_search(request, [row["id"] for row in rows], where="case list")
     return render(
         request,
         "staff/cases/list.html",
-        {"listing": listing, "case_rows": _as_rows(listing), "title": _("Cases")},
+        {"listing": listing, "case_rows": rows, "title": _("Cases")},
     )
 
 
