@@ -198,8 +198,6 @@ class RatingForm(forms.Form):
     """The constituent rates the reply on the status page: the code and the check come
     again with it (hidden, from the lookup they just made), and are checked again."""
 
-    default_renderer = FAST
-
     code = forms.CharField(max_length=30, widget=forms.HiddenInput)
     check = forms.CharField(max_length=8, widget=forms.HiddenInput)
     satisfaction = forms.ChoiceField(
