@@ -118,3 +118,37 @@ def test_behind_a_proxy_the_configured_header_names_the_client(client):
 def test_get_shows_the_form_and_other_methods_are_refused(client):
     assert client.get("/cases/status/").status_code == 200
     assert client.put("/cases/status/").status_code == 405
+
+
+@pytest.mark.parametrize("step", [Step.RECEIVED, Step.REPLIED, Step.ARCHIVED])
+def test_the_compiled_lookup_reads_what_the_orm_reads(step):
+    """On PostgreSQL the row by code comes through ``CompiledQuery``: the same fields,
+    relations, rating, steps and check digits as the queryset it was compiled from, and
+    nothing left to read afterwards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from suggestions.cases import selectors
+
+    case = case_at(make_world(), step)
+    if step == Step.REPLIED:
+        services.case_rate(case_id=case.pk, satisfaction="basic", comment="")
+
+    def seen(found):
+        with CaptureQueriesContext(connection) as queries:
+            found = selectors.with_public_steps(found)
+            shown = {
+                name: getattr(found, name)
+                for name in (*selectors._OWN, "own_rating", "check_digits")
+            }
+            related = (found.station, found.category, found.lead_unit)
+            shown["related"] = [(r.pk, r.name) if r else None for r in related]
+            shown["steps"] = [(e.kind, e.to_step, e.at) for e in found.public_events]
+        return shown, len(queries) - (0 if connection.vendor == "postgresql" else 1)
+
+    compiled = seen(selectors.public_case_by_code(case.tracking_code))
+    orm = seen(next(iter(selectors._by_code(case.tracking_code))))
+    assert compiled == orm and compiled[1] == 0
+    assert compiled[0]["check_digits"] == "5678" and compiled[0]["steps"]
+    assert compiled[0]["own_rating"] == ("basic" if step == Step.REPLIED else None)
+    assert selectors.public_case_by_code("2345-6789-AB") is None
