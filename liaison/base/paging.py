@@ -15,6 +15,10 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        # A list read in parts (suggestions/cases/handled.py) counts its own way.
+        count_up_to = getattr(self.object_list, "count_up_to", None)
+        if count_up_to is not None:
+            return count_up_to(COUNT_LIMIT + 1)
         # No ORDER BY: any COUNT_LIMIT + 1 rows will do, the cheapest the planner finds.
         return self.object_list.order_by()[: COUNT_LIMIT + 1].count()
 
