@@ -244,6 +244,9 @@ class UnitCaseFilter(CaseFilter):
     )
 
     def __init__(self, data=None, *args, **kwargs):
+        # What the query itself asked: with no filter in it the page shows the blank form
+        # rendered once (liaison/wiring/templatetags/staff.py), "open" chosen.
+        self.asked = data if data is not None else QueryDict()
         data = data.copy() if data is not None else QueryDict(mutable=True)
         if not data.get("state"):
             data["state"] = "open"

@@ -40,14 +40,20 @@ class HandledByUnits:
     The units' condition is only ever added when the halves are built, so nothing
     fetched through this object can come from outside the units."""
 
-    def __init__(self, cases: QuerySet, unit_ids):
+    def __init__(self, cases: QuerySet, unit_ids, read=None):
         self.cases = cases
         self.unit_ids = sorted(unit_ids)
         self.model = cases.model
+        self.read = read
 
     def narrowed(self, narrow) -> "HandledByUnits":
         """The same units' cases, with ``narrow`` (a FilterSet's work) applied to them."""
-        return HandledByUnits(narrow(self.cases), self.unit_ids)
+        return HandledByUnits(narrow(self.cases), self.unit_ids, self.read)
+
+    def read_as(self, read) -> "HandledByUnits":
+        """The same cases, each slice fetched through ``read`` (``selectors.row_values``:
+        dicts instead of instances), once the halves have picked its ids."""
+        return HandledByUnits(self.cases, self.unit_ids, read)
 
     def filter(self, *args, **kwargs) -> "HandledByUnits":
         return self.narrowed(lambda cases: cases.filter(*args, **kwargs))
@@ -73,7 +79,8 @@ class HandledByUnits:
             # One unit's co-unit rows in the list's order (each row is one case of it):
             # a walk of its index that stops after the page, joining each row's case.
             co = self.cases.filter(casecounit__unit_id=self.unit_ids[0])
-            order = self.cases.query.order_by or self.model._meta.ordering
+            query = self.cases.query
+            order = query.order_by or (self.model._meta.ordering if query.default_ordering else ())
             return co.order_by(*(_on_co_unit(key) for key in order))
         # The LIMIT (never reached) keeps PostgreSQL from folding the co-unit rows into a
         # semi-join, which it may then run by walking every open case in deadline order and
@@ -85,10 +92,13 @@ class HandledByUnits:
     def __getitem__(self, item):
         if isinstance(item, int):
             return self[item : item + 1][0]
-        return self.cases.filter(pk__in=self.halves(item.stop))[item]
+        return self._read(self.cases.filter(pk__in=self.halves(item.stop))[item])
 
     def __iter__(self):
-        return iter(self.cases.filter(pk__in=self.halves(None)))
+        return iter(self._read(self.cases.filter(pk__in=self.halves(None))))
+
+    def _read(self, cases: QuerySet) -> QuerySet:
+        return cases if self.read is None else self.read(cases)
 
     def __len__(self):
         return self.count()

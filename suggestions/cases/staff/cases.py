@@ -30,7 +30,7 @@ SORTS = {
 }
 
 
-def _as_rows(listing) -> list[dict]:
+def as_rows(listing) -> list[dict]:
     """The page's cases as dicts (``selectors.rows_completed``) with their links, for
     staff/includes/case_table.html: no model instance per row. They replace the page's
     rows, so that nothing evaluates the queryset a second time."""
@@ -64,7 +64,7 @@ def case_list(request):
     return render(
         request,
         "staff/cases/list.html",
-        {"listing": listing, "case_rows": _as_rows(listing), "title": _("Cases")},
+        {"listing": listing, "case_rows": as_rows(listing), "title": _("Cases")},
     )
 
 
@@ -82,7 +82,7 @@ def overdue(request):
         "staff/cases/list.html",
         {
             "listing": listing,
-            "case_rows": _as_rows(listing),
+            "case_rows": as_rows(listing),
             "title": _("Overdue in my region"),
             "overdue_page": True,
         },
@@ -104,7 +104,7 @@ def inbox(request):
     return render(
         request,
         "staff/cases/inbox.html",
-        {"listing": listing, "case_rows": _as_rows(listing), "form": form},
+        {"listing": listing, "case_rows": as_rows(listing), "form": form},
     )
 
 
