@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base import regions
-from liaison.base.filtering import YesNoFilter
+from liaison.base.filtering import YesNoFilter, filters_asked
 from liaison.base.jurisdiction import settings_for
 from liaison.base.models import JurisdictionSettings
 from liaison.base.pickers import PickerSelect, names_of
@@ -251,3 +251,15 @@ class UnitCaseFilter(CaseFilter):
         if not data.get("state"):
             data["state"] = "open"
         super().__init__(data, *args, **kwargs)
+        self.asks_nothing = not filters_asked(type(self), self.asked)
+
+    # The page as it opens asks no filter: the open cases, without building and validating
+    # a form of 25 fields for the default alone.
+    def is_valid(self) -> bool:
+        return self.asks_nothing or super().is_valid()
+
+    @property
+    def qs(self):
+        if self.asks_nothing:
+            return self.filter_state(self.queryset, "state", "open")
+        return super().qs

@@ -34,7 +34,7 @@ def as_rows(listing) -> list[dict]:
     """The page's cases as dicts (``selectors.rows_completed``) with their links, for
     staff/includes/case_table.html: no model instance per row. They replace the page's
     rows, so that nothing evaluates the queryset a second time."""
-    rows = selectors.rows_completed(selectors.row_values(listing.page.object_list))
+    rows = selectors.rows_completed(selectors.table_values(listing.page.object_list))
     # One reverse for the page instead of one per row.
     pattern = reverse("staff:case-detail", args=[_ANY_ID])
     for row in rows:
