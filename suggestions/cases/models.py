@@ -365,11 +365,19 @@ class CaseCoUnit(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE)
     unit = models.ForeignKey(HandlingUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    # The case's deadline, so that a unit's co-handled cases by deadline are one walk of
+    # case_co_unit_deadline_idx that stops after a page (handled.py). On PostgreSQL
+    # triggers keep it (migration 0019), whoever writes the case, even the sweeps' UPDATE;
+    # elsewhere it is not kept and not read.
+    deadline = models.DateField(_("deadline"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("co-unit")
         verbose_name_plural = _("co-units")
-        indexes = [models.Index(fields=["unit", "case"], name="case_co_unit_unit_idx")]
+        indexes = [
+            models.Index(fields=["unit", "case"], name="case_co_unit_unit_idx"),
+            models.Index(fields=["unit", "deadline", "case"], name="case_co_unit_deadline_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "unit"], name="case_co_unit_unique"),
         ]
