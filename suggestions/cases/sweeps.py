@@ -64,6 +64,7 @@ from suggestions.cases.notices import (
     notices_enqueue,
     rows_for,
     stations_staff,
+    summaries,
     summary,
     units_staff,
 )
@@ -298,6 +299,7 @@ def escalate(*, cases: list[Case], today: dt.date) -> int:
     )
     title = _("Case %(code)s is overdue: escalated to level %(level)s")
     step_labels = {step: str(label) for step, label in Step.choices}
+    summary_of = summaries()
     events, notices, risen = [], [], 0
     for case in cases:
         if owed[case.pk] == 0:  # claimed before its level 1 (a reminder that came too late)
@@ -313,7 +315,7 @@ def escalate(*, cases: list[Case], today: dt.date) -> int:
                 case.step = CASES["escalate"].target
                 audiences.insert(0, f"unit:{case.lead_unit_id}")
             # The same for every level of one case: the step is the target's from level 1.
-            body = body or summary(case, step_label=step_labels[case.step])
+            body = body or summary_of(case, step_labels[case.step])
             note = title % {"code": case.tracking_code, "level": level}
             key = f"{case.deadline}:L{level}"
             notices.append(Notice(case.pk, key, note, body, tuple(audiences)))
