@@ -29,6 +29,7 @@ from liaison.base.notifications.services import (
     notifications_deliver_after_commit,
     notifications_enqueue,
 )
+from liaison.base.pg_arrays import as_arrays
 from liaison.base.regions import PREFIX_LENGTH, RegionLevel
 from stations.models import StationStaff, Visit
 from suggestions.cases.flow import CASES
@@ -364,7 +365,7 @@ def notices_enqueue(
         "now": now,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_FAN_OUT_SQL.format(table=Notification._meta.db_table), params)
+        cursor.execute(_FAN_OUT_SQL.format(table=Notification._meta.db_table), as_arrays(params))
         written = cursor.rowcount
     if written:
         notifications_deliver_after_commit(written)

@@ -54,6 +54,7 @@ from liaison.base.jurisdiction import settings_for_many
 from liaison.base.models import JurisdictionSettings
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
+from liaison.base.pg_arrays import as_arrays
 from liaison.base.regions import RegionLevel
 from suggestions.cases.flow import CASES
 from suggestions.cases.notices import (
@@ -363,14 +364,16 @@ def _save_states(cases: list[Case]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 _SAVE_STATES_SQL.format(table=Case._meta.db_table),
-                {
-                    "ids": [case.pk for case in cases],
-                    "steps": [case.step for case in cases],
-                    "levels": [case.escalation_level for case in cases],
-                    "escalated": [case.escalated_deadline for case in cases],
-                    "next": [case.next_sweep_on for case in cases],
-                    "now": now,
-                },
+                as_arrays(
+                    {
+                        "ids": [case.pk for case in cases],
+                        "steps": [case.step for case in cases],
+                        "levels": [case.escalation_level for case in cases],
+                        "escalated": [case.escalated_deadline for case in cases],
+                        "next": [case.next_sweep_on for case in cases],
+                        "now": now,
+                    }
+                ),
             )
         return
     # One UPDATE per distinct new state (a few dozen per batch: cases share deadlines
@@ -411,15 +414,17 @@ def _events_insert(kind: str, events: list[tuple]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             _EVENTS_SQL.format(table=CaseEvent._meta.db_table),
-            {
-                "kind": kind,
-                "at": timezone.now(),
-                "case_ids": [event[0] for event in events],
-                "from_steps": [event[1] for event in events],
-                "to_steps": [event[2] for event in events],
-                "notes": [event[3] for event in events],
-                "data": [json.dumps(event[4]) for event in events],
-            },
+            as_arrays(
+                {
+                    "kind": kind,
+                    "at": timezone.now(),
+                    "case_ids": [event[0] for event in events],
+                    "from_steps": [event[1] for event in events],
+                    "to_steps": [event[2] for event in events],
+                    "notes": [event[3] for event in events],
+                    "data": [json.dumps(event[4]) for event in events],
+                }
+            ),
         )
 
 
