@@ -3,9 +3,9 @@
 With nothing set the product runs embedded: SQLite, no Redis (Celery tasks run
 in-process), DEBUG off (``DEBUG=1`` asks for it) and a secret generated once into
 ``.secret_key``. ``DJANGO_ENV=production`` switches to the hardened mode that passes
-``manage.py check --deploy`` and requires ``SECRET_KEY``, ``DATABASE_URL``,
-``REDIS_URL`` and ``ALLOWED_HOSTS``. A variable that is set but empty, or that does not
-parse, stops the start with a message naming it (``ImproperlyConfigured``).
+``manage.py check --deploy`` and requires ``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_URL``
+(or ``REDIS_SENTINELS``) and ``ALLOWED_HOSTS``. A variable that is set but empty, or that
+does not parse, stops the start with a message naming it (``ImproperlyConfigured``).
 """
 
 import secrets
@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from liaison.environment import env, env_bool, env_list, env_number, env_required
+from liaison.redis_target import redis_target
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -289,33 +290,27 @@ FIGURES_ASSESSMENT_WEIGHTS = {"on_time": 40, "satisfaction": 40, "completion": 2
 FIGURES_LEDGER_INLINE_ROWS = 5000
 
 # REDIS, CACHE AND CELERY
-REDIS_URL = env_required(
-    "REDIS_URL",
-    None if PRODUCTION else "",
-    hint="a URL such as redis://host:6379/0",
-    production=PRODUCTION,
-)
-if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL: {REDIS_URL!r}")
+# One Redis at REDIS_URL, or (REDIS_SENTINELS, REDIS_SENTINEL_MASTER) the primary that
+# Redis Sentinels name, followed through a failover: the cache, the broker and /healthz
+# all reach Redis through this one REDIS (liaison/redis_target.py, docs/scaling.md).
+REDIS = redis_target(production=PRODUCTION)
+# The single URL, or "" with Sentinels or without Redis; ``REDIS`` is false without Redis.
+REDIS_URL = REDIS.url
 # Bounded waits on Redis, in seconds: a stopped or hung Redis costs a request at most
 # this long, and then the cache and the publishing of tasks step aside for
-# REDIS_RETRY_SECONDS (liaison/base/cache.py, liaison/base/tasks.py).
+# REDIS_RETRY_SECONDS (liaison/base/cache.py, liaison/base/tasks.py). With Sentinels they
+# also bound each question to a Sentinel.
 REDIS_CONNECT_TIMEOUT = env_number("REDIS_CONNECT_TIMEOUT", "1", float)
 REDIS_SOCKET_TIMEOUT = env_number("REDIS_SOCKET_TIMEOUT", "1", float)
 REDIS_RETRY_SECONDS = env_number("REDIS_RETRY_SECONDS", "3", float)
-if REDIS_URL:
+_REDIS_TIMEOUTS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+}
+if REDIS:
     # Fails open: while Redis is unreachable every cached read is computed, against a
     # local in-memory cache of this process (liaison/base/cache.py).
-    CACHES = {
-        "default": {
-            "BACKEND": "liaison.base.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
-                "socket_timeout": REDIS_SOCKET_TIMEOUT,
-            },
-        }
-    }
+    CACHES = {"default": REDIS.cache("liaison.base.cache.FailOpenRedisCache", **_REDIS_TIMEOUTS)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # What the public rate limits do while the cache is down (liaison/base/ratelimit.py):
@@ -328,10 +323,10 @@ if RATELIMIT_WHEN_CACHE_DOWN not in {"local", "closed"}:
     )
 
 # The in-memory transport named with a host: without one kombu warns on every start.
-CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+CELERY_BROKER_URL = REDIS.broker_url if REDIS else "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 # Without a broker the embedded mode runs every task in-process, so nothing waits.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not REDIS
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -345,10 +340,11 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # Must exceed the longest task, or Redis hands an unacknowledged task to a second worker.
 # The socket timeouts bound a publish to a stopped or hung Redis (see REDIS_* above).
+# With Sentinels: the primary's name and how to ask them (REDIS.broker_transport_options).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 60 * 60,
-    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
-    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    **_REDIS_TIMEOUTS,
+    **REDIS.broker_transport_options(**_REDIS_TIMEOUTS),
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 # A request publishes once and moves on: the outbox's per-minute delivery catches up
@@ -516,12 +512,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Embedded, every task runs in-process: a line per task would bury the demo's logins.
-    "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
+    "loggers": {"celery.app.trace": {"level": "INFO" if REDIS else "WARNING"}},
 }
 
 # SECURITY
 if PRODUCTION:
-    # DATABASE_URL and REDIS_URL are required above (env_required).
+    # DATABASE_URL and REDIS_URL (or REDIS_SENTINELS) are required above (env_required).
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
             "ALLOWED_HOSTS must be set when DJANGO_ENV=production: the site's host names, "
@@ -559,6 +555,8 @@ LOGIN_LOCKOUT_SECONDS = env_number("LOGIN_LOCKOUT_SECONDS", str(30 * 60))
 # (liaison/base/idle.py); the cookie outlives it by a day at most.
 SESSION_IDLE_SECONDS = env_number("SESSION_IDLE_SECONDS", str(30 * 60))
 SESSION_COOKIE_AGE = 24 * 60 * 60
+# Django's database sessions, read by plain SQL (liaison/base/sessions.py).
+SESSION_ENGINE = "liaison.base.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     *AUTH_PASSWORD_VALIDATORS,
     {"NAME": "liaison.base.passwords.CharacterClassesValidator"},

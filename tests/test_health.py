@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from liaison.redis_target import RedisTarget
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +24,7 @@ def test_healthz_is_ok_with_the_database_up(client, settings):
 
 def test_healthz_reports_redis_when_configured(client, settings, redis_url):
     assert client.get("/healthz").json()["broker"] == "ok"
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.REDIS = RedisTarget(url="redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] == "down"

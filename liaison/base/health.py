@@ -43,13 +43,13 @@ def _cache() -> str:
 
 
 def _broker() -> str:
-    if not settings.REDIS_URL:
+    if not settings.REDIS:
         return "embedded"
     import redis
 
     try:
-        redis.Redis.from_url(
-            settings.REDIS_URL,
+        # Through the Sentinels when they are configured: the broker is their primary.
+        settings.REDIS.client(
             socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
             socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
         ).ping()

@@ -21,6 +21,7 @@ from operator import or_
 
 from django.db.models import CharField, Q, QuerySet, Value
 
+from liaison.base.compiled import CompiledQuery
 from liaison.base.models import CommitteeMembership, Region
 from liaison.base.regions import within
 from liaison.base.roles import Role
@@ -64,6 +65,7 @@ def role_source(source: RoleSource) -> None:
     """Register where some of the users' roles are stored (called from ``AppConfig.ready``)."""
     if source not in _ROLE_SOURCES:
         _ROLE_SOURCES.append(source)
+        _ROLES_QUERY.forget()
 
 
 def committee_roles(user) -> QuerySet:
@@ -114,9 +116,16 @@ def scope_of(user) -> Scope:
 
 def _roles_held(user) -> list[tuple[str, str, str]]:
     """Every role row of the user in one query (a UNION ALL of the role tables).
-    Scope is read on every staff request."""
-    first, *others = (source(user).order_by() for source in _ROLE_SOURCES)
-    return list(first.union(*others, all=True))
+    Scope is read on every staff request: its SQL is built once (``CompiledQuery``)."""
+    return _ROLES_QUERY.rows(user.pk)
+
+
+def _roles_union(user_id: int) -> QuerySet:
+    first, *others = (source(user_id).order_by() for source in _ROLE_SOURCES)
+    return first.union(*others, all=True)
+
+
+_ROLES_QUERY = CompiledQuery(CommitteeMembership, _roles_union)
 
 
 def in_regions(lookup: str, bounds: tuple[tuple[str, str], ...]) -> Q:

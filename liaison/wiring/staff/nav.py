@@ -5,7 +5,7 @@ Adding a section is adding one ``Section`` to ``SECTIONS``.
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.roles import Role
@@ -62,9 +62,21 @@ SECTIONS: list[Section] = [
 
 
 def sections_for(user) -> list[dict]:
+    """The sections the user's roles open, with their links. The links are found once per
+    set of roles (and URL prefix) in each process: the header of every staff page shows
+    them. The labels stay lazy, translated as each page renders."""
     roles = scope_of(user).roles
-    return [
-        {"label": section.label, "url": reverse(section.url_name)}
-        for section in SECTIONS
-        if roles & section.roles
-    ]
+    key = (roles, get_script_prefix(), get_urlconf())
+    sections = _SECTIONS_BY_ROLES.get(key)
+    if sections is None:
+        sections = tuple(
+            (section.label, reverse(section.url_name))
+            for section in SECTIONS
+            if roles & section.roles
+        )
+        _SECTIONS_BY_ROLES[key] = sections
+    return [{"label": label, "url": url} for label, url in sections]
+
+
+# At most one entry per combination of roles and URL prefix: a few dozen.
+_SECTIONS_BY_ROLES: dict[tuple, tuple] = {}

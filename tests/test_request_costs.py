@@ -1,0 +1,130 @@
+"""What every staff request reads, made cheaper without changing what it shows: the
+role query and the header's counts built once per process, the session read as plain
+SQL, a list over the count limit counted once a minute, the audit chain appended in one
+call on PostgreSQL."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from liaison.base import paging
+from liaison.base.audit import AuditAction, AuditRecord, audit, verify
+from liaison.base.notifications.models import Channel, Notification, NotificationKind
+from liaison.base.scopes import scope_of
+from suggestions.shared.models import UnitStaff
+from tests.case_world import make_world, received
+from tests.clock import frozen
+
+pytestmark = [pytest.mark.django_db, frozen()]
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_role_taken_away_is_gone_at_the_next_request():
+    world = make_world()
+    user = world.users["lead_unit"]
+    client = _client(user)
+    assert client.get("/staff/unit/").status_code == 200
+    UnitStaff.objects.filter(user=user).delete()
+    assert client.get("/staff/unit/").status_code == 404
+    user.refresh_from_db()
+    assert not scope_of(user).unit_ids
+
+
+def test_the_navigation_follows_the_roles_held():
+    world = make_world()
+    user = world.users["lead_unit"]
+    client = _client(user)
+    assert 'href="/staff/unit/"' in client.get("/staff/messages/").text
+    UnitStaff.objects.filter(user=user).delete()
+    assert 'href="/staff/unit/"' not in client.get("/staff/messages/").text
+
+
+def test_the_unread_count_in_the_header_is_the_users_own():
+    world = make_world()
+    user = world.users["committee"]
+    client = _client(user)
+    page = client.get("/staff/cases/")
+    assert page.status_code == 200
+    assert page.context["unread"] == 0
+    case = received(world)
+    for n in range(3):
+        Notification.objects.create(
+            kind=NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP, user=user,
+            subject_type="suggestions.case", subject_id=case.pk,
+            recipient_key=f"user:{user.pk}", title=f"第{n}条", dedupe_key=f"t{n}",
+            due_date=case.received_at.date(),
+        )  # fmt: skip
+    Notification.objects.create(
+        kind=NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP,
+        user=world.users["liaison"], subject_type="suggestions.case", subject_id=case.pk,
+        recipient_key="other", title="别人的", dedupe_key="o", due_date=case.received_at.date(),
+    )  # fmt: skip
+    assert client.get("/staff/cases/").context["unread"] == 3
+    Notification.objects.filter(user=user).update(read_at="2026-01-01T00:00:00Z")
+    assert client.get("/staff/cases/").context["unread"] == 0
+
+
+def test_a_session_ended_elsewhere_ends_here_at_once():
+    world = make_world()
+    client = _client(world.users["committee"])
+    assert client.get("/staff/cases/").status_code == 200
+    from django.contrib.sessions.models import Session
+
+    Session.objects.all().delete()
+    response = client.get("/staff/cases/")
+    assert response.status_code == 302
+    assert "/staff/login/" in response["Location"]
+
+
+def _counts(queries) -> int:
+    return sum("COUNT(" in query["sql"].upper() for query in queries.captured_queries)
+
+
+def test_a_list_over_the_count_limit_is_counted_once_a_minute(monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 2)
+    world = make_world()
+    for _ in range(3):
+        received(world)
+    client = _client(world.users["committee"])
+    first = client.get("/staff/cases/")
+    assert first.context["listing"].page.paginator.capped
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/staff/cases/")
+    assert again.context["listing"].page.paginator.capped
+    assert "More than" in again.text or "超过" in again.text
+    assert len(again.context["listing"].page.object_list) == 3
+    # The header's unread count is the only COUNT left.
+    assert _counts(queries) == 1
+    # Under the limit a list is counted exactly, every time: a filtered list, and another
+    # user's list of the same page.
+    with CaptureQueriesContext(connection) as queries:
+        filtered = client.get("/staff/cases/", {"q": "没有这样的案件"})
+    assert filtered.context["listing"].page.paginator.count == 0
+    assert _counts(queries) == 2
+    township = _client(world.users["township_committee"]).get("/staff/cases/")
+    assert township.context["listing"].page.paginator.capped  # counted for itself
+
+
+def test_the_audit_chain_holds_words_in_any_script():
+    first = audit(action=AuditAction.READ, username="张三", detail='按姓名搜索：李四 "引号"')
+    second = audit(action=AuditAction.EXPORT, username="", detail="台账 ledger ✓")
+    assert second.previous_hash == first.hash
+    for row in AuditRecord.objects.order_by("id"):
+        assert row.hash == row.compute_hash()
+    assert verify() == []
+
+
+def test_the_audit_chain_appends_in_one_statement_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite appends in an IMMEDIATE transaction")
+    audit(action=AuditAction.READ, username="warm")
+    with CaptureQueriesContext(connection) as queries:
+        audit(action=AuditAction.READ, username="someone", object_type="suggestions.case")
+    assert len(queries) == 1
+    assert verify() == []
