@@ -94,7 +94,7 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     due_date = models.DateField(_("due date"))
-    # Unique, without the pattern-ops copy Django adds for LIKE (migration 0022 drops it:
+    # Unique, without the pattern-ops copy Django adds for LIKE (migration 0023 drops it:
     # a key is looked up whole; an AlterField of this column would bring it back).
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
     idempotency_key = models.UUIDField(

@@ -13,7 +13,7 @@ DROPPED = {
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("liaison", "0021_drop_drf_token_table"),
+        ("liaison", "0022_audit_append_function"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
