@@ -31,8 +31,13 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         if self.capped_key and cache.get(self.capped_key):
             return COUNT_LIMIT + 1
-        # No ORDER BY: any COUNT_LIMIT + 1 rows will do, the cheapest the planner finds.
-        count = self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+        # A list read in parts (suggestions/cases/handled.py) counts its own way.
+        count_up_to = getattr(self.object_list, "count_up_to", None)
+        if count_up_to is not None:
+            count = count_up_to(COUNT_LIMIT + 1)
+        else:
+            # No ORDER BY: any COUNT_LIMIT + 1 rows will do, the cheapest the planner finds.
+            count = self.object_list.order_by()[: COUNT_LIMIT + 1].count()
         if self.capped_key and count > COUNT_LIMIT:
             cache.set(self.capped_key, True, CAPPED_SECONDS)
         return count

@@ -68,12 +68,13 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         """A keyset page of rows fetched as values with their names (two queries), written
         by ``case_row_json`` in ``CaseSerializer``'s shape: no model instance per row. A
-        unit's two halves (``HandledByUnits``) keep the serializer."""
+        unit's two halves (``HandledByUnits``) read their page's rows the same way."""
         cases = self.filter_queryset(self.get_queryset())
         if isinstance(cases, HandledByUnits):
-            page = self.paginate_queryset(cases)
-            return self.get_paginated_response(self.get_serializer(page, many=True).data)
-        page = self.paginate_queryset(selectors.row_values(cases))
+            rows = cases.read_as(selectors.row_values)
+        else:
+            rows = selectors.row_values(cases)
+        page = self.paginate_queryset(rows)
         rows = selectors.rows_completed(page)
         audit_person_search(request, [row["id"] for row in rows], where="case API list")
         return self.get_paginated_response([case_row_json(row) for row in rows])

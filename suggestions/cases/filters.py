@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.base import regions
 from liaison.base.compiled import CompiledQuery
-from liaison.base.filtering import YesNoFilter
+from liaison.base.filtering import YesNoFilter, filters_asked
 from liaison.base.jurisdiction import settings_for
 from liaison.base.models import JurisdictionSettings
 from liaison.base.pickers import PickerSelect, names_of
@@ -245,10 +245,25 @@ class UnitCaseFilter(CaseFilter):
     )
 
     def __init__(self, data=None, *args, **kwargs):
+        # What the query itself asked: with no filter in it the page shows the blank form
+        # rendered once (liaison/wiring/templatetags/staff.py), "open" chosen.
+        self.asked = data if data is not None else QueryDict()
         data = data.copy() if data is not None else QueryDict(mutable=True)
         if not data.get("state"):
             data["state"] = "open"
         super().__init__(data, *args, **kwargs)
+        self.asks_nothing = not filters_asked(type(self), self.asked)
+
+    # The page as it opens asks no filter: the open cases, without building and validating
+    # a form of 25 fields for the default alone.
+    def is_valid(self) -> bool:
+        return self.asks_nothing or super().is_valid()
+
+    @property
+    def qs(self):
+        if self.asks_nothing:
+            return self.filter_state(self.queryset, "state", "open")
+        return super().qs
 
 
 # Read on every case list (``CaseFilter.form_key``): its SQL is built once.

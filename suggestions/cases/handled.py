@@ -3,16 +3,33 @@
 ``Case.objects.filter(pk__in=led UNION co-handled)`` makes PostgreSQL collect every case
 of the unit before it can sort them: about 20,000 rows for a busy county bureau at a
 million cases, spread over as many heap pages. Here the filters and the order go into
-each half and each half stops at the rows the page needs (offset + page size), so the
-lead half walks ``case_unit_open_deadline_idx`` (or ``case_lead_unit_id_idx`` newest
-first) and stops; the merge then orders at most two pages' worth of ids.
+each half and each half stops at the rows the page needs (offset + page size): the lead
+half walks ``case_unit_open_deadline_idx`` (or ``case_lead_unit_id_idx`` newest first),
+the co-unit half the unit's co-unit rows in the same order — by the deadline they copy
+(``case_co_unit_deadline_idx``) or by case id (``case_co_unit_unit_idx``) — joining each
+to its case; the merge then orders at most two pages' worth of ids.
 """
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from suggestions.cases.models import CaseCoUnit
 
 CO_HANDLED_FENCE = 2**31 - 1
+
+# The case's order keys the co-unit rows hold too: the copied deadline, the case's id.
+ON_CO_UNIT = {
+    "deadline": "casecounit__deadline",
+    "id": "casecounit__case_id",
+    "pk": "casecounit__case_id",
+}
+
+
+def _on_co_unit(key):
+    if not isinstance(key, str):
+        return key
+    name = key.removeprefix("-")
+    return key.replace(name, ON_CO_UNIT[name]) if name in ON_CO_UNIT else key
 
 
 class HandledByUnits:
@@ -23,14 +40,20 @@ class HandledByUnits:
     The units' condition is only ever added when the halves are built, so nothing
     fetched through this object can come from outside the units."""
 
-    def __init__(self, cases: QuerySet, unit_ids):
+    def __init__(self, cases: QuerySet, unit_ids, read=None):
         self.cases = cases
         self.unit_ids = sorted(unit_ids)
         self.model = cases.model
+        self.read = read
 
     def narrowed(self, narrow) -> "HandledByUnits":
         """The same units' cases, with ``narrow`` (a FilterSet's work) applied to them."""
-        return HandledByUnits(narrow(self.cases), self.unit_ids)
+        return HandledByUnits(narrow(self.cases), self.unit_ids, self.read)
+
+    def read_as(self, read) -> "HandledByUnits":
+        """The same cases, each slice fetched through ``read`` (``selectors.row_values``:
+        dicts instead of instances), once the halves have picked its ids."""
+        return HandledByUnits(self.cases, self.unit_ids, read)
 
     def filter(self, *args, **kwargs) -> "HandledByUnits":
         return self.narrowed(lambda cases: cases.filter(*args, **kwargs))
@@ -45,29 +68,50 @@ class HandledByUnits:
     def halves(self, limit: int | None) -> QuerySet:
         """The ids of the first ``limit`` led and the first ``limit`` co-handled cases, in
         the list's order, as one UNION."""
-        # The LIMIT (never reached) keeps PostgreSQL from folding the co-unit rows into a
-        # semi-join, which it may then run by walking every open case in deadline order and
-        # probing the co-unit table for each (1.6 s at a million cases): this way it reads
-        # the unit's co-unit rows through case_co_unit_unit_idx first, then those cases.
-        co_handled = CaseCoUnit.objects.filter(unit_id__in=self.unit_ids).values("case_id")
-        co_handled = co_handled[:CO_HANDLED_FENCE]
         led = self.cases.filter(lead_unit_id__in=self.unit_ids)
-        co = self.cases.filter(pk__in=co_handled)
-        led, co = (half.values("pk") for half in (led, co))
+        led, co = (half.values("pk") for half in (led, self._co_handled()))
         if limit is not None:
             led, co = led[:limit], co[:limit]
         return led.union(co)
 
+    def _co_handled(self) -> QuerySet:
+        if len(self.unit_ids) == 1 and connection.vendor == "postgresql":
+            # One unit's co-unit rows in the list's order (each row is one case of it):
+            # a walk of its index that stops after the page, joining each row's case.
+            co = self.cases.filter(casecounit__unit_id=self.unit_ids[0])
+            query = self.cases.query
+            order = query.order_by or (self.model._meta.ordering if query.default_ordering else ())
+            return co.order_by(*(_on_co_unit(key) for key in order))
+        # The LIMIT (never reached) keeps PostgreSQL from folding the co-unit rows into a
+        # semi-join, which it may then run by walking every open case in deadline order and
+        # probing the co-unit table for each (1.6 s at a million cases): this way it reads
+        # the units' co-unit rows through case_co_unit_unit_idx first, then those cases.
+        co_handled = CaseCoUnit.objects.filter(unit_id__in=self.unit_ids).values("case_id")
+        return self.cases.filter(pk__in=co_handled[:CO_HANDLED_FENCE])
+
     def __getitem__(self, item):
         if isinstance(item, int):
             return self[item : item + 1][0]
-        return self.cases.filter(pk__in=self.halves(item.stop))[item]
+        return self._read(self.cases.filter(pk__in=self.halves(item.stop))[item])
 
     def __iter__(self):
-        return iter(self.cases.filter(pk__in=self.halves(None)))
+        return iter(self._read(self.cases.filter(pk__in=self.halves(None))))
+
+    def _read(self, cases: QuerySet) -> QuerySet:
+        return cases if self.read is None else self.read(cases)
 
     def __len__(self):
         return self.count()
 
     def count(self) -> int:
         return self.cases.filter(pk__in=self.halves(None)).count()
+
+    def count_up_to(self, limit: int) -> int:
+        """How many cases, counting no further than ``limit``, in no order and without
+        reading the cases again by id: the led ones, then the co-handled ones led by
+        other units (the rest were counted with the led), each as the index gives them,
+        until ``limit`` — a busy unit's count stops inside its lead half."""
+        unordered = self.order_by()
+        led = unordered.cases.filter(lead_unit_id__in=self.unit_ids).values("pk")
+        co = unordered._co_handled().exclude(lead_unit_id__in=self.unit_ids).values("pk")
+        return led.union(co, all=True)[:limit].count()

@@ -14,7 +14,7 @@ channel), so writing the same notice twice writes it once.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from liaison.base.notifications.services import (
     notifications_deliver_after_commit,
     notifications_enqueue,
 )
+from liaison.base.pg_arrays import as_arrays
 from liaison.base.regions import PREFIX_LENGTH, RegionLevel
 from stations.models import StationStaff, Visit
 from suggestions.cases.flow import CASES
@@ -137,14 +138,30 @@ def receivers_of(visit_ids: Iterable[int]) -> dict[int, list[Recipient]]:
 def summary(case: Case, *, step_label: str | None = None) -> str:
     """What a third party may read about a case: no constituent data. ``step_label``: the
     step's label, when the caller has it at hand (a batch looks each label up once)."""
-    lines = [
-        _("Case %(code)s: %(title)s") % {"code": case.tracking_code, "title": case.title},
-        _("Station: %(station)s") % {"station": case.station.name},
-        _("Step: %(step)s") % {"step": step_label or case.get_step_display()},
-    ]
-    if case.deadline:
-        lines.append(_("Deadline: %(date)s") % {"date": case.deadline.isoformat()})
-    return "\n".join(str(line) for line in lines)
+    return summaries()(case, step_label or case.get_step_display())
+
+
+def summaries() -> Callable[[Case, str], str]:
+    """``summary`` for a batch of cases (case, step label): its lines translated once, in
+    the language active now, not once per case."""
+    head, station, step, deadline = (
+        str(_("Case %(code)s: %(title)s")),
+        str(_("Station: %(station)s")),
+        str(_("Step: %(step)s")),
+        str(_("Deadline: %(date)s")),
+    )
+
+    def write(case: Case, step_label: str) -> str:
+        lines = [
+            head % {"code": case.tracking_code, "title": case.title},
+            station % {"station": case.station.name},
+            step % {"step": step_label},
+        ]
+        if case.deadline:
+            lines.append(deadline % {"date": case.deadline.isoformat()})
+        return "\n".join(lines)
+
+    return write
 
 
 def rows_for(
@@ -348,7 +365,7 @@ def notices_enqueue(
         "now": now,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_FAN_OUT_SQL.format(table=Notification._meta.db_table), params)
+        cursor.execute(_FAN_OUT_SQL.format(table=Notification._meta.db_table), as_arrays(params))
         written = cursor.rowcount
     if written:
         notifications_deliver_after_commit(written)

@@ -89,19 +89,25 @@ ROW_NAMES = {
 }
 
 
+# What the staff pages' table of cases shows (jinja2/staff/case_rows.html): fewer
+# columns to read and convert, no date-time among them.
+TABLE_FIELDS = ("id", "tracking_code", "title", "step", "deadline", "is_key")
+TABLE_NAMES = {name: ROW_NAMES[name] for name in ("station_name", "lead_unit_name")}
+
+
 def row_values(cases: QuerySet[Case]) -> QuerySet:
     """Cases (filtered, ordered, even sliced) as dicts of ``ROW_FIELDS`` and their names;
     ``rows_completed`` adds the co-units and the overdue flag to a page of them. On
     PostgreSQL the co-units come in the same query, as two arrays in the units' order."""
-    names = ROW_NAMES
-    if connections[cases.db].vendor == "postgresql":
-        names = {**ROW_NAMES, **_co_unit_arrays()}
-    return cases.prefetch_related(None).values(*ROW_FIELDS, **names)
+    return cases.prefetch_related(None).values(*ROW_FIELDS, **_with_co_units(cases, ROW_NAMES))
 
 
-def _co_unit_arrays() -> dict:
+def _with_co_units(cases: QuerySet[Case], names: dict) -> dict:
+    if connections[cases.db].vendor != "postgresql":
+        return names
     links = CaseCoUnit.objects.filter(case_id=OuterRef("pk")).order_by(*CO_UNIT_ORDER)
     return {
+        **names,
         # Not "co_units": the model's many-to-many field has that name.
         "co_unit_ids": ArraySubquery(links.values("unit_id")),
         "co_unit_names": ArraySubquery(links.values("unit__name")),
@@ -110,6 +116,11 @@ def _co_unit_arrays() -> dict:
 
 # The order a case's co-units are shown in: by region, then name.
 CO_UNIT_ORDER = ("unit__region_id", "unit__name", "unit_id")
+
+
+def table_values(cases: QuerySet[Case]) -> QuerySet:
+    """``row_values`` with only what the staff pages' table shows."""
+    return cases.prefetch_related(None).values(*TABLE_FIELDS, **_with_co_units(cases, TABLE_NAMES))
 
 
 def rows_completed(rows, today: dt.date | None = None) -> list[dict]:

@@ -8,9 +8,10 @@ moves it on after acting, so each sweep is one range scan of the partial index
 ``case_next_sweep_idx`` (``next_sweep_on <= today``): it reads only the cases due
 today or missed while the scheduler was down, never every open case.
 
-A sweep claims up to ``BATCH_SIZE`` due cases with ``SELECT … FOR UPDATE SKIP
-LOCKED`` and, in the batch's one transaction, writes their CaseEvents (actor
-empty: the system), their new state and their outbox rows (unique keys). Two
+A sweep claims up to ``BATCH_SIZE`` due cases (the escalation on PostgreSQL:
+``SET_BASED_BATCH_SIZE``) with ``SELECT … FOR UPDATE SKIP LOCKED`` and, in the
+batch's one transaction, writes their CaseEvents (actor empty: the system), their
+new state and their outbox rows (unique keys). Two
 sweeps at once take different cases; a sweep run twice finds nothing the second
 time; a row written twice is written once.
 
@@ -53,6 +54,7 @@ from liaison.base.jurisdiction import settings_for_many
 from liaison.base.models import JurisdictionSettings
 from liaison.base.notifications.models import NotificationKind
 from liaison.base.notifications.services import notifications_enqueue
+from liaison.base.pg_arrays import as_arrays
 from liaison.base.regions import RegionLevel
 from suggestions.cases.flow import CASES
 from suggestions.cases.notices import (
@@ -63,6 +65,7 @@ from suggestions.cases.notices import (
     notices_enqueue,
     rows_for,
     stations_staff,
+    summaries,
     summary,
     units_staff,
 )
@@ -70,6 +73,11 @@ from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseEvent, Step
 from suggestions.shared.sweeps import Ladder, claim, overdue_from, sweep_until_done
 
 BATCH_SIZE = 500
+# The escalation sweep writes a batch in three statements on PostgreSQL whatever its size
+# (``escalate``), so there its batches are larger: each claim sorts the due cases again,
+# and a catch-up of 10,000 cases is two batches, not twenty. A batch holds its cases'
+# locks for about a second.
+SET_BASED_BATCH_SIZE = 5000
 # Steps where the case waits for the station or the committee, not for a unit.
 WITH_STAFF = (Step.RECEIVED, Step.REGISTERED)
 # Whom each escalation level tells beyond level 1's lead unit: the committee of the
@@ -169,8 +177,10 @@ def cases_due_soon_remind(*, today: dt.date | None = None, batch_size: int = BAT
     return _sweep(_due_soon_batch, today, batch_size)
 
 
-def cases_escalate(*, today: dt.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+def cases_escalate(*, today: dt.date | None = None, batch_size: int | None = None) -> int:
     """Escalate overdue cases by the levels they are owed; returns how many cases."""
+    if batch_size is None:
+        batch_size = SET_BASED_BATCH_SIZE if connection.vendor == "postgresql" else BATCH_SIZE
     return _sweep(_escalation_batch, today, batch_size)
 
 
@@ -290,6 +300,7 @@ def escalate(*, cases: list[Case], today: dt.date) -> int:
     )
     title = _("Case %(code)s is overdue: escalated to level %(level)s")
     step_labels = {step: str(label) for step, label in Step.choices}
+    summary_of = summaries()
     events, notices, risen = [], [], 0
     for case in cases:
         if owed[case.pk] == 0:  # claimed before its level 1 (a reminder that came too late)
@@ -305,7 +316,7 @@ def escalate(*, cases: list[Case], today: dt.date) -> int:
                 case.step = CASES["escalate"].target
                 audiences.insert(0, f"unit:{case.lead_unit_id}")
             # The same for every level of one case: the step is the target's from level 1.
-            body = body or summary(case, step_label=step_labels[case.step])
+            body = body or summary_of(case, step_labels[case.step])
             note = title % {"code": case.tracking_code, "level": level}
             key = f"{case.deadline}:L{level}"
             notices.append(Notice(case.pk, key, note, body, tuple(audiences)))
@@ -349,18 +360,23 @@ def _save_states(cases: list[Case]) -> None:
     """Write the sweeps' fields of ``cases`` as they stand on the instances."""
     now = timezone.now()
     if connection.vendor == "postgresql":
-        # One UPDATE … FROM the new states, whatever their number.
+        # One UPDATE … FROM the new states, whatever their number, in id order: the
+        # table's pages and most of its indexes are then read in their order, not the
+        # claim's (by date), a quarter fewer pages read and written for 5,000 cases.
+        cases = sorted(cases, key=lambda case: case.pk)
         with connection.cursor() as cursor:
             cursor.execute(
                 _SAVE_STATES_SQL.format(table=Case._meta.db_table),
-                {
-                    "ids": [case.pk for case in cases],
-                    "steps": [case.step for case in cases],
-                    "levels": [case.escalation_level for case in cases],
-                    "escalated": [case.escalated_deadline for case in cases],
-                    "next": [case.next_sweep_on for case in cases],
-                    "now": now,
-                },
+                as_arrays(
+                    {
+                        "ids": [case.pk for case in cases],
+                        "steps": [case.step for case in cases],
+                        "levels": [case.escalation_level for case in cases],
+                        "escalated": [case.escalated_deadline for case in cases],
+                        "next": [case.next_sweep_on for case in cases],
+                        "now": now,
+                    }
+                ),
             )
         return
     # One UPDATE per distinct new state (a few dozen per batch: cases share deadlines
@@ -401,15 +417,17 @@ def _events_insert(kind: str, events: list[tuple]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             _EVENTS_SQL.format(table=CaseEvent._meta.db_table),
-            {
-                "kind": kind,
-                "at": timezone.now(),
-                "case_ids": [event[0] for event in events],
-                "from_steps": [event[1] for event in events],
-                "to_steps": [event[2] for event in events],
-                "notes": [event[3] for event in events],
-                "data": [json.dumps(event[4]) for event in events],
-            },
+            as_arrays(
+                {
+                    "kind": kind,
+                    "at": timezone.now(),
+                    "case_ids": [event[0] for event in events],
+                    "from_steps": [event[1] for event in events],
+                    "to_steps": [event[2] for event in events],
+                    "notes": [event[3] for event in events],
+                    "data": [json.dumps(event[4]) for event in events],
+                }
+            ),
         )
 
 

@@ -89,10 +89,13 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         help_text=_("The login that sees an in-app notification."),
+        db_index=False,  # notification_user_idx: only the rows that have one (in-app)
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     due_date = models.DateField(_("due date"))
+    # Unique, without the pattern-ops copy Django adds for LIKE (migration 0023 drops it:
+    # a key is looked up whole; an AlterField of this column would bring it back).
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
     idempotency_key = models.UUIDField(
         _("idempotency key"), default=uuid.uuid4, unique=True, editable=False
@@ -129,6 +132,13 @@ class Notification(models.Model):
                 name="notification_inbox_idx",
             ),
             models.Index(fields=["due_date"], name="notification_due_date_idx"),
+            # A sweep writes tens of thousands of rows at once, each an entry in every
+            # index: the user's is on the in-app rows only, the others have no user.
+            models.Index(
+                fields=["user"],
+                condition=models.Q(user__isnull=False),
+                name="notification_user_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -40,9 +40,11 @@ def filter_fields(filterset):
     """A filterset's fields as the list pages show them. A form with no filter in the
     query (unbound, or only ``sort`` and ``page``, hence valid) is rendered once per
     process for each ``form_key()`` its filterset gives, and its form is not even built;
-    without that method it is rendered every time."""
+    without that method it is rendered every time. A filterset that fills in defaults
+    tells what the query asked in ``asked`` (``UnitCaseFilter``)."""
     key_of = getattr(filterset, "form_key", None)
-    blank = not filterset.is_bound or not filters_asked(type(filterset), filterset.data)
+    asked = getattr(filterset, "asked", filterset.data)
+    blank = not filterset.is_bound or not filters_asked(type(filterset), asked)
     if key_of is None or not blank:
         return _render_fields(filterset.form)
     key = (type(filterset), get_language(), get_script_prefix(), key_of())

@@ -31,11 +31,11 @@ SORTS = {
 }
 
 
-def _as_rows(listing) -> list[dict]:
+def as_rows(listing) -> list[dict]:
     """The page's cases as dicts (``selectors.rows_completed``) with their links, for
     staff/includes/case_table.html: no model instance per row. They replace the page's
     rows, so that nothing evaluates the queryset a second time."""
-    rows = selectors.rows_completed(selectors.row_values(listing.page.object_list))
+    rows = selectors.rows_completed(selectors.table_values(listing.page.object_list))
     # One reverse for the page instead of one per row.
     pattern = reverse("staff:case-detail", args=[_ANY_ID])
     for row in rows:
@@ -62,7 +62,7 @@ def case_list(request):
         sorts=SORTS,
         default="-received",
     )
-    rows = _as_rows(listing)
+    rows = as_rows(listing)
     audit_person_search(request, [row["id"] for row in rows], where="case list")
     return render(
         request,
@@ -85,7 +85,7 @@ def overdue(request):
         "staff/cases/list.html",
         {
             "listing": listing,
-            "case_rows": _as_rows(listing),
+            "case_rows": as_rows(listing),
             "title": _("Overdue in my region"),
             "overdue_page": True,
         },
@@ -107,7 +107,7 @@ def inbox(request):
     return render(
         request,
         "staff/cases/inbox.html",
-        {"listing": listing, "case_rows": _as_rows(listing), "form": form},
+        {"listing": listing, "case_rows": as_rows(listing), "form": form},
     )
 
 

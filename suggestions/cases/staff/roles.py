@@ -15,7 +15,7 @@ from liaison.base.scopes import scope_of
 from stations.models import DutyAssignment
 from suggestions.cases import selectors
 from suggestions.cases.filters import UnitCaseFilter
-from suggestions.cases.staff.cases import SORTS
+from suggestions.cases.staff.cases import SORTS, as_rows
 from suggestions.models import IN_HANDS_OF_UNIT
 from suggestions.shared.scopes import units_visible_to
 
@@ -61,7 +61,12 @@ def unit_page(request):
     return render(
         request,
         "staff/cases/list.html",
-        {"listing": listing, "title": _("Assigned to my unit"), "units": units},
+        {
+            "listing": listing,
+            "case_rows": as_rows(listing),
+            "title": _("Assigned to my unit"),
+            "units": units,
+        },
     )
 
 
