@@ -10,7 +10,8 @@ run, at 1,000,000 cases.
 
 Meant for an empty, throw-away database, seeded as benchmarks/page_budget.py seeds it
 (``seed_demo``, then ``--cases`` open cases over the demo's visits, units and
-categories; the demo's unit leads one case in 52, about 19,000 of a million);
+categories; the demo's unit leads one case in 52, about 19,000 of a million, and
+co-handles ``--co-handled`` (4,615) that other units lead);
 ``--reuse`` measures a database seeded by an earlier run again. Then:
 
 - gunicorn with the production settings (``DJANGO_ENV=production``, DEBUG off, Redis
@@ -90,6 +91,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--server-cpu", default="0")
     parser.add_argument("--client-cpu", default="1")
+    parser.add_argument(
+        "--co-handled", type=int, default=4615, help="cases the unit co-handles (a new seed)"
+    )
     parser.add_argument("--no-sweep", action="store_true")
     parser.add_argument("--delivery", type=int, default=5000, help="notices; 0 skips it")
     args = parser.parse_args()
@@ -115,7 +119,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    total = seed(args.cases, reuse=args.reuse)
+    total = seed(args.cases, reuse=args.reuse, co_handled=args.co_handled)
     call_command("collectstatic", interactive=False, verbosity=0)
     pages, yardstick = pages_to_measure()
     count_queries([*pages, yardstick])
@@ -147,7 +151,7 @@ def main() -> None:
     sys.exit(0 if ok else 1)
 
 
-def seed(cases: int, *, reuse: bool) -> int:
+def seed(cases: int, *, reuse: bool, co_handled: int = 0) -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -166,6 +170,9 @@ def seed(cases: int, *, reuse: bool) -> int:
         from benchmarks.escalation_sweep import insert_cases
 
         insert_cases(cases, 0.01, timezone.localdate())
+        from benchmarks.unit_page import add_co_handled
+
+        add_co_handled(co_handled)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         print(f"seeded the demo and {cases:,} cases in {time.perf_counter() - started:.0f} s")

@@ -70,19 +70,27 @@ def seed(cases: int, co_handled: int) -> None:
     from benchmarks.escalation_sweep import insert_cases
 
     insert_cases(cases, 0.01, timezone.localdate())
+    add_co_handled(co_handled)
     with connection.cursor() as cursor:
-        # Spread over the table, led by other units.
+        cursor.execute("VACUUM ANALYZE suggestions_case")
+    print(f"seeded {Case.objects.count():,} cases in {time.perf_counter() - started:.0f} s")
+
+
+def add_co_handled(count: int) -> None:
+    """Makes the demo's unit (the ``unit`` login's) co-unit of ``count`` cases other units
+    lead, spread over the table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO suggestions_casecounit (case_id, unit_id) "
             "SELECT c.id, s.unit_id FROM suggestions_case c, suggestions_unitstaff s "
             "JOIN auth_user u ON u.id = s.user_id AND u.username = 'unit' "
             "WHERE c.lead_unit_id <> s.unit_id "
             "ORDER BY (c.id * 7919) %% 1000003 LIMIT %s ON CONFLICT DO NOTHING",
-            [co_handled],
+            [count],
         )
-        cursor.execute("VACUUM ANALYZE suggestions_case")
         cursor.execute("VACUUM ANALYZE suggestions_casecounit")
-    print(f"seeded {Case.objects.count():,} cases in {time.perf_counter() - started:.0f} s")
 
 
 def measure(label: str, url: str, *, runs: int) -> dict:
