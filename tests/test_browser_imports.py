@@ -16,6 +16,7 @@ from liaison.base.models import ImportRecord, Region
 from representatives.models import Representative
 from stations.models import ReceptionDay, Station, StationMembership
 from tests import liuyang_rosters as liuyang
+from tests.browser_helpers import loaded_width
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,7 +121,7 @@ def test_a_county_goes_live_in_one_session(page, login, screenshot, tmp_path):
     assert ReceptionDay.objects.filter(station=station, status="published").exists()
     page.goto(f"/stations/{station.pk}/poster/")
     qr = page.locator("img.poster-qr")
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert loaded_width(qr) > 0
     assert page.locator(".poster .days li").count() >= 1
     assert page.locator(".poster h1").inner_text() == "淮川街道人大代表联络站"
     screenshot(page, "go-live-poster")

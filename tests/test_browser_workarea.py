@@ -10,6 +10,7 @@ from liaison.base.documents.models import DocumentSequence
 from liaison.base.models import Region
 from suggestions.cases import services
 from suggestions.models import Step
+from tests.browser_helpers import loaded_width
 from tests.case_world import COUNTY, case_at, make_world, received
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -109,7 +110,7 @@ def test_a_liaison_attaches_a_photo_to_a_visit_and_others_get_404(
     with page.expect_navigation():
         page.locator(".attachments button[type=submit]").click()
     image = page.locator(".attachments img")
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 2000
+    assert loaded_width(image) == 2000
     screenshot(page, "workarea-visit-files")
     url = image.get_attribute("src")
     assert page.request.get(url).status == 200
