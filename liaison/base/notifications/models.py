@@ -89,7 +89,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         help_text=_("The login that sees an in-app notification."),
-        db_index=False,  # notification_user_idx: only the rows that have one (in-app)
+        db_index=False,  # notification_inbox_idx: only the rows that have one (in-app)
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
@@ -97,9 +97,9 @@ class Notification(models.Model):
     # Unique, without the pattern-ops copy Django adds for LIKE (migration 0023 drops it:
     # a key is looked up whole; an AlterField of this column would bring it back).
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
-    idempotency_key = models.UUIDField(
-        _("idempotency key"), default=uuid.uuid4, unique=True, editable=False
-    )
+    # A random UUID: unique without a unique index (nothing looks a row up by it), which
+    # would cost every row written a random page of its own.
+    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, editable=False)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -124,21 +124,22 @@ class Notification(models.Model):
                 condition=models.Q(status="pending"),
                 name="notification_due_idx",
             ),
-            models.Index(fields=["status", "kind"], name="notification_status_kind_idx"),
+            # The support's filters (failed, unknown, stuck sending, sent): pending rows,
+            # which a sweep writes by the ten thousand, are the delivery claim's (above).
+            models.Index(
+                fields=["status", "kind"],
+                condition=~models.Q(status="pending"),
+                name="notification_status_kind_idx",
+            ),
             models.Index(fields=["subject_type", "subject_id"], name="notification_subject_idx"),
+            # The inbox, and a deleted login's rows: the rows that have a user (the
+            # in-app ones), not the email and SMS rows a sweep writes beside them.
             models.Index(
                 fields=["user", "created_at"],
-                condition=models.Q(channel="in_app"),
+                condition=models.Q(user__isnull=False),
                 name="notification_inbox_idx",
             ),
             models.Index(fields=["due_date"], name="notification_due_date_idx"),
-            # A sweep writes tens of thousands of rows at once, each an entry in every
-            # index: the user's is on the in-app rows only, the others have no user.
-            models.Index(
-                fields=["user"],
-                condition=models.Q(user__isnull=False),
-                name="notification_user_idx",
-            ),
         ]
         constraints = [
             models.CheckConstraint(
