@@ -2,12 +2,15 @@
 limited before the merge, the open work by default, the same cases in the same order as
 the whole UNION sorted, and a constant number of queries."""
 
+import copy
 import datetime as dt
+import hashlib
 import json
 import re
 
 import pytest
 from django.db import connection
+from django.db.models.base import ModelState
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -28,6 +31,8 @@ CO_UNIT_INDEX = r"case_co_unit_\w+|suggestions_casecounit_\w+"
 def _copies(template: Case, count: int, *, unit, step: str = Step.HANDLING) -> list[int]:
     """``count`` copies of a case in one INSERT … SELECT, led by ``unit``, with deadlines
     spread over 60 days (or none, for a replied or closed step); returns their ids."""
+    if connection.vendor != "postgresql":
+        return _copies_in_python(template, count, unit=unit, step=step)
     columns = [
         f.column for f in Case._meta.concrete_fields if f.column not in ("id", "tracking_code")
     ]
@@ -64,6 +69,27 @@ def _copies(template: Case, count: int, *, unit, step: str = Step.HANDLING) -> l
             },
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _copies_in_python(template: Case, count: int, *, unit, step: str) -> list[int]:
+    """``_copies`` where there is no generate_series (SQLite): the same rows, made here."""
+    dated = step == Step.HANDLING
+    copies = []
+    for i in range(1, count + 1):
+        case = copy.copy(template)
+        case.pk, case._state = None, ModelState()
+        digest = hashlib.sha256(f"{template.pk}-{unit.pk}-{step}-{i}".encode()).hexdigest()
+        code = digest[:10].upper().translate(str.maketrans("01", "XY"))
+        case.tracking_code = f"{code[:4]}-{code[4:8]}-{code[8:]}"
+        case.lead_unit_id, case.step = unit.pk, step
+        if dated:
+            if template.deadline is not None:
+                case.deadline = template.deadline + dt.timedelta(days=(i * 7) % 60)
+        else:
+            case.deadline, case.result = None, "solved"
+            case.replied_at, case.satisfaction = template.received_at, "satisfied"
+        copies.append(case)
+    return [case.pk for case in Case.objects.bulk_create(copies)]
 
 
 def _reference(unit_ids, *, open_only=True) -> list[int]:

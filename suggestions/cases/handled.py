@@ -10,8 +10,8 @@ the co-unit half the unit's co-unit rows in the same order — by the deadline t
 to its case; the merge then orders at most two pages' worth of ids.
 """
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connection, connections
+from django.db.models import Q, QuerySet
 
 from suggestions.cases.models import CaseCoUnit
 
@@ -70,8 +70,12 @@ class HandledByUnits:
         the list's order, as one UNION."""
         led = self.cases.filter(lead_unit_id__in=self.unit_ids)
         led, co = (half.values("pk") for half in (led, self._co_handled()))
-        if limit is not None:
-            led, co = led[:limit], co[:limit]
+        if limit is None:
+            return led.union(co)
+        led, co = led[:limit], co[:limit]
+        if not connections[self.cases.db].features.supports_slicing_ordering_in_compound:
+            # SQLite takes no LIMIT in the parts of a UNION: each half as an IN list.
+            return self.model.objects.filter(Q(pk__in=led) | Q(pk__in=co)).values("pk")
         return led.union(co)
 
     def _co_handled(self) -> QuerySet:

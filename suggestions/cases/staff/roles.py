@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, Value, When
 from django.http import Http404
@@ -47,8 +48,10 @@ def unit_page(request):
     unit_ids = scope_of(request.user).unit_ids
     if not unit_ids:
         raise Http404
+    # SQLite puts no deadline first: there the open cases take the whole expression.
+    open_only = request.GET.get("state", "open") in ("", "open")
     work_first = (
-        OPEN_WORK_FIRST if request.GET.get("state", "open") in ("", "open") else UNIT_WORK_FIRST
+        OPEN_WORK_FIRST if open_only and connection.vendor == "postgresql" else UNIT_WORK_FIRST
     )
     listing = list_page(
         request,
