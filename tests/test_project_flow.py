@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from liaison.base.flow import IllegalTransition, NotAllowed
 from liaison.base.notifications.models import Notification
@@ -171,8 +171,11 @@ def test_paper_count_publishes_and_cannot_be_edited_afterwards(world):
         votes.vote_publish(vote_id=vote.pk, actor=world.users["committee"])
     tally = vote.tallies.first()
     tally.votes_for = 1
-    with pytest.raises(DatabaseError), transaction.atomic():
-        tally.save()
+    if connection.vendor == "postgresql":
+        # Past the services, as with every flow's history: PostgreSQL's trigger refuses
+        # it (migration projects 0002; the embedded SQLite has the services' refusal).
+        with pytest.raises(DatabaseError), transaction.atomic():
+            tally.save()
     correction = votes.vote_correct(
         vote_id=vote.pk, actor=world.users["committee"], note="第2号候选项目票数录入笔误，应为79票"
     )
