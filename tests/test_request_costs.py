@@ -121,10 +121,10 @@ def test_the_audit_chain_holds_words_in_any_script():
 
 
 def test_the_audit_chain_appends_in_one_statement_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite appends in an IMMEDIATE transaction")
     audit(action=AuditAction.READ, username="warm")
     with CaptureQueriesContext(connection) as queries:
         audit(action=AuditAction.READ, username="someone", object_type="suggestions.case")
-    assert len(queries) == 1
+    # PostgreSQL: one call of liaison_audit_append. SQLite: the last hash and the insert
+    # in a transaction of their own (a savepoint inside the test's).
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 4)
     assert verify() == []

@@ -10,7 +10,7 @@ the co-unit half the unit's co-unit rows in the same order — by the deadline t
 to its case; the merge then orders at most two pages' worth of ids.
 """
 
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from suggestions.cases.models import CaseCoUnit
@@ -73,13 +73,17 @@ class HandledByUnits:
         if limit is None:
             return led.union(co)
         led, co = led[:limit], co[:limit]
-        if not connections[self.cases.db].features.supports_slicing_ordering_in_compound:
+        if not self._db.features.supports_slicing_ordering_in_compound:
             # SQLite takes no LIMIT in the parts of a UNION: each half as an IN list.
             return self.model.objects.filter(Q(pk__in=led) | Q(pk__in=co)).values("pk")
         return led.union(co)
 
+    @property
+    def _db(self):
+        return connections[self.cases.db]
+
     def _co_handled(self) -> QuerySet:
-        if len(self.unit_ids) == 1 and connection.vendor == "postgresql":
+        if len(self.unit_ids) == 1 and self._db.vendor == "postgresql":
             # One unit's co-unit rows in the list's order (each row is one case of it):
             # a walk of its index that stops after the page, joining each row's case.
             co = self.cases.filter(casecounit__unit_id=self.unit_ids[0])

@@ -1,10 +1,13 @@
+import uuid
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
 # A sweep writes tens of thousands of outbox rows at once, each an entry in every index:
-# the user's index covers only the rows that have one (below), and the pattern-ops copy
-# of the dedupe key's unique index goes (keys are looked up whole, never by a prefix).
+# the user's foreign-key index goes (the inbox's, below, serves its lookups), and so do the
+# pattern-ops copy of the dedupe key's unique index (keys are looked up whole, never by a
+# prefix) and the idempotency key's unique index.
 DROPPED = {
     "liaison_notification_user_id_7da60373": "user_id",
     "liaison_notification_dedupe_key_ef86798e_like": "dedupe_key",
@@ -47,12 +50,32 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        # The inbox's index serves the user's rows too (only rows with a user, the in-app
+        # ones); the status index leaves out the pending rows (the delivery claim's).
+        migrations.RemoveIndex(model_name="notification", name="notification_status_kind_idx"),
+        migrations.RemoveIndex(model_name="notification", name="notification_inbox_idx"),
+        migrations.AddIndex(
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("status", "pending"), _negated=True),
+                fields=["status", "kind"],
+                name="notification_status_kind_idx",
+            ),
+        ),
         migrations.AddIndex(
             model_name="notification",
             index=models.Index(
                 condition=models.Q(("user__isnull", False)),
-                fields=["user"],
-                name="notification_user_idx",
+                fields=["user", "created_at"],
+                name="notification_inbox_idx",
+            ),
+        ),
+        # A random UUID needs no unique index: nothing looks a row up by it.
+        migrations.AlterField(
+            model_name="notification",
+            name="idempotency_key",
+            field=models.UUIDField(
+                default=uuid.uuid4, editable=False, verbose_name="idempotency key"
             ),
         ),
     ]
