@@ -197,11 +197,13 @@ TEMPLATES = [
         },
     },
     {
-        # Compiled fragments for the long lists' rows (jinja2/, the ``compiled`` tag of
-        # liaison/wiring/templatetags/staff.py): the rest stays in the template language.
+        # Compiled fragments (jinja2/): the frames of every page (liaison/base/frames.py)
+        # and the long lists' rows (the ``compiled`` tag of liaison/wiring/templatetags/
+        # staff.py). The pages themselves stay in the template language.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": False,
+        "OPTIONS": {"environment": "liaison.base.jinja.environment"},
     },
 ]
 
