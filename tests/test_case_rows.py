@@ -2,18 +2,25 @@
 show is what the model-based serializer and table showed, and the blank filter form kept
 per process changes as soon as the categories do."""
 
+import base64
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from liaison.base.compiled import CompiledValues
+from liaison.base.models import CommitteeMembership
 from suggestions.cases import selectors
 from suggestions.cases.serializers import CaseSerializer
 from suggestions.models import Case, CaseCategory, HandlingUnit, Step
-from tests.case_world import case_at, make_world, received
+from tests.case_world import COUNTY, case_at, make_world, received
 from tests.clock import frozen
+from tests.factories import committee_user
 
 pytestmark = [pytest.mark.django_db, frozen()]
 
@@ -112,3 +119,101 @@ def test_a_filter_in_the_query_shows_in_the_form_and_the_blank_form_stays_blank(
     client = Client(headers={"accept-language": "zh-hans"})
     client.force_login(world.users["committee"])
     assert "处理</option>" in client.get("/staff/cases/").content.decode()
+
+
+# The list as clients open it (no filter): SQL built once per scope and page shape.
+
+
+def _walk(client, params: dict) -> list[dict]:
+    """Every page forward from the first, then back by the previous links, with each
+    page's queries."""
+    pages, url, data = [], "/api/v1/cases/", params
+    for link in ("next", "previous"):
+        while url:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, data)
+            assert response.status_code == 200, response.content
+            body = response.json()
+            pages.append({**body, "queries": len(queries)})
+            url, data = body[link], None
+        url = pages[-1]["previous"]
+    return pages
+
+
+def _unfiltered(link: str | None) -> str | None:
+    return link and link.replace("state=&", "").replace("&state=", "")
+
+
+@pytest.mark.parametrize(
+    "role", ["committee", "lead_unit", "co_unit", "liaison", "receiver", "admin", "other_unit"]
+)
+def test_the_list_as_it_opens_pages_as_the_filtered_list_does(role):
+    """Unfiltered, the list reads the same pages (rows, links, order both ways) as through
+    the filterset (``state=``, which filters nothing), in no more queries."""
+    world = make_world()
+    for step in (Step.HANDLING, Step.ARCHIVED, Step.FOLLOW_UP, Step.HANDLING):
+        case_at(world, step)
+    for _ in range(3):
+        received(world)
+    client = Client(headers={"accept-language": "zh-hans"})
+    client.force_login(world.users[role])
+    opened = _walk(client, {"page_size": 2})
+    filtered = _walk(client, {"page_size": 2, "state": ""})
+    assert [page["results"] for page in opened] == [page["results"] for page in filtered]
+    for page, other in zip(opened, filtered, strict=True):
+        assert page["next"] == _unfiltered(other["next"])
+        assert page["previous"] == _unfiltered(other["previous"])
+        assert page["queries"] <= other["queries"]
+    seen = {row["id"] for page in opened for row in page["results"]}
+    visible = selectors.case_list(user=world.users[role]).values_list("pk", flat=True)
+    assert seen == set(visible)
+
+
+def test_users_of_one_scope_share_the_sql_and_a_changed_scope_reads_its_own():
+    world = make_world()
+    case = case_at(world, Step.HANDLING)
+    colleague = committee_user(COUNTY)
+
+    def ids(user) -> set[int]:
+        client = Client()
+        client.force_login(user)
+        return {row["id"] for row in client.get("/api/v1/cases/").json()["results"]}
+
+    assert ids(world.users["committee"]) == {case.pk}
+    built = len(selectors._LISTED_ROWS._sql)
+    assert ids(colleague) == {case.pk}
+    assert len(selectors._LISTED_ROWS._sql) == built
+    assert ids(world.users["other_committee"]) == set()
+    CommitteeMembership.objects.filter(user=colleague).delete()
+    assert ids(colleague) == set()
+
+
+def test_a_position_past_the_databases_integers_is_read_by_the_orm():
+    """As the ORM answers it: every case before a position no id reaches, none after."""
+    world = make_world()
+    cases = {case_at(world, Step.HANDLING).pk, received(world).pk}
+    client = Client()
+    client.force_login(world.users["committee"])
+    for reverse, expected in ((False, cases), (True, set())):
+        position = {"p": str(10**20), **({"r": "1"} if reverse else {})}
+        cursor = base64.b64encode(urlencode(position).encode()).decode()
+        response = client.get("/api/v1/cases/", {"cursor": cursor})
+        assert {row["id"] for row in response.json()["results"]} == expected
+
+
+def test_compiled_values_keep_a_bounded_number_of_queries_and_skip_empty_ones():
+    pages = CompiledValues(Case, size=2)
+    world = make_world()
+    case = received(world)
+
+    def build(marker):
+        return Case.objects.filter(pk__gte=marker).values("id", "received_at")
+
+    for key in ("a", "b"):
+        assert pages.rows(key, build, case.pk) == [{"id": case.pk, "received_at": case.received_at}]
+    assert len(pages._sql) == 2
+    pages.rows("c", build, case.pk + 1)
+    assert list(pages._sql) == [("default", "c")]
+    with CaptureQueriesContext(connection) as queries:
+        assert pages.rows("none", lambda marker: Case.objects.none().values("id")) == []
+    assert len(queries) == 0

@@ -16,6 +16,8 @@ urlpatterns = [
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("", home.home, name="home"),
     path("staff/", include("liaison.wiring.staff.urls")),
+    # Before the public site's includes, which the API's every request would try first.
+    path("api/", include("liaison.wiring.api_urls")),
     # The public site is served by stations/, which owns memberships and reception days
     # (representatives/ must not import stations/).
     path("", include("duty.urls")),
@@ -36,5 +38,4 @@ urlpatterns = [
             )
         ]
     ),
-    path("api/", include("liaison.wiring.api_urls")),
 ]

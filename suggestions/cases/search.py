@@ -75,9 +75,10 @@ def person_searched(visits: QuerySet, query: str) -> str:
 def audit_person_search(request, case_ids: list[int], *, where: str) -> None:
     """Audits a list of cases found by a constituent's phone or name (``where``: which
     list), as the header's search and the desk's phone lookup are audited."""
-    if not case_ids:
+    query = request.GET.get("q", "")
+    if not case_ids or not query:  # the user's visits are not even built
         return
-    person = person_searched(visits_visible_to(request.user), request.GET.get("q", ""))
+    person = person_searched(visits_visible_to(request.user), query)
     if person:
         audit_read(
             request,

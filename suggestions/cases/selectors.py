@@ -17,10 +17,11 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import JSONObject, Right
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from liaison.base.calendar import WorkdayCalendar
-from liaison.base.compiled import CompiledQuery
+from liaison.base.compiled import CompiledQuery, CompiledValues
+from liaison.base.pagination import CompiledKeyset
 from liaison.base.scopes import in_regions, scope_of
 from stations.scopes import visits_received_by
 from suggestions.cases.handled import HandledByUnits
@@ -129,7 +130,7 @@ def rows_completed(rows, today: dt.date | None = None) -> list[dict]:
     overdue (``past_deadline``)."""
     rows = list(rows)
     today = today or timezone.localdate()
-    labels = {value: str(label) for value, label in Step.choices}
+    labels = _step_labels(translation.get_language())
     if rows and "co_unit_ids" in rows[0]:  # fetched with the rows (PostgreSQL)
         for row in rows:
             row["co_units"] = row.pop("co_unit_ids")
@@ -150,6 +151,12 @@ def rows_completed(rows, today: dt.date | None = None) -> list[dict]:
         row["step_label"] = labels.get(row["step"], row["step"])
         row["overdue"] = past_deadline(row["deadline"], row["step"] in CLOSED_STEPS, today)
     return rows
+
+
+@functools.cache
+def _step_labels(language: str | None) -> dict[str, str]:
+    # The steps' names in the active language, looked up once per language, not per page.
+    return {value: str(label) for value, label in Step.choices}
 
 
 def case_detail(*, user) -> QuerySet[Case]:
@@ -412,6 +419,23 @@ def case_rows(*, user) -> QuerySet[Case] | HandledByUnits:
         scope.is_committee or scope.station_ids or scope.representative_id is not None
     )
     return handled_by_units(user) if unit_only else case_list(user=user)
+
+
+def listed_rows(*, user) -> CompiledKeyset:
+    """``case_rows`` unfiltered as ``row_values``, for the cursor pagination, each page's
+    SQL built once per scope (``CompiledKeyset``): the list as the API opens it. Users of
+    the same ``Scope`` share it, since ``case_rows`` reads nothing else of the user."""
+
+    def build(order, where, page):
+        cases = case_rows(user=user).order_by(*order).filter(**where)
+        if isinstance(cases, HandledByUnits):
+            return cases.read_as(row_values)[page]
+        return row_values(cases)[page]
+
+    return CompiledKeyset(_LISTED_ROWS, ("case rows", scope_of(user)), build)
+
+
+_LISTED_ROWS = CompiledValues(Case)
 
 
 # CLOSING THE LOOP

@@ -54,11 +54,11 @@ class CaseSerializer(FlowRowSerializer):
         ]
 
 
-def _datetime(value) -> str | None:
+def _datetime(value, zone) -> str | None:
     """As DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as Z."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -66,10 +66,15 @@ def _date(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def case_row_json(row: dict) -> dict:
-    """One row of the case list as ``CaseSerializer`` writes it (same fields, order and
-    formats), from a dict of ``selectors.rows_completed``: a list of 50 skips the
+def case_rows_json(rows: list[dict]) -> list[dict]:
+    """Rows of the case list as ``CaseSerializer`` writes them (same fields, order and
+    formats), from dicts of ``selectors.rows_completed``: a list of 50 skips the
     serializer's per-field machinery, its schema stays ``CaseSerializer``'s."""
+    zone = timezone.get_current_timezone()
+    return [case_row_json(row, zone) for row in rows]
+
+
+def case_row_json(row: dict, zone) -> dict:
     return {
         "id": row["id"],
         "tracking_code": row["tracking_code"],
@@ -92,10 +97,10 @@ def case_row_json(row: dict) -> dict:
         "escalation_level": row["escalation_level"],
         "is_key": row["is_key"],
         "published": row["published"],
-        "received_at": _datetime(row["received_at"]),
-        "registered_at": _datetime(row["registered_at"]),
-        "replied_at": _datetime(row["replied_at"]),
-        "closed_at": _datetime(row["closed_at"]),
+        "received_at": _datetime(row["received_at"], zone),
+        "registered_at": _datetime(row["registered_at"], zone),
+        "replied_at": _datetime(row["replied_at"], zone),
+        "closed_at": _datetime(row["closed_at"], zone),
     }
 
 
