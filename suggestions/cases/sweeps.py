@@ -355,6 +355,9 @@ CLAIMED = (
 )  # fmt: skip
 # The texts' values, in the order the SQL passes them to format().
 _TEXT_VALUES = ("code", "level", "title", "station", "step", "date")
+# The arrays of ``_Groups.states`` and ``_Groups.rungs``, a column each.
+_STATES = ("steps", "levels", "escalated", "next", "labels")
+_RUNGS = ("rung_groups", "rung_levels", "rung_from", "rung_to", "rung_committees", "rung_deadlines")
 
 
 def _escalate_set_based(claimed: list[tuple], *, today: dt.date) -> int:
@@ -378,16 +381,8 @@ def _escalate_set_based(claimed: list[tuple], *, today: dt.date) -> int:
         "ids": [claimed[i][0] for i in by_id],
         "groups": [groups.of_case[i] for i in by_id],
         "orders": [i + 1 for i in by_id],
-        **{
-            name: [state[n] for state in groups.states]
-            for n, name in enumerate(("steps", "levels", "escalated", "next", "labels"))
-        },
-        **{
-            name: [rung[n] for rung in groups.rungs]
-            for n, name in enumerate(
-                ("rung_groups", "rung_levels", "rung_from", "rung_to", "rung_committees")
-            )
-        },
+        **{name: [state[n] for state in groups.states] for n, name in enumerate(_STATES)},
+        **{name: [rung[n] for rung in groups.rungs] for n, name in enumerate(_RUNGS)},
         "member_audience": [a for a, _r in members],
         "member_key": [r.key for _a, r in members],
         "member_name": [r.name for _a, r in members],
@@ -423,7 +418,8 @@ class _Groups:
     of_case: list[int] = field(default_factory=list)  # each case's group (from 1), in order
     # Per group: the new step, level, escalated deadline, next sweep date, the step's label.
     states: list[tuple] = field(default_factory=list)
-    # Per level a group fires: the group, the level, from and to step, the committee's key.
+    # Per level a group fires: the group, the level, from and to step, the committee's key,
+    # the deadline as text.
     rungs: list[tuple] = field(default_factory=list)
     risen: int = 0  # cases that rise by a level or more
     units: set[int] = field(default_factory=set)  # lead units told (the cases at level 1)
@@ -464,7 +460,7 @@ def _ladder_groups(claimed: list[tuple], today: dt.date) -> _Groups:
                 found.committees.add(code)
                 from_step = step if rung == 1 else new[0]
                 audience = f"committee:{code}" if code else None  # above the province: none
-                found.rungs.append((group, rung, from_step, new[0], audience))
+                found.rungs.append((group, rung, from_step, new[0], audience, deadline.isoformat()))
             rises.append(bool(levels))
         group = numbers[state]
         found.of_case.append(group)
@@ -488,8 +484,9 @@ WITH claimed AS (
         WITH ORDINALITY AS s(step, level, escalated, next, label, g)
 ), rung AS (
     SELECT * FROM unnest(%(rung_groups)s::int[], %(rung_levels)s::int[], %(rung_from)s::text[],
-                         %(rung_to)s::text[], %(rung_committees)s::text[])
-        AS r(g, level, from_step, to_step, committee)
+                         %(rung_to)s::text[], %(rung_committees)s::text[],
+                         %(rung_deadlines)s::text[])
+        AS r(g, level, from_step, to_step, committee, deadline)
 ), updated AS (
     UPDATE {case} AS c
     SET step = s.step, escalation_level = s.level, escalated_deadline = s.escalated,
@@ -497,20 +494,19 @@ WITH claimed AS (
     FROM claimed JOIN state AS s ON s.g = claimed.g
     WHERE c.id = claimed.id
     RETURNING c.id, claimed.o, claimed.g, c.tracking_code, c.title, c.station_id,
-        c.lead_unit_id, c.deadline, s.label
+        c.lead_unit_id, s.label
 ), notice AS (
     SELECT row_number() OVER (ORDER BY u.o, r.level) AS n, u.id AS case_id, r.level,
-        r.from_step, r.to_step, r.committee, u.lead_unit_id, u.deadline,
+        r.from_step, r.to_step, r.committee, u.lead_unit_id, r.deadline,
         format(%(title)s, u.tracking_code, r.level) AS title,
-        format(%(body)s, u.tracking_code, NULL, u.title, st.name, u.label,
-               to_char(u.deadline, 'YYYY-MM-DD')) AS body
+        format(%(body)s, u.tracking_code, NULL, u.title, st.name, u.label, r.deadline) AS body
     FROM updated AS u
     JOIN rung AS r ON r.g = u.g
     JOIN {station} AS st ON st.id = u.station_id
 ), event AS (
     INSERT INTO {event} (case_id, kind, from_step, to_step, actor_id, at, note, data)
     SELECT case_id, %(event_kind)s, from_step, to_step, NULL, %(now)s, title,
-        jsonb_build_object('level', level, 'deadline', to_char(deadline, 'YYYY-MM-DD'))
+        jsonb_build_object('level', level, 'deadline', deadline)
     FROM notice
     ORDER BY n
 ), heard AS (
@@ -537,8 +533,7 @@ WITH claimed AS (
         CASE WHEN c.channel = 'in_app' THEN m.user_id END,
         left(notice.title, 200), notice.body, %(today)s,
         concat_ws(':', %(kind)s, %(subject_type)s, notice.case_id,
-                  to_char(notice.deadline, 'YYYY-MM-DD') || ':L' || notice.level, m.key,
-                  c.channel),
+                  notice.deadline || ':L' || notice.level, m.key, c.channel),
         gen_random_uuid(), 'pending', 0, %(now)s, '', NULL, NULL, %(now)s
     FROM reached AS r
     JOIN notice ON notice.n = r.n
@@ -548,7 +543,7 @@ WITH claimed AS (
                          WHEN 'email' THEN m.email <> ''
                          ELSE m.phone <> '' END
     ORDER BY r.n, r.heard_o, r.member_o, c.o
-    ON CONFLICT DO NOTHING
+    ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING 1
 )
 SELECT count(*) FROM outbox
