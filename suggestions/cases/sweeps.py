@@ -79,8 +79,8 @@ from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseEvent, Step
 from suggestions.shared.sweeps import Ladder, claim, overdue_from, sweep_until_done
 
 BATCH_SIZE = 500
-# The escalation sweep writes a batch in three statements on PostgreSQL whatever its size
-# (``escalate``), so there its batches are larger: each claim sorts the due cases again,
+# The escalation sweep writes a batch in one statement on PostgreSQL whatever its size
+# (``_escalate_set_based``), so there its batches are larger: each claim sorts the due cases again,
 # and a catch-up of 10,000 cases is two batches, not twenty. A batch holds its cases'
 # locks for about a second.
 SET_BASED_BATCH_SIZE = 5000
