@@ -197,11 +197,13 @@ TEMPLATES = [
         },
     },
     {
-        # Compiled fragments for the long lists' rows (jinja2/, the ``compiled`` tag of
-        # liaison/wiring/templatetags/staff.py): the rest stays in the template language.
+        # Compiled fragments (jinja2/): the frames of every page (liaison/base/frames.py)
+        # and the long lists' rows (the ``compiled`` tag of liaison/wiring/templatetags/
+        # staff.py). The pages themselves stay in the template language.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": False,
+        "OPTIONS": {"environment": "liaison.base.jinja.environment"},
     },
 ]
 
@@ -212,6 +214,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# ModelBackend with the user of each request read by SQL built once (liaison/base/auth.py).
+AUTHENTICATION_BACKENDS = ["liaison.base.auth.UserBackend"]
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 

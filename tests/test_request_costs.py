@@ -3,6 +3,8 @@ role query and the header's counts built once per process, the session read as p
 SQL, a list over the count limit counted once a minute, the audit chain appended in one
 call on PostgreSQL."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -51,7 +53,7 @@ def test_the_unread_count_in_the_header_is_the_users_own():
     client = _client(user)
     page = client.get("/staff/cases/")
     assert page.status_code == 200
-    assert page.context["unread"] == 0
+    assert _unread(page) == 0
     case = received(world)
     for n in range(3):
         Notification.objects.create(
@@ -65,9 +67,15 @@ def test_the_unread_count_in_the_header_is_the_users_own():
         user=world.users["liaison"], subject_type="suggestions.case", subject_id=case.pk,
         recipient_key="other", title="别人的", dedupe_key="o", due_date=case.received_at.date(),
     )  # fmt: skip
-    assert client.get("/staff/cases/").context["unread"] == 3
+    assert _unread(client.get("/staff/cases/")) == 3
     Notification.objects.filter(user=user).update(read_at="2026-01-01T00:00:00Z")
-    assert client.get("/staff/cases/").context["unread"] == 0
+    assert _unread(client.get("/staff/cases/")) == 0
+
+
+def _unread(page) -> int:
+    """The header's unread count as shown (none shown: 0)."""
+    found = re.search(r'<span class="unread-count"[^>]*>(\d+)</span>', page.content.decode())
+    return int(found.group(1)) if found else 0
 
 
 def test_a_session_ended_elsewhere_ends_here_at_once():
@@ -128,3 +136,23 @@ def test_the_audit_chain_appends_in_one_statement_on_postgresql():
     # in a transaction of their own (a savepoint inside the test's).
     assert len(queries) == (1 if connection.vendor == "postgresql" else 4)
     assert verify() == []
+
+
+def test_the_user_of_a_session_is_read_as_the_orm_reads_it():
+    from django.contrib.auth import get_user_model
+
+    from liaison.base.auth import UserBackend
+
+    world = make_world()
+    user = world.users["committee"]
+    user.last_login = user.date_joined
+    user.save()
+    read = UserBackend().get_user(str(user.pk))
+    orm = get_user_model().objects.get(pk=user.pk)
+    names = [field.attname for field in orm._meta.concrete_fields]
+    assert [getattr(read, n) for n in names] == [getattr(orm, n) for n in names]
+    assert read._state.adding is False and read._state.db == "default"
+    assert UserBackend().get_user(987654) is None
+    assert UserBackend().get_user("not an id") is None
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    assert UserBackend().get_user(user.pk) is None

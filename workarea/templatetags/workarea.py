@@ -1,17 +1,9 @@
 from django import template
 from django.urls import reverse
 
-from workarea import inbox
 from workarea.attachments import MAX_BYTES, attachments_visible_to
 
 register = template.Library()
-
-
-@register.inclusion_tag("workarea/header.html", takes_context=True)
-def workarea_header(context):
-    """The header's search box and the message centre's link with the unread count."""
-    request = context["request"]
-    return {"unread": inbox.unread_count(request.user), "query": request.GET.get("q", "")}
 
 
 @register.inclusion_tag("workarea/attachments.html", takes_context=True)

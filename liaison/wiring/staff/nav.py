@@ -62,10 +62,14 @@ SECTIONS: list[Section] = [
 
 
 def sections_for(user) -> list[dict]:
-    """The sections the user's roles open, with their links. The links are found once per
+    """The sections the user's roles open, with their links."""
+    return sections_for_roles(scope_of(user).roles)
+
+
+def sections_for_roles(roles: frozenset) -> list[dict]:
+    """The sections a set of roles opens, with their links. The links are found once per
     set of roles (and URL prefix) in each process: the header of every staff page shows
     them. The labels stay lazy, translated as each page renders."""
-    roles = scope_of(user).roles
     key = (roles, get_script_prefix(), get_urlconf())
     sections = _SECTIONS_BY_ROLES.get(key)
     if sections is None:

@@ -1,16 +1,13 @@
-"""The public footer: the congress's name, phone and ICP number (settings), and the way
-in for staff."""
+"""The public frame (liaison/wiring/frames.py): the header, the footer with the congress's
+name, phone and ICP number (settings), and the way in for staff."""
 
 from django import template
-from django.conf import settings
+
+from liaison.wiring import frames
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/site_footer.html")
-def site_footer():
-    return {
-        "congress": settings.SITE_CONGRESS_NAME,
-        "phone": settings.SITE_CONTACT_PHONE,
-        "icp": settings.SITE_ICP_NUMBER,
-    }
+@register.simple_tag(takes_context=True)
+def public_frame(context, part: str):
+    return frames.public_frame(context["request"], part)

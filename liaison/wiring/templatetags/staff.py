@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from liaison.base.filtering import filters_asked
 from liaison.base.form_renderer import FAST
-from liaison.wiring.staff.nav import sections_for
+from liaison.wiring import frames
 
 register = template.Library()
 
@@ -18,10 +18,10 @@ _BLANK_FORMS: dict[tuple, str] = {}
 _BLANK_FORMS_MAX = 64
 
 
-@register.inclusion_tag("staff/includes/nav.html", takes_context=True)
-def staff_nav(context):
-    request = context["request"]
-    return {"sections": sections_for(request.user), "current": request.path}
+@register.simple_tag(takes_context=True)
+def staff_frame(context, part: str):
+    """The staff frame's head or header (liaison/wiring/frames.py)."""
+    return frames.staff_frame(context["request"], part)
 
 
 @register.simple_tag(takes_context=True)
