@@ -14,12 +14,24 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import get_script_prefix
+from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from liaison.base.flow import Flow, FlowError, Transition
 from liaison.base.form_renderer import FAST
+from liaison.base.pickers import PickerSelect
+
+# Unbound move forms as rendered, by everything their HTML depends on (``html_key``):
+# a row's page renders every move allowed now, and most of those forms are the same on
+# every row. Bounded: the keys of forms with a row's values in them (initial values, a
+# picker's parameters) grow with the rows viewed.
+_RENDERED: dict[tuple, str] = {}
+_RENDERED_MAX = 512
 
 
 class MoveForm(forms.Form):
@@ -38,6 +50,70 @@ class MoveForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)
+
+    def as_div(self):
+        key = self.html_key()
+        if key is None:
+            return super().as_div()
+        html = _RENDERED.get(key)
+        if html is None:
+            if len(_RENDERED) >= _RENDERED_MAX:
+                _RENDERED.clear()
+            # A SafeString, as rendered: kept as is, not escaped again.
+            html = _RENDERED[key] = super().as_div()
+        return html
+
+    def html_key(self) -> tuple | None:
+        """Everything an unbound form's HTML depends on: its class and prefix, the language,
+        and each field's kind, wording, requiredness, initial value, choices and widget
+        attributes. None (rendered every time) for a bound form, and for a form that shows
+        rows of the database (a model choice, a picker with something chosen), which may
+        change without the key knowing."""
+        if self.is_bound:
+            return None
+        parts = [type(self), self.prefix, self.auto_id, self.label_suffix, self.renderer]
+        parts += [self.use_required_attribute]
+        parts += [get_language(), get_script_prefix()]
+        for name, field in self.fields.items():
+            widget = field.widget
+            initial = self.get_initial_for_field(field, name)
+            picker = isinstance(widget, PickerSelect)
+            if isinstance(field, forms.ModelChoiceField) and not picker:
+                return None
+            if picker and initial not in (None, "", [], ()):
+                return None
+            choices = () if picker else list(getattr(field, "choices", ()))
+            part = (name, type(field), type(widget), field.required, field.disabled)
+            part += (field.label, field.help_text, initial, widget.attrs, choices)
+            part += (getattr(widget, "format", None),)
+            part += (widget.url_name, widget.params) if picker else ()
+            parts.append(part)
+        try:
+            return _frozen(parts)
+        except _Unkeyable:
+            return None
+
+
+class _Unkeyable(Exception):
+    """A form's HTML shows something a key cannot stand for."""
+
+
+def _frozen(value):
+    """``value`` as a hashable key part (lazy text as text). A model instance cannot be
+    one: its HTML shows what its key does not."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Model):
+        raise _Unkeyable
+    if isinstance(value, dict):
+        value = sorted(value.items(), key=lambda item: str(item[0]))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    try:
+        hash(value)
+    except TypeError:
+        raise _Unkeyable from None
+    return value
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
