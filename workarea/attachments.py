@@ -52,6 +52,11 @@ def subject_visible(*, user, subject_type: str, subject_id: int) -> bool:
 def attachments_visible_to(user, subject_type: str, subject_id: int) -> QuerySet[Attachment]:
     if not subject_visible(user=user, subject_type=subject_type, subject_id=subject_id):
         return Attachment.objects.none()
+    return attachments_of(subject_type, subject_id)
+
+
+def attachments_of(subject_type: str, subject_id: int) -> QuerySet[Attachment]:
+    """The files of a subject the caller has already found in the user's scope."""
     return Attachment.objects.filter(subject_type=subject_type, subject_id=subject_id)
 
 

@@ -18,7 +18,6 @@ from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import get_script_prefix
-from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -67,13 +66,12 @@ class MoveForm(forms.Form):
         """Everything an unbound form's HTML depends on: its class and prefix, the language,
         and each field's kind, wording, requiredness, initial value, choices and widget
         attributes. None (rendered every time) for a bound form, and for a form that shows
-        rows of the database (a model choice, a picker with something chosen), which may
-        change without the key knowing."""
+        rows of the database (a model choice, a picker with something chosen, a model
+        instance as a value), which may change without the key knowing."""
         if self.is_bound:
             return None
-        parts = [type(self), self.prefix, self.auto_id, self.label_suffix, self.renderer]
-        parts += [self.use_required_attribute]
-        parts += [get_language(), get_script_prefix()]
+        key = [type(self), self.prefix, self.auto_id, self.label_suffix, self.renderer]
+        key += [self.use_required_attribute, get_language(), get_script_prefix()]
         for name, field in self.fields.items():
             widget = field.widget
             initial = self.get_initial_for_field(field, name)
@@ -82,38 +80,23 @@ class MoveForm(forms.Form):
                 return None
             if picker and initial not in (None, "", [], ()):
                 return None
-            choices = () if picker else list(getattr(field, "choices", ()))
-            part = (name, type(field), type(widget), field.required, field.disabled)
-            part += (field.label, field.help_text, initial, widget.attrs, choices)
-            part += (getattr(widget, "format", None),)
-            part += (widget.url_name, widget.params) if picker else ()
-            parts.append(part)
+            if isinstance(initial, Model):
+                return None
+            if isinstance(initial, list):
+                initial = tuple(initial)
+            choices = () if picker else tuple(getattr(field, "choices", ()))
+            # Lazy text compares and hashes as its translation in the current language.
+            key += [name, type(field), type(widget), field.required, field.disabled]
+            key += [field.label, field.help_text, initial, choices]
+            key += [tuple(widget.attrs.items()), getattr(widget, "format", None)]
+            if picker:
+                key += [widget.url_name, tuple(widget.params.items())]
+        key = tuple(key)
         try:
-            return _frozen(parts)
-        except _Unkeyable:
+            hash(key)
+        except TypeError:  # a value of an unknown kind (a list among the choices)
             return None
-
-
-class _Unkeyable(Exception):
-    """A form's HTML shows something a key cannot stand for."""
-
-
-def _frozen(value):
-    """``value`` as a hashable key part (lazy text as text). A model instance cannot be
-    one: its HTML shows what its key does not."""
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, Model):
-        raise _Unkeyable
-    if isinstance(value, dict):
-        value = sorted(value.items(), key=lambda item: str(item[0]))
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(item) for item in value)
-    try:
-        hash(value)
-    except TypeError:
-        raise _Unkeyable from None
-    return value
+        return key
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -144,9 +127,10 @@ class MovePages:
             data, row=row, user=user, transition=self.flow[name], prefix=name
         )
 
-    def context(self, *, user, row, bound: MoveForm | None = None) -> dict:
+    def context(self, *, user, row, bound: MoveForm | None = None, events=None) -> dict:
         """What the row's page shows of the flow: a form per move allowed now (the bound
-        one, if a post failed, kept open), and the history with each entry's name."""
+        one, if a post failed, kept open), and the history with each entry's name (the
+        row's ``events``, unless the page read them itself)."""
         forms = [
             (
                 transition,
@@ -159,7 +143,7 @@ class MovePages:
         return {
             "forms": forms,
             "open_form": bound.prefix if bound is not None else "",
-            "timeline": self.flow.timeline(row.events.all()),
+            "timeline": self.flow.timeline(row.events.all() if events is None else events),
         }
 
     def perform(self, name: str, form: MoveForm):

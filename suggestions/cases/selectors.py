@@ -160,6 +160,26 @@ def case_detail(*, user) -> QuerySet[Case]:
     )
 
 
+def case_page(*, user) -> QuerySet[Case]:
+    """The staff case page's case, with the names it shows and its call-back joined;
+    ``case_page_parts`` reads the rest (three plain queries cost a third of prefetching)."""
+    return cases_visible_to(user).select_related(
+        "category", "station", "region", "lead_unit", "callback"
+    )
+
+
+def case_page_parts(case: Case) -> dict:
+    """What the case page shows of a case's related rows: its co-units' names (in the
+    units' order), its ratings and its history."""
+    return {
+        "co_unit_names": list(case.co_units.values_list("name", flat=True)),
+        "ratings": list(CaseRating.objects.filter(case_id=case.pk).order_by("round", "at")),
+        "events": list(
+            CaseEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("at", "id")
+        ),
+    }
+
+
 def due_soon(
     queryset: QuerySet[Case], *, workdays: int, today: dt.date | None = None
 ) -> QuerySet[Case]:
