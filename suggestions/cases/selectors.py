@@ -5,6 +5,7 @@ import functools
 import json
 
 from django.contrib.postgres.aggregates import JSONBAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, connections, router
 from django.db.models import (
     Count,
