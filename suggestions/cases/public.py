@@ -195,7 +195,7 @@ def _look_up(request, form, *, template_form=None):
 def _status_page(request, case, *, check, rating_form=None, notice="", status=200):
     """``case`` from ``selectors.public_case_status`` or ``with_public_steps``."""
     # The constituent's own rating of the current reply, shown by its label.
-    rated = dict(Satisfaction.choices).get(case.own_rating, case.own_rating)
+    rated = _RATINGS.get(case.own_rating, case.own_rating)
     may_rate = case.step in CASES["rate"].sources and rated is None
     if may_rate and rating_form is None:
         rating_form = RatingForm(initial={"code": case.tracking_code, "check": check})
@@ -213,6 +213,7 @@ def _status_page(request, case, *, check, rating_form=None, notice="", status=20
 # Labels by value, translated when shown: the models' get_..._display() translate every
 # label of the field on each call.
 _STEPS, _RESULTS = dict(Step.choices), dict(ReplyResult.choices)
+_RATINGS = dict(Satisfaction.choices)
 
 
 def _status_response(request, context: dict, *, status: int = 200):
@@ -223,18 +224,18 @@ def _status_response(request, context: dict, *, status: int = 200):
     form = context.pop("form", None)
     if form is None:
         code = context.pop("code")
-        lookup_form = _blank_lookup_forms.get((*_place(), bool(code))).fill(
+        lookup = _blank_lookups.get((*_place(), bool(code))).fill(
             {"csrf_token": token, "code": code}
         )
     else:
-        lookup_form = _render("public/status_form.html", {"form": form, "csrf_token": token})
+        lookup = _render("public/status_lookup.html", {"form": form, "csrf_token": token})
     body = _render(
         "public/case_status.html",
         {
             "throttled": "",
             "case": None,
             **context,
-            "lookup_form": lookup_form,
+            "lookup": lookup,
             "csrf_token": token,
             "steps": _STEPS,
             "results": _RESULTS,
@@ -253,16 +254,16 @@ def _place() -> tuple:
     return get_language(), get_script_prefix(), get_urlconf()
 
 
-def _blank_lookup_form(key: tuple) -> str:
+def _blank_lookup(key: tuple) -> str:
     """The blank lookup form of a language, with markers for the token and the code (none
     when the code is left out: the field then has no value at all)."""
     with_code = key[-1]
     form = StatusForm(initial={"code": marker("code") if with_code else ""})
-    return _render("public/status_form.html", {"form": form, "csrf_token": marker("csrf_token")})
+    return _render("public/status_lookup.html", {"form": form, "csrf_token": marker("csrf_token")})
 
 
 # Rendered once per language: the blank form was most of a found case's page.
-_blank_lookup_forms = Shells(_blank_lookup_form)
+_blank_lookups = Shells(_blank_lookup)
 
 
 def outcome_list(request):
