@@ -37,7 +37,7 @@ _THROTTLED = gettext_lazy("Too many attempts from here. Please wait a while and 
 
 
 def _too_many(request, template: str, context: dict):
-    context["throttled"] = str(_THROTTLED)
+    context["throttled"] = _THROTTLED
     return render(request, template, context, status=429)
 
 
