@@ -159,7 +159,7 @@ def main() -> None:
 
         session = import_module(engine).SessionStore()
         session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = "liaison.base.auth.UserBackend"
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session["last_seen"] = int(time.time())
         session.create()

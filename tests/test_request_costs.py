@@ -136,3 +136,23 @@ def test_the_audit_chain_appends_in_one_statement_on_postgresql():
     # in a transaction of their own (a savepoint inside the test's).
     assert len(queries) == (1 if connection.vendor == "postgresql" else 4)
     assert verify() == []
+
+
+def test_the_user_of_a_session_is_read_as_the_orm_reads_it():
+    from django.contrib.auth import get_user_model
+
+    from liaison.base.auth import UserBackend
+
+    world = make_world()
+    user = world.users["committee"]
+    user.last_login = user.date_joined
+    user.save()
+    read = UserBackend().get_user(str(user.pk))
+    orm = get_user_model().objects.get(pk=user.pk)
+    names = [field.attname for field in orm._meta.concrete_fields]
+    assert [getattr(read, n) for n in names] == [getattr(orm, n) for n in names]
+    assert read._state.adding is False and read._state.db == "default"
+    assert UserBackend().get_user(987654) is None
+    assert UserBackend().get_user("not an id") is None
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    assert UserBackend().get_user(user.pk) is None

@@ -75,7 +75,8 @@ def person_searched(visits: QuerySet, query: str) -> str:
 def audit_person_search(request, case_ids: list[int], *, where: str) -> None:
     """Audits a list of cases found by a constituent's phone or name (``where``: which
     list), as the header's search and the desk's phone lookup are audited."""
-    if not case_ids:
+    # Most lists are not searched at all: no visits' queryset built for them.
+    if not case_ids or not request.GET.get("q", "").strip():
         return
     person = person_searched(visits_visible_to(request.user), request.GET.get("q", ""))
     if person:

@@ -26,7 +26,7 @@ case = case_at(world, Step.HANDLING)
 committee = world.users["committee"]
 session = SessionStore()
 session[SESSION_KEY] = str(committee.pk)
-session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_backend"] = "liaison.base.auth.UserBackend"
 session["_auth_user_hash"] = committee.get_session_auth_hash()
 session.create()
 later = timezone.now() + dt.timedelta(days=1)
