@@ -202,14 +202,14 @@ def explain(today: dt.date) -> None:
 
     from suggestions.cases import sweeps
 
-    # The escalation claim's query (suggestions/shared/sweeps.py claim()), unevaluated.
+    # The escalation claim's query on PostgreSQL (suggestions/shared/sweeps.py claim() over
+    # sweeps.CLAIMED), unevaluated.
     query = (
         sweeps.escalation_due(today)
-        .only(*sweeps.ESCALATION_FIELDS)
+        .values_list(*sweeps.CLAIMED)
         .filter(next_sweep_on__lte=today)
         .select_for_update(skip_locked=True, of=("self",))
-        .select_related("station")
-        .order_by("next_sweep_on", "id")[:500]
+        .order_by("next_sweep_on", "id")[: sweeps.SET_BASED_BATCH_SIZE]
     )
     with transaction.atomic(), connection.cursor() as cursor:
         sql, params = query.query.sql_with_params()

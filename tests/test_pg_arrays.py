@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from liaison.base.pg_arrays import array_literal
+from liaison.base.pg_arrays import array_literal, format_template
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +31,17 @@ def test_text_numbers_and_dates_come_back_unchanged(postgres):
             [array_literal(TEXTS), array_literal(days), array_literal(numbers), array_literal([])],
         )
         assert cursor.fetchone() == (TEXTS, days, numbers, [])
+
+
+def test_a_template_formatted_by_the_database_reads_as_pythons(postgres):
+    """The sweep's texts are formatted by PostgreSQL's format(): the same text as the
+    template's ``%``, whatever the values hold, a literal %% and a name left unused."""
+    template = "案件 %(code)s: 100%% %(title)s (%(level)s)"
+    values = {"code": "AB23-CD45-EF", "title": "%s 路灯 %1$s %(code)s 50%", "level": 2}
+    sql_template = format_template(template, "code", "unused", "title", "level")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format(%s, %s, NULL, %s, %s)",
+            [sql_template, values["code"], values["title"], values["level"]],
+        )
+        assert cursor.fetchone()[0] == template % values

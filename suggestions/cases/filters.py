@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.base import regions
 from liaison.base.compiled import CompiledQuery
-from liaison.base.filtering import YesNoFilter, filters_asked
+from liaison.base.filtering import LazyFilterSet, YesNoFilter, filters_asked
 from liaison.base.jurisdiction import settings_for
 from liaison.base.models import JurisdictionSettings
 from liaison.base.pickers import PickerSelect, names_of
@@ -66,7 +66,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 STATES = [("open", _("open cases")), ("closed", _("closed cases"))]
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(LazyFilterSet):
     # Labels are for the staff pages, which render this same filterset as a form.
     q = django_filters.CharFilter(
         method="filter_q",

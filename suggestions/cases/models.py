@@ -425,7 +425,13 @@ class CaseEvent(Event):
     """One entry of a case's history: who, when, from which step to which, and why."""
 
     case = models.ForeignKey(
-        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events"
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        # case_event_case_at_idx (case, at) serves every lookup this one would; a sweep
+        # writes thousands of events at once, each an entry in every index.
+        db_index=False,
     )
     from_step = models.CharField(_("from"), max_length=12, choices=Step, blank=True)
     to_step = models.CharField(_("to"), max_length=12, choices=Step, blank=True)

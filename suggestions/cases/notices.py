@@ -141,15 +141,21 @@ def summary(case: Case, *, step_label: str | None = None) -> str:
     return summaries()(case, step_label or case.get_step_display())
 
 
-def summaries() -> Callable[[Case, str], str]:
-    """``summary`` for a batch of cases (case, step label): its lines translated once, in
-    the language active now, not once per case."""
-    head, station, step, deadline = (
+def summary_lines() -> tuple[str, str, str, str]:
+    """The lines of ``summary``, translated in the language active now: the case (code,
+    title), its station (station), its step (step) and its deadline (date)."""
+    return (
         str(_("Case %(code)s: %(title)s")),
         str(_("Station: %(station)s")),
         str(_("Step: %(step)s")),
         str(_("Deadline: %(date)s")),
     )
+
+
+def summaries() -> Callable[[Case, str], str]:
+    """``summary`` for a batch of cases (case, step label): its lines translated once, in
+    the language active now, not once per case."""
+    head, station, step, deadline = summary_lines()
 
     def write(case: Case, step_label: str) -> str:
         lines = [

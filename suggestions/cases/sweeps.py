@@ -40,7 +40,7 @@ it again with ``next_sweep_on`` below, and the deadline itself stays as it was g
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
@@ -52,12 +52,17 @@ from django.utils.translation import gettext_lazy
 from liaison.base.calendar import WorkdayCalendar
 from liaison.base.jurisdiction import settings_for_many
 from liaison.base.models import JurisdictionSettings
-from liaison.base.notifications.models import NotificationKind
-from liaison.base.notifications.services import notifications_enqueue
-from liaison.base.pg_arrays import as_arrays
+from liaison.base.notifications.models import Notification, NotificationKind
+from liaison.base.notifications.services import (
+    notifications_deliver_after_commit,
+    notifications_enqueue,
+)
+from liaison.base.pg_arrays import as_arrays, format_template
 from liaison.base.regions import RegionLevel
+from stations.models import Station
 from suggestions.cases.flow import CASES
 from suggestions.cases.notices import (
+    SUBJECT_TYPE,
     Notice,
     ancestor_code,
     committees_of,
@@ -67,14 +72,15 @@ from suggestions.cases.notices import (
     stations_staff,
     summaries,
     summary,
+    summary_lines,
     units_staff,
 )
 from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseEvent, Step
 from suggestions.shared.sweeps import Ladder, claim, overdue_from, sweep_until_done
 
 BATCH_SIZE = 500
-# The escalation sweep writes a batch in three statements on PostgreSQL whatever its size
-# (``escalate``), so there its batches are larger: each claim sorts the due cases again,
+# The escalation sweep writes a batch in one statement on PostgreSQL whatever its size
+# (``_escalate_set_based``), so there its batches are larger: each claim sorts the due cases again,
 # and a catch-up of 10,000 cases is two batches, not twenty. A batch holds its cases'
 # locks for about a second.
 SET_BASED_BATCH_SIZE = 5000
@@ -277,6 +283,13 @@ def _due_soon_batch(today: dt.date, batch_size: int) -> tuple[int, int]:
 
 @transaction.atomic
 def _escalation_batch(today: dt.date, batch_size: int) -> tuple[int, int]:
+    if connection.vendor == "postgresql":
+        claimed = claim(
+            escalation_due(today).values_list(*CLAIMED), today=today, batch_size=batch_size
+        )
+        if not claimed:
+            return 0, 0
+        return len(claimed), _escalate_set_based(claimed, today=today)
     due = escalation_due(today).only(*ESCALATION_FIELDS)
     cases = _claim(due, today=today, batch_size=batch_size)
     if not cases:
@@ -334,6 +347,209 @@ def escalate(*, cases: list[Case], today: dt.date) -> int:
     return risen
 
 
+# What the set-based escalation reads of a claimed case: its id, its lead unit, and the
+# state its new state follows from, which cases share (5,000 cases have a few dozen).
+CLAIMED = (
+    "id", "lead_unit_id", "region_id", "deadline", "step", "escalation_level",
+    "escalated_deadline",
+)  # fmt: skip
+# The texts' values, in the order the SQL passes them to format().
+_TEXT_VALUES = ("code", "level", "title", "station", "step", "date")
+# The arrays of ``_Groups.states`` and ``_Groups.rungs``, a column each.
+_STATES = ("steps", "levels", "escalated", "next", "labels")
+_RUNGS = ("rung_groups", "rung_levels", "rung_from", "rung_to", "rung_committees", "rung_deadlines")
+
+
+def _escalate_set_based(claimed: list[tuple], *, today: dt.date) -> int:
+    """``escalate`` for locked rows of ``CLAIMED``, on PostgreSQL; returns how many rose.
+    The ladder is worked out once per distinct state (``_ladder_groups``); one statement
+    then writes the cases' new state, their events and their outbox rows, the database
+    formatting the texts: the rows, keys and order ``escalate`` writes, without a model
+    instance or a string built per case."""
+    groups = _ladder_groups(claimed, today)
+    recipients = {f"unit:{pk}": staff for pk, staff in units_staff(groups.units).items()}
+    recipients |= {
+        f"committee:{code}": staff for code, staff in committees_of(groups.committees).items()
+    }
+    members = [(a, r) for a, staff in recipients.items() for r in staff]
+    by_id = sorted(range(len(claimed)), key=lambda i: claimed[i][0])
+    title = _("Case %(code)s is overdue: escalated to level %(level)s")
+    params = {
+        # In id order, the UPDATE reads and writes the table's pages and most of its
+        # indexes in their order (a quarter fewer pages than in the claim's date order);
+        # "orders" keeps the claim's order for the events and outbox rows.
+        "ids": [claimed[i][0] for i in by_id],
+        "groups": [groups.of_case[i] for i in by_id],
+        "orders": [i + 1 for i in by_id],
+        **{name: [state[n] for state in groups.states] for n, name in enumerate(_STATES)},
+        **{name: [rung[n] for rung in groups.rungs] for n, name in enumerate(_RUNGS)},
+        "member_audience": [a for a, _r in members],
+        "member_key": [r.key for _a, r in members],
+        "member_name": [r.name for _a, r in members],
+        "member_user": [r.user_id for _a, r in members],
+        "member_email": [r.email for _a, r in members],
+        "member_phone": [r.phone for _a, r in members],
+        "title": format_template(title, *_TEXT_VALUES),
+        "body": "\n".join(format_template(line, *_TEXT_VALUES) for line in summary_lines()),
+        "event_kind": "escalate",
+        "kind": NotificationKind.CASE_ESCALATED,
+        "subject_type": SUBJECT_TYPE,
+        "today": timezone.localdate(),
+        "now": timezone.now(),
+    }
+    tables = {
+        "case": Case._meta.db_table,
+        "event": CaseEvent._meta.db_table,
+        "outbox": Notification._meta.db_table,
+        "station": Station._meta.db_table,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ESCALATE_SQL.format(**tables), as_arrays(params))
+        (written,) = cursor.fetchone()
+    if written:
+        notifications_deliver_after_commit(written)
+    return groups.risen
+
+
+@dataclass
+class _Groups:
+    """Claimed cases by their distinct state, and what the ladder makes of each group."""
+
+    of_case: list[int] = field(default_factory=list)  # each case's group (from 1), in order
+    # Per group: the new step, level, escalated deadline, next sweep date, the step's label.
+    states: list[tuple] = field(default_factory=list)
+    # Per level a group fires: the group, the level, from and to step, the committee's key,
+    # the deadline as text.
+    rungs: list[tuple] = field(default_factory=list)
+    risen: int = 0  # cases that rise by a level or more
+    units: set[int] = field(default_factory=set)  # lead units told (the cases at level 1)
+    committees: set[str] = field(default_factory=set)  # region codes of the committees told
+
+
+def _ladder_groups(claimed: list[tuple], today: dt.date) -> _Groups:
+    """What ``escalate`` works out case by case, once per distinct state of ``CLAIMED``
+    rows: a case's new state and levels follow from its region's rules, deadline, step
+    and what already fired."""
+    ladder = Ladder(WorkdayCalendar(today))
+    rules = settings_for_many({row[2] for row in claimed})
+    labels = {step: str(label) for step, label in Step.choices}
+    target = CASES["escalate"].target
+    found = _Groups()
+    numbers: dict[tuple, int] = {}
+    rises: list[bool] = []
+    for _pk, unit_id, region_id, deadline, step, level, escalated in claimed:
+        state = (region_id, deadline, step, level, escalated)
+        if state not in numbers:
+            numbers[state] = group = len(numbers) + 1
+            owed = ladder.owed(deadline, rules[region_id], today)
+            levels = range(level + 1, owed + 1) if owed else range(0)
+            if owed == 0:  # claimed before its level 1 (a reminder that came too late)
+                new = (step, level, escalated, overdue_from(deadline, ladder.calendar))
+            else:
+                risen = Case(
+                    step=target if 1 in levels else step,
+                    deadline=deadline,
+                    escalation_level=max(level, owed),
+                    escalated_deadline=deadline,
+                )
+                after = next_sweep_on(risen, rules=rules[region_id], ladder=ladder)
+                new = (risen.step, risen.escalation_level, deadline, after)
+            found.states.append((*new, labels[new[0]]))
+            for rung in levels:
+                code = level_committee(region_id, rung)
+                found.committees.add(code)
+                from_step = step if rung == 1 else new[0]
+                audience = f"committee:{code}" if code else None  # above the province: none
+                found.rungs.append((group, rung, from_step, new[0], audience, deadline.isoformat()))
+            rises.append(bool(levels))
+        group = numbers[state]
+        found.of_case.append(group)
+        found.risen += rises[group - 1]
+        if rises[group - 1] and level == 0 and unit_id:
+            found.units.add(unit_id)
+    found.committees.discard(None)
+    return found
+
+
+# One statement: the new states (UPDATE … FROM the claimed ids and their group's state),
+# one notice per case and level fired (the events, and the outbox rows fanned out to the
+# audiences' members and channels: the lead unit's, then the level's committee's, a
+# member heard through both told once, through the first; rows_for's order and keys).
+_ESCALATE_SQL = """
+WITH claimed AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(groups)s::int[], %(orders)s::int[]) AS c(id, g, o)
+), state AS (
+    SELECT * FROM unnest(%(steps)s::text[], %(levels)s::int[], %(escalated)s::date[],
+                         %(next)s::date[], %(labels)s::text[])
+        WITH ORDINALITY AS s(step, level, escalated, next, label, g)
+), rung AS (
+    SELECT * FROM unnest(%(rung_groups)s::int[], %(rung_levels)s::int[], %(rung_from)s::text[],
+                         %(rung_to)s::text[], %(rung_committees)s::text[],
+                         %(rung_deadlines)s::text[])
+        AS r(g, level, from_step, to_step, committee, deadline)
+), updated AS (
+    UPDATE {case} AS c
+    SET step = s.step, escalation_level = s.level, escalated_deadline = s.escalated,
+        next_sweep_on = s.next, updated_at = %(now)s
+    FROM claimed JOIN state AS s ON s.g = claimed.g
+    WHERE c.id = claimed.id
+    RETURNING c.id, claimed.o, claimed.g, c.tracking_code, c.title, c.station_id,
+        c.lead_unit_id, s.label
+), notice AS (
+    SELECT row_number() OVER (ORDER BY u.o, r.level) AS n, u.id AS case_id, r.level,
+        r.from_step, r.to_step, r.committee, u.lead_unit_id, r.deadline,
+        format(%(title)s, u.tracking_code, r.level) AS title,
+        format(%(body)s, u.tracking_code, NULL, u.title, st.name, u.label, r.deadline) AS body
+    FROM updated AS u
+    JOIN rung AS r ON r.g = u.g
+    JOIN {station} AS st ON st.id = u.station_id
+), event AS (
+    INSERT INTO {event} (case_id, kind, from_step, to_step, actor_id, at, note, data)
+    SELECT case_id, %(event_kind)s, from_step, to_step, NULL, %(now)s, title,
+        jsonb_build_object('level', level, 'deadline', deadline)
+    FROM notice
+    ORDER BY n
+), heard AS (
+    SELECT n, 1 AS o, 'unit:' || lead_unit_id AS audience FROM notice WHERE level = 1
+    UNION ALL
+    SELECT n, 2, committee FROM notice
+), member AS (
+    SELECT * FROM unnest(%(member_audience)s::text[], %(member_key)s::text[],
+                         %(member_name)s::text[], %(member_user)s::int[],
+                         %(member_email)s::text[], %(member_phone)s::text[])
+        WITH ORDINALITY AS m(audience, key, name, user_id, email, phone, o)
+), reached AS (
+    SELECT DISTINCT ON (heard.n, member.key) heard.n, heard.o AS heard_o, member.o AS member_o
+    FROM heard
+    JOIN member ON member.audience = heard.audience
+    ORDER BY heard.n, member.key, heard.o, member.o
+), outbox AS (
+    INSERT INTO {outbox} (
+        kind, channel, subject_type, subject_id, recipient_key, recipient_name, address,
+        user_id, title, body, due_date, dedupe_key, idempotency_key, status, attempts,
+        next_attempt_at, last_error, sent_at, read_at, created_at)
+    SELECT %(kind)s, c.channel, %(subject_type)s, notice.case_id, m.key, left(m.name, 100),
+        CASE c.channel WHEN 'email' THEN m.email WHEN 'sms' THEN m.phone ELSE '' END,
+        CASE WHEN c.channel = 'in_app' THEN m.user_id END,
+        left(notice.title, 200), notice.body, %(today)s,
+        concat_ws(':', %(kind)s, %(subject_type)s, notice.case_id,
+                  notice.deadline || ':L' || notice.level, m.key, c.channel),
+        gen_random_uuid(), 'pending', 0, %(now)s, '', NULL, NULL, %(now)s
+    FROM reached AS r
+    JOIN notice ON notice.n = r.n
+    JOIN member AS m ON m.o = r.member_o
+    CROSS JOIN (VALUES (1, 'in_app'), (2, 'email'), (3, 'sms')) AS c(o, channel)
+    WHERE CASE c.channel WHEN 'in_app' THEN m.user_id IS NOT NULL
+                         WHEN 'email' THEN m.email <> ''
+                         ELSE m.phone <> '' END
+    ORDER BY r.n, r.heard_o, r.member_o, c.o
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING 1
+)
+SELECT count(*) FROM outbox
+"""
+
+
 def _deadline_data(case: Case) -> dict:
     return {"deadline": case.deadline.isoformat()}
 
@@ -383,7 +599,7 @@ def _save_states(cases: list[Case]) -> None:
     # and levels), far faster than bulk_update's CASE per row.
     groups = defaultdict(list)
     for case in cases:
-        groups[tuple(getattr(case, field) for field in _SAVED)].append(case.pk)
+        groups[tuple(getattr(case, name) for name in _SAVED)].append(case.pk)
     for values, ids in groups.items():
         Case.objects.filter(pk__in=ids).update(
             **dict(zip(_SAVED, values, strict=True)), updated_at=now

@@ -131,7 +131,6 @@ class Notification(models.Model):
                 condition=~models.Q(status="pending"),
                 name="notification_status_kind_idx",
             ),
-            models.Index(fields=["subject_type", "subject_id"], name="notification_subject_idx"),
             # The inbox, and a deleted login's rows: the rows that have a user (the
             # in-app ones), not the email and SMS rows a sweep writes beside them.
             models.Index(
@@ -139,7 +138,9 @@ class Notification(models.Model):
                 condition=models.Q(user__isnull=False),
                 name="notification_inbox_idx",
             ),
-            models.Index(fields=["due_date"], name="notification_due_date_idx"),
+            # No index on the subject or the due date: the application reads no rows by
+            # them (the admin's due-date filter scans, as its newest-first list does), and a
+            # sweep writes tens of thousands of rows at once, each an entry in every index.
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,7 +3,7 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 
 from liaison.base.filtering import filters_asked
 from liaison.base.form_renderer import FAST
@@ -27,12 +27,50 @@ def staff_frame(context, part: str):
 @register.simple_tag(takes_context=True)
 def query(context, **changes):
     """The current query string with some parameters changed (sort links keep the filters)."""
-    params = context["request"].GET.copy()
+    return query_with(context["request"], **changes)
+
+
+def query_with(request, **changes) -> str:
+    params = request.GET.copy()
     for key, value in changes.items():
         params[key] = value
     if "page" not in changes:
         params.pop("page", None)
     return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def list_tools(context):
+    """A listing's row count and its sort links (jinja2/staff/list_tools.html)."""
+    listing, request = context["listing"], context["request"]
+    paginator = listing.page.paginator
+    if getattr(paginator, "capped", False):  # a BoundedPaginator's
+        count = gettext("More than 10,000")
+    else:
+        count = ngettext("%(n)s row", "%(n)s rows", paginator.count) % {"n": paginator.count}
+    sorts = [
+        (sort[0], None if key == listing.sort else f"?{query_with(request, sort=key)}")
+        for key, sort in listing.sorts.items()
+    ]
+    return compiled("staff/list_tools.html", count=count, sorts=sorts)
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context, page):
+    """The links to a list's other pages; they keep the query's filters
+    (jinja2/staff/page_links.html)."""
+    if not page.has_other_pages():
+        return ""
+    request = context["request"]
+    return compiled(
+        "staff/page_links.html",
+        previous=f"?{query_with(request, page=page.previous_page_number())}"
+        if page.has_previous()
+        else None,
+        next=f"?{query_with(request, page=page.next_page_number())}" if page.has_next() else None,
+        where=gettext("Page %(number)s of %(total)s")
+        % {"number": page.number, "total": page.paginator.num_pages},
+    )
 
 
 @register.simple_tag

@@ -60,7 +60,8 @@ def unit_page(request):
         sorts={"open": work_first, "deadline": SORTS["deadline"], **SORTS},
         default="open",
     )
-    units = units_visible_to(request.user).filter(pk__in=unit_ids)
+    # Only their names show, above the list.
+    units = units_visible_to(request.user).filter(pk__in=unit_ids).values_list("name", flat=True)
     return render(
         request,
         "staff/cases/list.html",
