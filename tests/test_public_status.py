@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
-from suggestions.cases import services
+from suggestions.cases import public, services
 from suggestions.cases.online import case_status_lookup
+from suggestions.cases.public_forms import StatusForm
 from suggestions.models import Step
 from tests.case_world import case_at, make_world
 from tests.public_helpers import fresh_cache  # noqa: F401
@@ -152,3 +154,16 @@ def test_the_compiled_lookup_reads_what_the_orm_reads(step):
     assert compiled[0]["check_digits"] == "5678" and compiled[0]["steps"]
     assert compiled[0]["own_rating"] == ("basic" if step == Step.REPLIED else None)
     assert selectors.public_case_by_code("2345-6789-AB") is None
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("code", ["ABCD-EFGH-JK", ""])
+def test_the_blank_lookup_form_filled_in_is_the_form_rendered_afresh(language, code):
+    """The blank form and the links below it come from a shell rendered once per language
+    (suggestions/cases/public.py): the same HTML as rendering them for this request."""
+    with translation.override(language):
+        key = (*public._place(), bool(code))
+        filled = public._blank_lookups.get(key).fill({"csrf_token": "t0ken", "code": code})
+        context = {"form": StatusForm(initial={"code": code}), "csrf_token": "t0ken"}
+        assert filled == public._render("public/status_lookup.html", context)
+    assert ('value="ABCD-EFGH-JK"' in filled) == bool(code)

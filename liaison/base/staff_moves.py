@@ -14,12 +14,23 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from liaison.base.flow import Flow, FlowError, Transition
 from liaison.base.form_renderer import FAST
+from liaison.base.pickers import PickerSelect
+
+# Unbound move forms as rendered, by everything their HTML depends on (``html_key``):
+# a row's page renders every move allowed now, and most of those forms are the same on
+# every row. Bounded: the keys of forms with a row's values in them (initial values, a
+# picker's parameters) grow with the rows viewed.
+_RENDERED: dict[tuple, str] = {}
+_RENDERED_MAX = 512
 
 
 class MoveForm(forms.Form):
@@ -38,6 +49,54 @@ class MoveForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)
+
+    def as_div(self):
+        key = self.html_key()
+        if key is None:
+            return super().as_div()
+        html = _RENDERED.get(key)
+        if html is None:
+            if len(_RENDERED) >= _RENDERED_MAX:
+                _RENDERED.clear()
+            # A SafeString, as rendered: kept as is, not escaped again.
+            html = _RENDERED[key] = super().as_div()
+        return html
+
+    def html_key(self) -> tuple | None:
+        """Everything an unbound form's HTML depends on: its class and prefix, the language,
+        and each field's kind, wording, requiredness, initial value, choices and widget
+        attributes. None (rendered every time) for a bound form, and for a form that shows
+        rows of the database (a model choice, a picker with something chosen, a model
+        instance as a value), which may change without the key knowing."""
+        if self.is_bound:
+            return None
+        key = [type(self), self.prefix, self.auto_id, self.label_suffix, self.renderer]
+        key += [self.use_required_attribute, get_language(), get_script_prefix()]
+        for name, field in self.fields.items():
+            widget = field.widget
+            initial = self.get_initial_for_field(field, name)
+            picker = isinstance(widget, PickerSelect)
+            if isinstance(field, forms.ModelChoiceField) and not picker:
+                return None
+            if picker and initial not in (None, "", [], ()):
+                return None
+            if isinstance(initial, Model):
+                return None
+            if isinstance(initial, list):
+                initial = tuple(initial)
+            choices = () if picker else tuple(getattr(field, "choices", ()))
+            # Lazy text compares and hashes as its translation in the current language.
+            key += [name, type(field), type(widget), field.required, field.disabled]
+            key += [field.label, field.help_text, initial, choices]
+            key += [tuple(widget.attrs.items()), getattr(widget, "format", None)]
+            if picker:
+                key += [widget.url_name, tuple(widget.params.items())]
+        key = tuple(key)
+        try:
+            hash(key)
+        except TypeError:  # a value of an unknown kind (a list among the choices)
+            return None
+        return key
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -68,9 +127,10 @@ class MovePages:
             data, row=row, user=user, transition=self.flow[name], prefix=name
         )
 
-    def context(self, *, user, row, bound: MoveForm | None = None) -> dict:
+    def context(self, *, user, row, bound: MoveForm | None = None, events=None) -> dict:
         """What the row's page shows of the flow: a form per move allowed now (the bound
-        one, if a post failed, kept open), and the history with each entry's name."""
+        one, if a post failed, kept open), and the history with each entry's name (the
+        row's ``events``, unless the page read them itself)."""
         forms = [
             (
                 transition,
@@ -83,7 +143,7 @@ class MovePages:
         return {
             "forms": forms,
             "open_form": bound.prefix if bound is not None else "",
-            "timeline": self.flow.timeline(row.events.all()),
+            "timeline": self.flow.timeline(row.events.all() if events is None else events),
         }
 
     def perform(self, name: str, form: MoveForm):

@@ -10,24 +10,34 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template import engines
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from liaison.base.flow import FlowError
 from liaison.base.ratelimit import client_ip, hit, hit_and_check
+from liaison.base.shells import Shells, marker
 from stations import places
 from suggestions.cases import online, selectors, services, tracking
 from suggestions.cases.filters import OutcomeFilter
 from suggestions.cases.flow import CASES
-from suggestions.cases.models import Case, Satisfaction
+from suggestions.cases.models import Case, ReplyResult, Satisfaction, Step
 from suggestions.cases.online import status_limits, submit_limits
 from suggestions.cases.public_forms import RatingForm, StatusForm, SubmitForm
 
+_THROTTLED = gettext_lazy("Too many attempts from here. Please wait a while and try again.")
+
 
 def _too_many(request, template: str, context: dict):
-    context["throttled"] = _("Too many attempts from here. Please wait a while and try again.")
+    context["throttled"] = _THROTTLED
     return render(request, template, context, status=429)
 
 
@@ -115,9 +125,7 @@ def case_status(request):
     if request.method != "POST":
         # The SMS links here with the code filled in; the check is typed, never linked.
         code = tracking.normalize(request.GET.get("code", "")) or ""
-        return render(
-            request, "public/case_status.html", {"form": StatusForm(initial={"code": code})}
-        )
+        return _status_response(request, {"code": code})
     form = StatusForm(request.POST)
     found = _look_up(request, form)
     if not isinstance(found, Case):
@@ -170,38 +178,97 @@ def _look_up(request, form, *, template_form=None):
         per_ip, client_ip(request), per_code, tracking.normalize(code)
     )
     if not allowed:
-        return _too_many(request, "public/case_status.html", {"form": shown})
+        return _status_response(request, {"form": shown, "throttled": _THROTTLED}, status=429)
     if not form.is_valid() and ({"code", "check"} & set(form.errors)):
-        return render(request, "public/case_status.html", {"form": shown}, status=400)
+        return _status_response(request, {"form": shown}, status=400)
     # After too many wrong checks on one code even the right one waits: no guessing
     # the four digits. (Counted per code whether or not a case has it: no query needed.)
     if code_spent:
-        return _too_many(request, "public/case_status.html", {"form": shown})
+        return _status_response(request, {"form": shown, "throttled": _THROTTLED}, status=429)
     lookup = online.case_status_lookup(code=code, check=check)
     if lookup.case is None:
         if lookup.code:
             hit(per_code, lookup.code)
         shown.add_error(None, _("No case matches this tracking code and check."))
-        return render(request, "public/case_status.html", {"form": shown}, status=404)
+        return _status_response(request, {"form": shown}, status=404)
     return lookup.case
 
 
 def _status_page(request, case, *, check, rating_form=None, notice="", status=200):
     """``case`` from ``selectors.public_case_status`` or ``with_public_steps``."""
     # The constituent's own rating of the current reply, shown by its label.
-    rated = dict(Satisfaction.choices).get(case.own_rating, case.own_rating)
+    rated = _RATINGS.get(case.own_rating, case.own_rating)
     may_rate = case.step in CASES["rate"].sources and rated is None
     if may_rate and rating_form is None:
         rating_form = RatingForm(initial={"code": case.tracking_code, "check": check})
     context = {
-        "form": StatusForm(initial={"code": case.tracking_code}),
+        "code": case.tracking_code,
         "case": case,
         "timeline": CASES.timeline(case.public_events),
-        "rated": rated,
+        "rated": _("You rated this reply: %(rating)s.") % {"rating": rated} if rated else "",
         "rating_form": rating_form if may_rate else None,
         "notice": notice,
     }
-    return render(request, "public/case_status.html", context, status=status)
+    return _status_response(request, context, status=status)
+
+
+# Labels by value, translated when shown: the models' get_..._display() translate every
+# label of the field on each call.
+_STEPS, _RESULTS = dict(Step.choices), dict(ReplyResult.choices)
+_RATINGS = dict(Satisfaction.choices)
+
+
+def _status_response(request, context: dict, *, status: int = 200):
+    """The status page: ``context`` for its body (jinja2/public/case_status.html), with
+    ``form`` (the bound lookup form, shown with what was typed and its errors) or ``code``
+    (the blank one, filled in with a code or none)."""
+    token = get_token(request)  # one token for both forms
+    form = context.pop("form", None)
+    if form is None:
+        code = context.pop("code")
+        lookup = _blank_lookups.get((*_place(), bool(code))).fill(
+            {"csrf_token": token, "code": code}
+        )
+    else:
+        lookup = _render("public/status_lookup.html", {"form": form, "csrf_token": token})
+    body = _render(
+        "public/case_status.html",
+        {
+            "throttled": "",
+            "case": None,
+            **context,
+            "lookup": lookup,
+            "csrf_token": token,
+            "steps": _STEPS,
+            "results": _RESULTS,
+        },
+    )
+    # Without the context processors (the user, the messages…): the frame reads the
+    # request's path and nothing else, and they cost half of what the frame does.
+    page = render_to_string("public/case_status.html", {"body": body, "request": request})
+    return HttpResponse(page, status=status)
+
+
+def _render(name: str, context: dict) -> SafeString:
+    # Autoescaped (the backend turns autoescape on): HTML as it stands.
+    return mark_safe(engines["jinja2"].get_template(name).render(context))  # noqa: S308
+
+
+def _place() -> tuple:
+    """What the blank lookup form's words and action depend on besides the code."""
+    return get_language(), get_script_prefix(), get_urlconf()
+
+
+def _blank_lookup(key: tuple) -> str:
+    """The blank lookup form of a language, with markers for the token and the code (none
+    when the code is left out: the field then has no value at all)."""
+    with_code = key[-1]
+    form = StatusForm(initial={"code": marker("code") if with_code else ""})
+    return _render("public/status_lookup.html", {"form": form, "csrf_token": marker("csrf_token")})
+
+
+# Rendered once per language: the blank form was most of a found case's page.
+_blank_lookups = Shells(_blank_lookup)
 
 
 def outcome_list(request):

@@ -5,6 +5,7 @@ import functools
 import json
 
 from django.contrib.postgres.aggregates import JSONBAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, connections, router
 from django.db.models import (
     Count,
@@ -177,6 +178,95 @@ def case_detail(*, user) -> QuerySet[Case]:
     return case_list(user=user).prefetch_related(
         Prefetch("events", queryset=events), Prefetch("ratings", queryset=ratings)
     )
+
+
+def case_page(*, user) -> QuerySet[Case]:
+    """The staff case page's case, with the names it shows and its call-back joined;
+    ``case_page_parts`` reads the rest (three plain queries cost a third of prefetching)."""
+    return cases_visible_to(user).select_related(
+        "category", "station", "region", "lead_unit", "callback"
+    )
+
+
+def case_page_parts(case: Case) -> dict:
+    """What the case page shows of a case's related rows: its co-units' names (in the
+    units' order), its ratings and its history (each event with its actor's names). On
+    PostgreSQL in one query whose SQL is built once per process (``CompiledQuery``), the
+    rows as arrays of JSON text (Django reads JSON as text); elsewhere one query each."""
+    if connection.vendor != "postgresql":
+        return {
+            "co_unit_names": list(_co_unit_names(case.pk)),
+            "ratings": list(_ratings(case.pk)),
+            "events": list(_events(case.pk).select_related("actor")),
+        }
+    names, ratings, events = _PAGE_PARTS.rows(case.pk)[0]
+    alias = router.db_for_read(Case) or "default"
+    return {
+        "co_unit_names": names,
+        "ratings": [_from_json(CaseRating, alias, json.loads(row)) for row in ratings],
+        "events": [_event_from_json(alias, json.loads(row)) for row in events],
+    }
+
+
+def _co_unit_names(case_id: int) -> QuerySet:
+    links = CaseCoUnit.objects.filter(case_id=case_id).order_by(*CO_UNIT_ORDER)
+    return links.values_list("unit__name", flat=True)
+
+
+def _ratings(case_id: int) -> QuerySet[CaseRating]:
+    return CaseRating.objects.filter(case_id=case_id).order_by("round", "at")
+
+
+def _events(case_id: int) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case_id=case_id).order_by("at", "id")
+
+
+# What the page reads of each: the rows' own columns (no event's data), and each
+# event's actor's names.
+_RATING_FIELDS = ("id", "case_id", "round", "source", "satisfaction", "comment", "actor_id", "at")
+_EVENT_FIELDS = ("id", "case_id", "kind", "actor_id", "at", "note", "from_step", "to_step")
+_ACTOR_FIELDS = ("first_name", "last_name", "username")
+
+
+def _as_json(queryset: QuerySet, fields, **names) -> ArraySubquery:
+    pairs = {name: F(name) for name in fields}
+    return ArraySubquery(queryset.values(json=JSONObject(**pairs, **names)))
+
+
+_PAGE_PARTS = CompiledQuery(
+    Case,
+    lambda pk: Case.objects.filter(pk=pk).values_list(
+        ArraySubquery(_co_unit_names(OuterRef("pk"))),
+        _as_json(_ratings(OuterRef("pk")), _RATING_FIELDS),
+        _as_json(
+            _events(OuterRef("pk")),
+            _EVENT_FIELDS,
+            **{f"actor_{name}": F(f"actor__{name}") for name in _ACTOR_FIELDS},
+        ),
+    ),
+)
+
+
+def _from_json(model, alias: str, row: dict):
+    """A model instance from a JSON row (``from_db`` takes the values in the model's
+    order); its date-times come as ISO text."""
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname in row:
+            value = row[field.attname]
+            if isinstance(value, str) and field.get_internal_type() == "DateTimeField":
+                value = dt.datetime.fromisoformat(value)
+            names.append(field.attname)
+            values.append(value)
+    return model.from_db(alias, names, values)
+
+
+def _event_from_json(alias: str, row: dict) -> CaseEvent:
+    event = _from_json(CaseEvent, alias, row)
+    if event.actor_id is not None:
+        actor = {"id": event.actor_id, **{name: row[f"actor_{name}"] for name in _ACTOR_FIELDS}}
+        event.actor = _from_json(CaseEvent.actor.field.related_model, alias, actor)
+    return event
 
 
 def due_soon(

@@ -22,6 +22,8 @@ from suggestions.cases.staff.forms import PAGES, BulkAssignForm
 from suggestions.models import IN_HANDS_OF_UNIT, CaseCallback, Disposition, Step, Suggestion
 from suggestions.shared.deadlines import explain
 from suggestions.shared.scopes import units_visible_to
+from workarea.attachments import attachments_of
+from workarea.models import Subject
 
 SORTS = {
     "-received": (gettext_lazy("Newest first"), ("-received_at", "-id")),
@@ -146,13 +148,14 @@ def _bulk_assign(request, queryset):
 
 @login_required
 def case_detail(request, pk: int):
-    case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
+    case = get_object_or_404(selectors.case_page(user=request.user), pk=pk)
     audit_read(request, case)
     return _render_detail(request, case)
 
 
 def _render_detail(request, case, bound=None):
     user = request.user
+    parts = selectors.case_page_parts(case)
     return render(
         request,
         "staff/cases/detail.html",
@@ -161,13 +164,24 @@ def _render_detail(request, case, bound=None):
             # Units do not see who came: a visit's personal data stays with station and region.
             "visit": visits_visible_to(user).filter(pk=case.visit_id).first(),
             "deadline_text": explain(case.deadline_explanation),
-            "callback": CaseCallback.objects.filter(case=case).first(),
+            "callback": _callback_of(case),
             "overdue": case.is_overdue(),
-            **PAGES.context(user=user, row=case, bound=bound),
+            "co_unit_names": parts["co_unit_names"],
+            "ratings": parts["ratings"],
+            # The case was found in the user's scope: its files are theirs to see.
+            "files": attachments_of(Subject.CASE, case.pk),
+            **PAGES.context(user=user, row=case, bound=bound, events=parts["events"]),
             **_suggestion_of(case, user),
         },
         status=200 if bound is None else 400,
     )
+
+
+def _callback_of(case) -> CaseCallback | None:
+    try:
+        return case.callback  # joined by selectors.case_page
+    except CaseCallback.DoesNotExist:
+        return None
 
 
 def _suggestion_of(case, user) -> dict:
@@ -188,7 +202,7 @@ def _suggestion_of(case, user) -> dict:
 @require_POST
 def case_move(request, pk: int, name: str):
     """One move through its service: field errors next to the fields, refusals as a message."""
-    case = get_object_or_404(selectors.case_detail(user=request.user), pk=pk)
+    case = get_object_or_404(selectors.case_page(user=request.user), pk=pk)
     return PAGES.post(
         request,
         row=case,

@@ -1,0 +1,89 @@
+"""The staff case page's cheaper reads show what the ORM's did: its related rows (one
+compiled query on PostgreSQL), its files, and its move forms kept as rendered."""
+
+import io
+
+import pytest
+from django import forms
+from django.utils import translation
+from PIL import Image
+
+from suggestions.cases import selectors
+from suggestions.cases.staff.forms import PAGES
+from suggestions.models import CaseEvent, CaseRating, Step
+from tests.case_world import case_at, make_world
+from tests.clock import frozen
+from workarea.attachments import attachment_add, attachments_of
+from workarea.models import Attachment
+
+pytestmark = [pytest.mark.django_db, frozen()]
+
+
+def test_the_related_rows_are_what_the_orm_reads():
+    world = make_world()
+    case = case_at(world, Step.FEEDBACK)  # co-units, a rating, a history with actors
+    parts = selectors.case_page_parts(case)
+    assert parts["co_unit_names"] == [world.co_unit.name]
+    ratings = CaseRating.objects.filter(case=case).order_by("round", "at")
+    assert [(r.pk, r.source, r.satisfaction, r.comment, r.at) for r in parts["ratings"]] == [
+        (r.pk, r.source, r.satisfaction, r.comment, r.at) for r in ratings
+    ]
+    assert ratings
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id")
+    seen = [
+        (e.pk, e.kind, e.at, e.note, e.from_step, e.to_step, e.get_to_step_display())
+        for e in parts["events"]
+    ]
+    assert seen == [
+        (e.pk, e.kind, e.at, e.note, e.from_step, e.to_step, e.get_to_step_display())
+        for e in events
+    ]
+    actors = [(e.actor.get_full_name(), e.actor.username) for e in parts["events"]]
+    assert actors == [(e.actor.get_full_name(), e.actor.username) for e in events]
+
+
+def test_the_files_are_what_the_orm_reads():
+    world = make_world()
+    case = case_at(world, Step.HANDLING)
+    photo = io.BytesIO()
+    Image.new("RGB", (20, 10), (200, 30, 30)).save(photo, "PNG")
+    photo.seek(0)
+    photo.name, photo.size = "scan.png", len(photo.getvalue())
+    attachment_add(
+        actor=world.users["committee"], subject_type="case", subject_id=case.pk, file=photo
+    )
+    files = attachments_of("case", case.pk)
+    expected = Attachment.objects.filter(subject_type="case", subject_id=case.pk)
+    shown = [(f.pk, f.token, f.name, f.size, f.uploaded_at, f.is_image) for f in files]
+    assert shown == [(f.pk, f.token, f.name, f.size, f.uploaded_at, f.is_image) for f in expected]
+    assert len(shown) == 1
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_kept_move_form_is_the_form_as_rendered(language):
+    world = make_world()
+    user = world.users["committee"]
+    case = case_at(world, Step.HANDLING)
+    with translation.override(language):
+        moves = PAGES.context(user=user, row=case)["forms"]
+        assert {t.name for t, _form in moves} >= {"supervise", "reply", "withdraw"}
+        for _transition, form in moves:
+            form.as_div()  # kept
+            again = PAGES.form(form.prefix, user=user, row=case)
+            assert again.as_div() == forms.Form.as_div(again)
+        # The supervision form shows the case's level and key flag: another case, another form.
+        supervise = PAGES.form("supervise", user=user, row=case)
+        case.escalation_level, case.is_key = 2, True
+        changed = PAGES.form("supervise", user=user, row=case)
+        assert changed.as_div() == forms.Form.as_div(changed) != supervise.as_div()
+
+
+def test_bound_forms_and_database_choices_are_rendered_each_time():
+    world = make_world()
+    user = world.users["committee"]
+    handling, received_case = case_at(world, Step.HANDLING), case_at(world, Step.RECEIVED)
+    bound = PAGES.form("reply", user=user, row=handling, data={"reply": ""})
+    assert bound.html_key() is None
+    # The categories are rows of the database: the registration form is never kept.
+    assert PAGES.form("register", user=user, row=received_case).html_key() is None
+    assert PAGES.form("reply", user=user, row=handling).html_key() is not None
