@@ -3,6 +3,7 @@ router, with malformed ids, huge numbers, NUL bytes, bytes that are not UTF-8, o
 strings, wrong types, impossible dates and arrays where scalars are expected. No answer
 is a 5xx, and no bad write saves anything."""
 
+import base64
 import itertools
 import json
 import logging
@@ -205,4 +206,24 @@ def test_bad_headers_answer_without_5xx(world, header):
     ]
     visits = client.post("/api/v1/visits/", {}, **{header: "\x00"})
     responses.append(("POST", "/api/v1/visits/", visits.status_code))
+    assert_no_5xx(responses)
+
+
+# Cursor positions that are no whole number, as a client could forge them (base64 of
+# DRF's "o=…&r=…&p=…" query): a 404 "invalid cursor", never a 500.
+FORGED_CURSORS = [
+    base64.b64encode(f"p={position}".encode()).decode()
+    for position in ("abc", "", "1.5", "%00", "1e3", "9" * 40)
+]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases/", "/api/v1/visits/", "/api/v1/suggestions/"])
+def test_forged_cursor_positions_are_refused_without_5xx(world, path):
+    client = clients(world)["admin"]
+    responses = []
+    for cursor in FORGED_CURSORS:
+        for extra in ("", "&page_size=5", "&is_key=true"):
+            response = client.get(f"{path}?cursor={cursor}{extra}")
+            responses.append(("GET", f"{path}?cursor={cursor}{extra}", response.status_code))
+            assert response.status_code in (200, 404), (cursor, extra, response.status_code)
     assert_no_5xx(responses)

@@ -1,4 +1,5 @@
 from django.db import connections, router
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 from liaison.base.compiled import CompiledValues
@@ -10,6 +11,17 @@ class NewestFirst(CursorPagination):
     ordering = "-id"
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def decode_cursor(self, request):
+        """DRF's, with a position that is no whole number refused as a bad cursor (404)
+        instead of failing in the query (500)."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                int(cursor.position)
+            except ValueError:
+                raise NotFound(self.invalid_cursor_message) from None
+        return cursor
 
 
 class CompiledKeyset:
