@@ -217,3 +217,35 @@ def test_compiled_values_keep_a_bounded_number_of_queries_and_skip_empty_ones():
     with CaptureQueriesContext(connection) as queries:
         assert pages.rows("none", lambda marker: Case.objects.none().values("id")) == []
     assert len(queries) == 0
+
+
+@pytest.mark.parametrize("role", ["committee", "liaison", "receiver", "admin", "other_unit"])
+def test_the_staff_list_as_it_opens_shows_what_the_filtered_list_shows(role, monkeypatch):
+    """The staff list read by SQL built once per scope, sort and page
+    (``selectors.table_rows``) shows the rows the filterset's road shows (``state=``,
+    which filters nothing), in each sort and on each page."""
+    from liaison.base import paging
+    from suggestions.cases.staff.cases import SORTS
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    world = make_world()
+    for step in (Step.HANDLING, Step.ARCHIVED, Step.FOLLOW_UP, Step.HANDLING):
+        case_at(world, step)
+    for _ in range(2):
+        received(world)
+    client = Client(headers={"accept-language": "zh-hans"})
+    client.force_login(world.users[role])
+
+    def table(query: str) -> str:
+        page = client.get(f"/staff/cases/?{query}").content.decode()
+        return page.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in page else ""
+
+    built = len(selectors._TABLE_ROWS._sql)
+    for sort in SORTS:
+        for number in (1, 2, 3, 9):
+            opened = table(f"sort={sort}&page={number}")
+            assert opened == table(f"sort={sort}&page={number}&state="), (sort, number)
+    assert len(selectors._TABLE_ROWS._sql) > built or role == "other_unit"
+    shown = table("page=1") + table("page=2") + table("page=3")
+    for case in selectors.case_list(user=world.users[role]):
+        assert case.tracking_code in shown
