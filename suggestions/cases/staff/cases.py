@@ -23,8 +23,6 @@ from suggestions.cases.staff.forms import PAGES, BulkAssignForm
 from suggestions.models import IN_HANDS_OF_UNIT, CaseCallback, Disposition, Step, Suggestion
 from suggestions.shared.deadlines import explain
 from suggestions.shared.scopes import units_visible_to
-from workarea.attachments import attachments_of
-from workarea.models import Subject
 
 SORTS = {
     "-received": (gettext_lazy("Newest first"), ("-received_at", "-id")),
@@ -185,8 +183,6 @@ def _render_detail(request, case, bound=None):
             "overdue": case.is_overdue(),
             "co_unit_names": parts["co_unit_names"],
             "ratings": parts["ratings"],
-            # The case was found in the user's scope: its files are theirs to see.
-            "files": attachments_of(Subject.CASE, case.pk),
             **PAGES.context(user=user, row=case, bound=bound, events=parts["events"]),
             **_suggestion_of(case, user),
         },
