@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _client(user, language="zh-hans") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client = Client(headers={"accept-language": language})
     client.force_login(user)
     return client
 
