@@ -21,8 +21,9 @@ from django.db.models.functions import JSONObject, Right
 from django.utils import timezone, translation
 
 from liaison.base.calendar import WorkdayCalendar
-from liaison.base.compiled import CompiledQuery, CompiledValues
+from liaison.base.compiled import CompiledCount, CompiledQuery, CompiledValues
 from liaison.base.pagination import CompiledKeyset
+from liaison.base.paging import Unfiltered
 from liaison.base.scopes import in_regions, scope_of
 from stations.scopes import visits_received_by
 from suggestions.cases.handled import HandledByUnits
@@ -42,6 +43,7 @@ from suggestions.models import (
     case_ids_handled_by,
 )
 from suggestions.shared.models import past_deadline
+from suggestions.shared.scopes import units_visible_to
 
 # "Assigned or transferred" (交办或转办): handed to a unit, the township, or a suggestion.
 ASSIGNED = [
@@ -554,6 +556,40 @@ def table_rows(*, user, order: tuple, start: int, stop: int) -> list[dict]:
 
 
 _TABLE_ROWS = CompiledValues(Case)
+
+
+def table(*, user) -> Unfiltered:
+    """The user's ``case_list`` as the staff list reads it when the query asks no filter
+    (``list_page``): counted and read by SQL built once per scope (``table_rows``), the
+    scoped queryset never built."""
+
+    def count_up_to(limit: int) -> int:
+        # The count's SQL as QuerySet.count() writes it: the rows as ids, in no order.
+        def build():
+            return case_list(user=user).order_by().values("pk")[:limit]
+
+        return _TABLE_COUNT.count(("staff table", scope_of(user), limit), build)
+
+    def rows(order: tuple, start: int, stop: int) -> list[dict]:
+        return table_rows(user=user, order=order, start=start, stop=stop)
+
+    return Unfiltered(count_up_to=count_up_to, rows=rows)
+
+
+_TABLE_COUNT = CompiledCount(Case)
+
+
+def unit_names(user) -> list[str]:
+    """The names of the user's units (in the units' order) among the units they may see,
+    as the unit page shows them above its list: SQL built once per scope, as the rows'."""
+
+    def build(_marker):
+        return units_visible_to(user).filter(pk__in=scope_of(user).unit_ids).values("name")
+
+    return [row["name"] for row in _UNIT_NAMES.rows(("unit names", scope_of(user)), build)]
+
+
+_UNIT_NAMES = CompiledValues(HandlingUnit)
 
 
 # CLOSING THE LOOP

@@ -18,7 +18,6 @@ from suggestions.cases import selectors
 from suggestions.cases.filters import UnitCaseFilter
 from suggestions.cases.staff.cases import SORTS, as_rows
 from suggestions.models import IN_HANDS_OF_UNIT
-from suggestions.shared.scopes import units_visible_to
 
 UNIT_WORK_FIRST = (
     _("To do first, then deadline"),
@@ -60,8 +59,6 @@ def unit_page(request):
         sorts={"open": work_first, "deadline": SORTS["deadline"], **SORTS},
         default="open",
     )
-    # Only their names show, above the list.
-    units = units_visible_to(request.user).filter(pk__in=unit_ids).values_list("name", flat=True)
     return render(
         request,
         "staff/cases/list.html",
@@ -69,7 +66,8 @@ def unit_page(request):
             "listing": listing,
             "case_rows": as_rows(listing),
             "title": _("Assigned to my unit"),
-            "units": units,
+            # Only their names show, above the list.
+            "units": selectors.unit_names(request.user),
         },
     )
 
