@@ -283,8 +283,9 @@ def test_a_marker_fits_the_column_it_stands_for():
     users = get_user_model()
     assert marker_for(users._meta.pk) != MARKER
     assert marker_for(Case._meta.pk) == MARKER
-    with pytest.raises(EmptyResultSet):
-        str(users.objects.filter(pk=MARKER).query)
+    if connection.vendor == "postgresql":  # SQLite's integers are all 64-bit
+        with pytest.raises(EmptyResultSet):
+            str(users.objects.filter(pk=MARKER).query)
     world = make_world()
     user = world.users["committee"]
     by_pk = CompiledQuery(
