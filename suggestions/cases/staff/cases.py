@@ -17,6 +17,7 @@ from liaison.base.scopes import scope_of
 from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
 from suggestions.cases.filters import CaseFilter
+from suggestions.cases.handled import CompiledPage
 from suggestions.cases.search import audit_person_search
 from suggestions.cases.staff.forms import PAGES, BulkAssignForm
 from suggestions.models import IN_HANDS_OF_UNIT, CaseCallback, Disposition, Step, Suggestion
@@ -37,7 +38,12 @@ def as_rows(listing) -> list[dict]:
     nothing evaluates the queryset a second time. A page read without its queryset
     (``list_page``'s ``unfiltered``: ``selectors.table``) already holds them as dicts."""
     cases = listing.page.object_list
-    found = cases if isinstance(cases, list) else selectors.table_values(cases)
+    if isinstance(cases, list):  # read without its queryset
+        found = cases
+    elif isinstance(cases, CompiledPage):  # a unit's list on its compiled road (handled.py)
+        found = cases.read_as(selectors.table_values)
+    else:
+        found = selectors.table_values(cases)
     rows = selectors.rows_completed(found)
     # One link pattern for every page instead of a reverse per row.
     pattern = reversed_once("staff:case-detail", _ANY_ID)
