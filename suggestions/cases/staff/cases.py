@@ -181,6 +181,10 @@ def _render_detail(request, case, bound=None):
             "deadline_text": explain(case.deadline_explanation),
             "callback": _callback_of(case),
             "overdue": case.is_overdue(),
+            # Formatted here, where ``makemessages`` finds it (the body is Jinja2).
+            "escalation": _("Escalation level %(level)s") % {"level": case.escalation_level}
+            if case.escalation_level
+            else "",
             "co_unit_names": parts["co_unit_names"],
             "ratings": parts["ratings"],
             **PAGES.context(user=user, row=case, bound=bound, events=parts["events"]),
