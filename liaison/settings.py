@@ -463,6 +463,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # django-filter's, skipping the filterset when the query names no filter.
     "DEFAULT_FILTER_BACKENDS": ["liaison.base.filtering.FilterBackend"],
+    # DRF's JSON written by orjson (liaison/base/renderers.py), then the browsable API.
+    "DEFAULT_RENDERER_CLASSES": [
+        "liaison.base.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

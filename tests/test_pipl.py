@@ -5,6 +5,7 @@ delete their data handled by the committee, with a record."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -94,6 +95,32 @@ def test_the_sweep_erases_a_visit_s_personal_data_long_after_its_cases_closed(se
     settings.ANONYMISE_AFTER_DAYS = 0
     _closed_days_ago(recent, 5000)
     assert privacy.visits_anonymise() == 0
+
+
+@pytest.mark.postgres
+def test_erasing_finds_the_constituent_s_sms_by_their_index_not_by_a_scan():
+    world = make_world()
+    case = case_at(world, Step.ARCHIVED)
+    rows = [
+        Notification(
+            kind=kind, channel="sms", subject_type="suggestions.case", subject_id=case.pk,
+            recipient_key=key, address=PHONE, title="t", body="b",
+            due_date=timezone.localdate(), dedupe_key=f"{kind}:{key}",
+        )
+        for kind, key in [
+            ("case_to_constituent", f"case:{case.pk}"),
+            ("case_submitted", f"case:{case.pk}"),
+            ("case_escalated", "unit-staff:1"),  # a notice to staff about the same case
+        ]
+    ]  # fmt: skip
+    Notification.objects.bulk_create(rows)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = privacy.constituent_notices([case.pk]).explain()
+    assert "notification_constituent_idx" in plan, plan
+    privacy.anonymise([case.visit_id])
+    addresses = dict(Notification.objects.values_list("kind", "address"))
+    assert addresses == {"case_to_constituent": "", "case_submitted": "", "case_escalated": PHONE}
 
 
 def test_the_committee_records_and_handles_a_request_to_delete():

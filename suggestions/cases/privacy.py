@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.base.notifications.models import Notification
+from liaison.base.notifications.models import TO_CONSTITUENT_KINDS, Notification
 from liaison.base.regions import subtree_bounds, within
 from liaison.base.scopes import in_regions, scope_of
 from liaison.base.validators import normalize_phone
@@ -74,9 +74,17 @@ def anonymise(visit_ids) -> None:
         constituent_id_number="",
         anonymised_at=timezone.now(),
     )
-    case_ids = Case.objects.filter(visit_id__in=visit_ids).values_list("pk", flat=True)
-    Notification.objects.filter(recipient_key__in=[f"case:{pk}" for pk in case_ids]).update(
-        address="", recipient_name=""
+    case_ids = list(Case.objects.filter(visit_id__in=visit_ids).values_list("pk", flat=True))
+    constituent_notices(case_ids).update(address="", recipient_name="")
+
+
+def constituent_notices(case_ids: list[int]):
+    """The SMS these cases' constituents were sent, through the constituent rows' partial
+    index (its condition repeated), not a scan of every notice ever sent."""
+    return Notification.objects.filter(
+        kind__in=TO_CONSTITUENT_KINDS,
+        subject_id__in=case_ids,
+        recipient_key__in=[f"case:{pk}" for pk in case_ids],
     )
 
 

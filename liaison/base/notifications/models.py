@@ -45,6 +45,11 @@ class NotificationKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset link")
 
 
+# What the constituent is sent (an SMS to the phone they gave): the rows whose address
+# erasing a visit's personal data clears (suggestions/cases/privacy.py).
+TO_CONSTITUENT_KINDS = (NotificationKind.CASE_SUBMITTED, NotificationKind.CASE_TO_CONSTITUENT)
+
+
 class NotificationStatus(models.TextChoices):
     # Waiting for its first delivery or, after a failed attempt, for next_attempt_at.
     PENDING = "pending", _("Pending")
@@ -138,7 +143,14 @@ class Notification(models.Model):
                 condition=models.Q(user__isnull=False),
                 name="notification_inbox_idx",
             ),
-            # No index on the subject or the due date: the application reads no rows by
+            # The constituent's rows by their case, for erasing their phone: a few per
+            # case, none of the rows a sweep writes by the ten thousand.
+            models.Index(
+                fields=["subject_id"],
+                condition=models.Q(kind__in=TO_CONSTITUENT_KINDS),
+                name="notification_constituent_idx",
+            ),
+            # No other index on the subject or the due date: the application reads no rows by
             # them (the admin's due-date filter scans, as its newest-first list does), and a
             # sweep writes tens of thousands of rows at once, each an entry in every index.
         ]
