@@ -127,6 +127,7 @@ def main() -> None:
 
     # Figures are per core: another job on the machine lowers them; say so in the table.
     print(f"load average before the pages: {os.getloadavg()[0]:.1f}")
+    print(f"PostgreSQL: {server_settings()}")
     with Server(env, workers=args.workers, cpu=args.server_cpu) as server:
         load = Load(server.url, args.connections, args.client_cpu, args.seconds, args.warmup)
         first = load.run(yardstick, cookies)
@@ -204,6 +205,27 @@ def pages_to_measure() -> tuple[list[Page], Page]:
         Page("API: my unit's cases, 25", "unit", api, 0.4),
     ]
     return pages, Page("one-query view", None, f"/__one_query__/{newest.pk}/", 1.0)
+
+
+# What decides how fast PostgreSQL writes a sweep's scattered rows: docker-compose.yml's
+# db sets them for a deployment; a server left at PostgreSQL's defaults (128 MB of shared
+# buffers) reads and evicts index pages on every write of a million-case table.
+SERVER_SETTINGS = (
+    "server_version", "shared_buffers", "effective_cache_size", "wal_compression",
+    "max_wal_size", "checkpoint_timeout", "work_mem",
+)  # fmt: skip
+
+
+def server_settings() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
+            [list(SERVER_SETTINGS)],
+        )
+        found = dict(cursor.fetchall())
+    return ", ".join(f"{name} {found[name]}" for name in SERVER_SETTINGS if name in found)
 
 
 def count_queries(pages: list[Page]) -> None:

@@ -249,3 +249,49 @@ def test_the_staff_list_as_it_opens_shows_what_the_filtered_list_shows(role, mon
     shown = table("page=1") + table("page=2") + table("page=3")
     for case in selectors.case_list(user=world.users[role]):
         assert case.tracking_code in shown
+
+
+def test_compiled_values_count_records_the_orm_count_and_sends_it_as_it_stands():
+    counts = CompiledValues(Case)
+    world = make_world()
+    received(world)
+    received(world)
+    everything = Case.objects.order_by()
+    expected = everything.count()
+    with CaptureQueriesContext(connection) as first:
+        assert counts.count("all", lambda: everything) == expected
+    with CaptureQueriesContext(connection) as again:
+        assert counts.count("all", lambda: pytest.fail("built again")) == expected
+    # The ORM's statement, recorded the first time and sent once each time.
+    assert [q["sql"] for q in first] == [q["sql"] for q in again]
+    assert len(first) == 1
+    # Nothing can match: the ORM sends nothing, nor does the recorded call.
+    with CaptureQueriesContext(connection) as queries:
+        assert counts.count("none", lambda: Case.objects.filter(pk__in=[])) == 0
+        assert counts.count("none", lambda: Case.objects.filter(pk__in=[])) == 0
+    assert len(queries) == 0
+
+
+def test_a_marker_fits_the_column_it_stands_for():
+    """A 64-bit marker compared with a 32-bit id (Django's user id) makes the ORM find that
+    nothing matches and build no SQL: ``marker_for`` gives one the column holds."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import EmptyResultSet
+
+    from liaison.base.compiled import MARKER, CompiledQuery, marker_for
+
+    users = get_user_model()
+    assert marker_for(users._meta.pk) != MARKER
+    assert marker_for(Case._meta.pk) == MARKER
+    if connection.vendor == "postgresql":  # SQLite's integers are all 64-bit
+        with pytest.raises(EmptyResultSet):
+            str(users.objects.filter(pk=MARKER).query)
+    world = make_world()
+    user = world.users["committee"]
+    by_pk = CompiledQuery(
+        users,
+        lambda pk: users.objects.filter(pk=pk).values_list("username"),
+        marker=marker_for(users._meta.pk),
+    )
+    assert by_pk.rows(user.pk) == [(user.username,)]
+    assert by_pk.rows(user.pk + 10_000) == []

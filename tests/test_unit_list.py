@@ -186,6 +186,51 @@ def test_the_unit_api_queries_are_the_same_at_1_and_50_rows(unit_world):
     assert counts[1] == counts[50] <= 10, counts
 
 
+def test_the_unit_page_as_it_opens_shows_what_the_filtered_page_shows(unit_world):
+    """Asking no filter, the page reads its count and rows by SQL built once per process
+    (``HandledByUnits.compiled``); ``state=open`` asks the same through the ORM's road."""
+    client = Client()
+    client.force_login(unit_world.users["lead_unit"])
+    for params in ({}, {"page": 3}, {"sort": "-received", "page": 2}, {"sort": "deadline"}):
+        opened = client.get("/staff/unit/", params)
+        asked = client.get("/staff/unit/", {**params, "state": "open"})
+        assert _page_ids(opened) == _page_ids(asked) and _page_ids(opened)
+        assert opened.context["case_rows"] == asked.context["case_rows"]
+        paginator = opened.context["listing"].page.paginator
+        assert paginator.count == asked.context["listing"].page.paginator.count
+    # The SQL is not built again: no ORM compilation on the second request of a page.
+    from django.db.models.sql.compiler import SQLCompiler
+
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = as_sql
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/staff/unit/", {"page": 3})
+    finally:
+        SQLCompiler.as_sql = original
+    assert Case not in compiled, compiled
+    listed = [q["sql"] for q in queries.captured_queries if '"suggestions_case"' in q["sql"]]
+    assert len(listed) == 2, listed  # the count and the page's rows
+
+
+def test_the_unit_page_queries_are_the_same_on_each_page(unit_world):
+    client = Client()
+    client.force_login(unit_world.users["lead_unit"])
+    client.get("/staff/unit/")
+    counts = []
+    for params in ({}, {"page": 2}, {"state": "all", "page": 3}):
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/staff/unit/", params)
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts
+
+
 # EXPLAIN: each half of the UNION is a Limit over an index, reading no more than a page.
 
 

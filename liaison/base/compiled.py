@@ -7,6 +7,7 @@ builds its queryset once per database with a marker value, keeps the SQL, and
 afterwards only puts the call's value where the marker was among the parameters.
 """
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 
@@ -18,8 +19,24 @@ from django.db.models.query import get_related_populators
 from psycopg import postgres
 from psycopg.pq import Format
 
-# An id no row has: it marks where the call's value goes among the parameters.
+# An id no row has: it marks where the call's value goes among the parameters. One per
+# width of integer column: the ORM finds a value outside a column's range matches nothing
+# (``filter(pk=MARKER)`` on a 32-bit id raises EmptyResultSet, so builds no SQL).
 MARKER = -7_317_391_713
+MARKER_INT32 = -1_731_739_171
+MARKER_INT16 = -31_713
+
+
+def marker_for(field) -> int:
+    """The marker for a value compared with ``field`` (a model field or its foreign key):
+    one its column can hold."""
+    target = getattr(field, "target_field", None) or field
+    kind = target.get_internal_type()
+    if kind in {"SmallIntegerField", "SmallAutoField", "PositiveSmallIntegerField"}:
+        return MARKER_INT16
+    if kind in {"IntegerField", "AutoField", "PositiveIntegerField"}:
+        return MARKER_INT32
+    return MARKER
 
 
 class CompiledQuery:
@@ -56,22 +73,67 @@ class CompiledValues:
     ``key`` must decide everything ``build`` puts in the query but the marker. At most
     ``size`` keys are kept (then it starts again), so that odd pages cannot fill memory."""
 
-    def __init__(self, model: type[Model], *, size: int = 512):
-        self.model, self.size = model, size
+    def __init__(self, model: type[Model], *, size: int = 512, marker: int = MARKER):
+        self.model, self.size, self.marker = model, size, marker
         self._sql: dict = {}
 
     def rows(self, key, build: Callable, value: int | None = None) -> list[dict]:
         alias = router.db_for_read(self.model) or "default"
         compiled = self._sql.get((alias, key))
         if compiled is None:
-            if len(self._sql) >= self.size:
-                self._sql.clear()
-            compiled = self._sql[alias, key] = _Compiled(build(MARKER), alias)
+            compiled = self._keep(alias, key, _Compiled(build(self.marker), alias, self.marker))
         return compiled.rows(alias, value)
+
+    def count(self, key, build: Callable) -> int:
+        """``build().count()``, the SQL the ORM sends for it recorded the first time this
+        process meets ``key`` (not run then either) and sent as it stands afterwards.
+        ``key`` must decide the whole query: there is no marker."""
+        alias = router.db_for_read(self.model) or "default"
+        counted = self._sql.get((alias, key))
+        if counted is None:
+            counted = self._keep(alias, key, _Recorded(lambda: build().count(), alias))
+        return counted.scalar(alias)
+
+    def _keep(self, alias: str, key, compiled):
+        if len(self._sql) >= self.size:
+            self._sql.clear()
+        self._sql[alias, key] = compiled
+        return compiled
+
+
+class _Recorded:
+    """The one statement a call sends, recorded instead of sent (``execute_wrapper``); a
+    call that sends none (the ORM found that nothing can match) keeps its answer."""
+
+    class _Caught(Exception):
+        pass
+
+    def __init__(self, call: Callable, alias: str):
+        recorded = []
+
+        def record(execute, sql, params, many, context):
+            recorded.append((sql, tuple(params or ())))
+            raise self._Caught
+
+        connection = connections[alias]
+        logged = len(connection.queries_log)
+        with connection.execute_wrapper(record), contextlib.suppress(self._Caught):
+            self.answer = call()
+        # Never sent, so no query of the debug log (DEBUG, the tests' query counts).
+        while len(connection.queries_log) > logged:
+            connection.queries_log.pop()
+        self.sql, self.params = recorded[0] if recorded else (None, ())
+
+    def scalar(self, alias: str):
+        if self.sql is None:
+            return self.answer
+        with connections[alias].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            return cursor.fetchone()[0]
 
 
 class _Compiled:
-    def __init__(self, queryset, alias: str):
+    def __init__(self, queryset, alias: str, marker: int = MARKER):
         query = queryset.query
         compiler = query.get_compiler(using=alias)
         try:
@@ -79,8 +141,8 @@ class _Compiled:
         except EmptyResultSet:  # nothing can match (e.g. a user without a scope): no query
             self.sql = None
             return
-        self.sql, self.params = sql, tuple(params)
-        self.takes_value = MARKER in self.params
+        self.sql, self.params, self.marker = sql, tuple(params), marker
+        self.takes_value = marker in self.params
         # As ValuesIterable names a row's columns and results_iter converts them.
         self.names = list(query.selected or ())
         if not self.names:
@@ -93,7 +155,7 @@ class _Compiled:
             return []
         if self.takes_value != (value is not None):
             raise ValueError("The value and the query's marker do not match.")
-        params = [value if p == MARKER else p for p in self.params]
+        params = [value if p == self.marker else p for p in self.params]
         connection = connections[alias]
         with connection.cursor() as cursor:
             _native_timestamps(connection, cursor)
@@ -128,15 +190,17 @@ def _native_timestamps(connection, cursor) -> None:
 class CompiledModels:
     """Model querysets (``select_related`` joins and annotations included) whose SQL is
     built once per key, as ``CompiledValues`` does for ``values()``: ``get(key, build,
-    value)`` runs ``build(MARKER)``'s SQL with ``value`` where the marker was and makes
+    value)`` runs ``build(marker)``'s SQL with ``value`` where the marker was and makes
     the instances the ORM's ModelIterable would (the related rows joined, the
     annotations set). For a page's one row, e.g. the case page's case in the user's
     scope, whose SQL took longer to build than the database took to run it.
 
     ``key`` must decide everything ``build`` puts in the query but the marker."""
 
-    def __init__(self, model: type[Model], *, size: int = 512):
+    def __init__(self, model: type[Model], *, size: int = 512, marker: int | None = None):
+        # The value is the model's id unless told otherwise: a marker its column holds.
         self.model, self.size = model, size
+        self.marker = marker_for(model._meta.pk) if marker is None else marker
         self._sql: dict = {}
 
     def get(self, key, build: Callable, value: int):
@@ -146,12 +210,14 @@ class CompiledModels:
         if compiled is None:
             if len(self._sql) >= self.size:
                 self._sql.clear()
-            compiled = self._sql[alias, key] = _CompiledModels(build(MARKER), alias)
+            compiled = _CompiledModels(build(self.marker), alias, self.marker)
+            self._sql[alias, key] = compiled
         return compiled.first(alias, value)
 
 
 class _CompiledModels:
-    def __init__(self, queryset, alias: str):
+    def __init__(self, queryset, alias: str, marker: int):
+        self.marker = marker
         compiler = queryset.query.get_compiler(using=alias)
         try:
             sql, params = compiler.as_sql()
@@ -172,7 +238,7 @@ class _CompiledModels:
     def first(self, alias: str, value):
         if self.sql is None:
             return None
-        params = [value if p == MARKER else p for p in self.params]
+        params = [value if p == self.marker else p for p in self.params]
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)

@@ -43,6 +43,7 @@ from suggestions.models import (
     case_ids_handled_by,
 )
 from suggestions.shared.models import past_deadline
+from suggestions.shared.scopes import units_visible_to
 
 # "Assigned or transferred" (交办或转办): handed to a unit, the township, or a suggestion.
 ASSIGNED = [
@@ -536,13 +537,38 @@ def received_by(user) -> QuerySet[Case]:
     return case_list(user=user).filter(visit_id__in=visits_received_by(representative_id))
 
 
-def handled_by_units(user) -> HandledByUnits:
+def handled_by_units(user, *, known_as=None) -> HandledByUnits:
     """Cases the user's units lead or co-handle, whatever else the user may see, read as
     two ordered and limited halves (``handled.py``).
 
     Not narrowed by ``cases_visible_to``: a unit's staff see every case of their unit,
-    and a second copy of the same UNION in the query only slows it down."""
-    return HandledByUnits(_for_lists(Case.objects.all()), scope_of(user).unit_ids)
+    and a second copy of the same UNION in the query only slows it down.
+
+    Given ``known_as``, a name for what will be done with the list (which narrowings it
+    will be given), its count and pages are read by SQL built once per process for the
+    units, that name, the order and the page (``HandledByUnits.compiled``)."""
+    unit_ids = scope_of(user).unit_ids
+    handled = HandledByUnits(_for_lists(Case.objects.all()), unit_ids)
+    if known_as is None:
+        return handled
+    return handled.compiled(_HANDLED, ("handled", known_as, tuple(sorted(unit_ids))))
+
+
+_HANDLED = CompiledValues(Case)
+
+
+def unit_names(user) -> list[str]:
+    """The names of the user's units that the user may see, in the units' order: the
+    unit page's heading. Its SQL is built once per scope."""
+
+    def build(_marker):
+        return units_visible_to(user).filter(pk__in=scope.unit_ids).values("name")
+
+    scope = scope_of(user)
+    return [row["name"] for row in _UNIT_NAMES.rows(("unit names", scope), build)]
+
+
+_UNIT_NAMES = CompiledValues(HandlingUnit)
 
 
 def case_rows(*, user) -> QuerySet[Case] | HandledByUnits:

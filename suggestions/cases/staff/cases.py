@@ -17,6 +17,7 @@ from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from suggestions.cases import selectors
 from suggestions.cases.filters import CaseFilter
+from suggestions.cases.handled import CompiledPage
 from suggestions.cases.search import audit_person_search
 from suggestions.cases.staff.forms import PAGES, BulkAssignForm
 from suggestions.models import IN_HANDS_OF_UNIT, CaseCallback, Disposition, Step, Suggestion
@@ -44,6 +45,8 @@ def as_rows(listing, *, user=None) -> list[dict]:
         found = selectors.table_rows(
             user=user, order=order, start=query.low_mark, stop=query.high_mark
         )
+    elif isinstance(cases, CompiledPage):  # a unit's list on its compiled road (handled.py)
+        found = cases.read_as(selectors.table_values)
     else:
         found = selectors.table_values(cases)
     rows = selectors.rows_completed(found)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.base.filtering import filters_asked
 from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from stations.models import DutyAssignment
@@ -18,7 +19,6 @@ from suggestions.cases import selectors
 from suggestions.cases.filters import UnitCaseFilter
 from suggestions.cases.staff.cases import SORTS, as_rows
 from suggestions.models import IN_HANDS_OF_UNIT
-from suggestions.shared.scopes import units_visible_to
 
 UNIT_WORK_FIRST = (
     _("To do first, then deadline"),
@@ -45,23 +45,23 @@ def unit_page(request):
     """What is assigned to my unit: its open cases unless asked for the closed or all
     (``state``), what the unit still has to do first, soonest deadline first (a replied
     case has nothing left to do for it)."""
-    unit_ids = scope_of(request.user).unit_ids
-    if not unit_ids:
+    if not scope_of(request.user).unit_ids:
         raise Http404
     # SQLite puts no deadline first: there the open cases take the whole expression.
     open_only = request.GET.get("state", "open") in ("", "open")
     work_first = (
         OPEN_WORK_FIRST if open_only and connection.vendor == "postgresql" else UNIT_WORK_FIRST
     )
+    # A query that asks no filter gets UnitCaseFilter's default from list_page, the same
+    # for every such request: the list's SQL is then built once per process.
+    asked = filters_asked(UnitCaseFilter, request.GET)
     listing = list_page(
         request,
-        selectors.handled_by_units(request.user),
+        selectors.handled_by_units(request.user, known_as=None if asked else UNIT_PAGE_OPENED),
         filterset_class=UnitCaseFilter,
         sorts={"open": work_first, "deadline": SORTS["deadline"], **SORTS},
         default="open",
     )
-    # Only their names show, above the list.
-    units = units_visible_to(request.user).filter(pk__in=unit_ids).values_list("name", flat=True)
     return render(
         request,
         "staff/cases/list.html",
@@ -69,9 +69,15 @@ def unit_page(request):
             "listing": listing,
             "case_rows": as_rows(listing),
             "title": _("Assigned to my unit"),
-            "units": units,
+            # Only their names show, above the list.
+            "units": selectors.unit_names(request.user),
         },
     )
+
+
+# What list_page does to the unit page's list when the query asks no filter: narrows it
+# with UnitCaseFilter's default (the open cases), orders it and slices a page.
+UNIT_PAGE_OPENED = ("unit page, no filter asked", UnitCaseFilter)
 
 
 @login_required
