@@ -8,7 +8,9 @@ from django import forms
 from django.utils import translation
 from PIL import Image
 
+from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
+from suggestions.cases.scopes import cases_visible_to
 from suggestions.cases.staff.forms import PAGES
 from suggestions.models import CaseEvent, CaseRating, Step
 from tests.case_world import case_at, make_world
@@ -40,6 +42,35 @@ def test_the_related_rows_are_what_the_orm_reads():
     ]
     actors = [(e.actor.get_full_name(), e.actor.username) for e in parts["events"]]
     assert actors == [(e.actor.get_full_name(), e.actor.username) for e in events]
+
+
+def test_the_case_and_its_visit_are_read_in_each_users_scope_as_the_orm_reads_them():
+    """The case page's case and visit come from SQL built once per scope: every role of
+    the world finds what the ORM finds, with the same joined rows, and nothing else."""
+    world = make_world()
+    cases = [case_at(world, step) for step in (Step.RECEIVED, Step.HANDLING, Step.FEEDBACK)]
+    for user in world.users.values():
+        for case in cases:
+            expected = (
+                cases_visible_to(user)
+                .select_related("category", "station", "region", "lead_unit", "callback")
+                .filter(pk=case.pk)
+                .first()
+            )
+            found = selectors.case_for_page(user=user, pk=case.pk)
+            assert (found is None) == (expected is None)
+            if found is None:
+                continue
+            fields = [f.attname for f in type(case)._meta.concrete_fields]
+            assert [getattr(found, n) for n in fields] == [getattr(expected, n) for n in fields]
+            for name in ("category", "station", "region", "lead_unit"):
+                assert getattr(found, name) == getattr(expected, name)
+            assert getattr(found.category, "name", None) == getattr(expected.category, "name", None)
+            assert found.station.name == expected.station.name
+            visit = selectors.case_page_visit(user=user, visit_id=case.visit_id)
+            assert visit == visits_visible_to(user).filter(pk=case.visit_id).first()
+    # An id beyond the database's integers finds nothing, as the ORM's lookup does.
+    assert selectors.case_for_page(user=world.users["admin"], pk=2**70) is None
 
 
 def test_the_files_are_what_the_orm_reads():

@@ -15,6 +15,7 @@ import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model
+from django.db.models.query import get_related_populators
 from psycopg import postgres
 from psycopg.pq import Format
 
@@ -215,3 +216,73 @@ def _native_timestamps(connection, cursor) -> None:
     if native.connection.info.timezone is dt.UTC:
         oid = postgres.types["timestamptz"].oid
         native.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
+
+
+class CompiledModels:
+    """Model querysets (``select_related`` joins and annotations included) whose SQL is
+    built once per key, as ``CompiledValues`` does for ``values()``: ``get(key, build,
+    value)`` runs ``build(marker)``'s SQL with ``value`` where the marker was and makes
+    the instances the ORM's ModelIterable would (the related rows joined, the
+    annotations set). For a page's one row, e.g. the case page's case in the user's
+    scope, whose SQL took longer to build than the database took to run it.
+
+    ``key`` must decide everything ``build`` puts in the query but the marker."""
+
+    def __init__(self, model: type[Model], *, size: int = 512, marker: int | None = None):
+        # The value is the model's id unless told otherwise: a marker its column holds.
+        self.model, self.size = model, size
+        self.marker = marker_for(model._meta.pk) if marker is None else marker
+        self._sql: dict = {}
+
+    def get(self, key, build: Callable, value: int):
+        """The first row's instance, or None."""
+        alias = router.db_for_read(self.model) or "default"
+        compiled = self._sql.get((alias, key))
+        if compiled is None:
+            if len(self._sql) >= self.size:
+                self._sql.clear()
+            compiled = _CompiledModels(build(self.marker), alias, self.marker)
+            self._sql[alias, key] = compiled
+        return compiled.first(alias, value)
+
+
+class _CompiledModels:
+    def __init__(self, queryset, alias: str, marker: int):
+        self.marker = marker
+        compiler = queryset.query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            self.sql = None
+            return
+        self.sql, self.params = sql, tuple(params)
+        # As ModelIterable reads a row (compiler.select etc. are filled by as_sql).
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, alias)
+        self.annotations = list(compiler.annotation_col_map.items())
+        self.converters = list(compiler.get_converters([c[0] for c in select]).items())
+
+    def first(self, alias: str, value):
+        if self.sql is None:
+            return None
+        params = [value if p == self.marker else p for p in self.params]
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        row = list(row)
+        for at, (converters, expression) in self.converters:
+            for convert in converters:
+                row[at] = convert(row[at], expression, connection)
+        obj = self.model.from_db(alias, self.init_list, row[self.start : self.end])
+        for populator in self.populators:
+            populator.populate(row, obj)
+        for name, at in self.annotations:
+            setattr(obj, name, row[at])
+        return obj

@@ -21,11 +21,12 @@ from django.db.models.functions import JSONObject, Right
 from django.utils import timezone, translation
 
 from liaison.base.calendar import WorkdayCalendar
-from liaison.base.compiled import CompiledCount, CompiledQuery, CompiledValues
+from liaison.base.compiled import CompiledCount, CompiledModels, CompiledQuery, CompiledValues
 from liaison.base.pagination import CompiledKeyset
 from liaison.base.paging import Unfiltered
 from liaison.base.scopes import in_regions, scope_of
-from stations.scopes import visits_received_by
+from stations.models import Visit
+from stations.scopes import visits_received_by, visits_visible_to
 from suggestions.cases.handled import HandledByUnits
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.models import (
@@ -188,6 +189,37 @@ def case_page(*, user) -> QuerySet[Case]:
     return cases_visible_to(user).select_related(
         "category", "station", "region", "lead_unit", "callback"
     )
+
+
+# A bigint: a larger id in the URL finds nothing (as the ORM's lookup does), not an error.
+_LARGEST_ID = 2**63 - 1
+
+
+def case_for_page(*, user, pk: int) -> Case | None:
+    """``case_page``'s case ``pk``, or None when the user may not see it. Its SQL is built
+    once per scope (``CompiledModels``): ``cases_visible_to`` reads nothing of the user
+    but their ``Scope``, and building it cost the ORM more than the rest of the read."""
+    if not -_LARGEST_ID <= pk <= _LARGEST_ID:
+        return None
+    return _CASE_PAGE.get(
+        ("case page", scope_of(user)),
+        lambda marker: case_page(user=user).filter(pk=marker).order_by(),
+        pk,
+    )
+
+
+def case_page_visit(*, user, visit_id: int) -> Visit | None:
+    """The visit behind a case if the user may see it (units may not: a visit's personal
+    data stays with station and region); its SQL built once per scope, as the case's."""
+    return _VISIT_PAGE.get(
+        ("case page visit", scope_of(user)),
+        lambda marker: visits_visible_to(user).filter(pk=marker).order_by(),
+        visit_id,
+    )
+
+
+_CASE_PAGE = CompiledModels(Case)
+_VISIT_PAGE = CompiledModels(Visit)
 
 
 def case_page_parts(case: Case) -> dict:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,7 +14,6 @@ from liaison.base.flow import FlowError
 from liaison.base.links import reversed_once
 from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
-from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
 from suggestions.cases.filters import CaseFilter
 from suggestions.cases.handled import CompiledPage
@@ -157,9 +156,16 @@ def _bulk_assign(request, queryset):
 
 @login_required
 def case_detail(request, pk: int):
-    case = get_object_or_404(selectors.case_page(user=request.user), pk=pk)
+    case = _case_or_404(request.user, pk)
     audit_read(request, case)
     return _render_detail(request, case)
+
+
+def _case_or_404(user, pk: int):
+    case = selectors.case_for_page(user=user, pk=pk)
+    if case is None:
+        raise Http404
+    return case
 
 
 def _render_detail(request, case, bound=None):
@@ -171,10 +177,14 @@ def _render_detail(request, case, bound=None):
         {
             "case": case,
             # Units do not see who came: a visit's personal data stays with station and region.
-            "visit": visits_visible_to(user).filter(pk=case.visit_id).first(),
+            "visit": selectors.case_page_visit(user=user, visit_id=case.visit_id),
             "deadline_text": explain(case.deadline_explanation),
             "callback": _callback_of(case),
             "overdue": case.is_overdue(),
+            # Formatted here, where ``makemessages`` finds it (the body is Jinja2).
+            "escalation": _("Escalation level %(level)s") % {"level": case.escalation_level}
+            if case.escalation_level
+            else "",
             "co_unit_names": parts["co_unit_names"],
             "ratings": parts["ratings"],
             **PAGES.context(user=user, row=case, bound=bound, events=parts["events"]),
@@ -209,7 +219,7 @@ def _suggestion_of(case, user) -> dict:
 @require_POST
 def case_move(request, pk: int, name: str):
     """One move through its service: field errors next to the fields, refusals as a message."""
-    case = get_object_or_404(selectors.case_page(user=request.user), pk=pk)
+    case = _case_or_404(request.user, pk)
     return PAGES.post(
         request,
         row=case,
