@@ -21,8 +21,9 @@ from django.db.models.functions import JSONObject, Right
 from django.utils import timezone, translation
 
 from liaison.base.calendar import WorkdayCalendar
-from liaison.base.compiled import CompiledModels, CompiledQuery, CompiledValues
+from liaison.base.compiled import CompiledCount, CompiledModels, CompiledQuery, CompiledValues
 from liaison.base.pagination import CompiledKeyset
+from liaison.base.paging import Unfiltered
 from liaison.base.scopes import in_regions, scope_of
 from stations.models import Visit
 from stations.scopes import visits_received_by, visits_visible_to
@@ -612,6 +613,27 @@ def table_rows(*, user, order: tuple, start: int, stop: int) -> list[dict]:
 
 
 _TABLE_ROWS = CompiledValues(Case)
+
+
+def table(*, user) -> Unfiltered:
+    """The user's ``case_list`` as the staff list reads it when the query asks no filter
+    (``list_page``): counted and read by SQL built once per scope (``table_rows``), the
+    scoped queryset never built."""
+
+    def count_up_to(limit: int) -> int:
+        # The count's SQL as QuerySet.count() writes it: the rows as ids, in no order.
+        def build():
+            return case_list(user=user).order_by().values("pk")[:limit]
+
+        return _TABLE_COUNT.count(("staff table", scope_of(user), limit), build)
+
+    def rows(order: tuple, start: int, stop: int) -> list[dict]:
+        return table_rows(user=user, order=order, start=start, stop=stop)
+
+    return Unfiltered(count_up_to=count_up_to, rows=rows)
+
+
+_TABLE_COUNT = CompiledCount(Case)
 
 
 # CLOSING THE LOOP

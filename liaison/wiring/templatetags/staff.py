@@ -7,6 +7,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from liaison.base.filtering import filters_asked
 from liaison.base.form_renderer import FAST
+from liaison.base.links import reversed_once
 from liaison.wiring import frames
 
 register = template.Library()
@@ -42,7 +43,11 @@ def query_with(request, **changes) -> str:
 @register.simple_tag(takes_context=True)
 def list_tools(context):
     """A listing's row count and its sort links (jinja2/staff/list_tools.html)."""
-    listing, request = context["listing"], context["request"]
+    return compiled("staff/list_tools.html", **_tools(context["listing"], context["request"]))
+
+
+def _tools(listing, request) -> dict:
+    """What jinja2/staff/list_tools.html shows of a listing: its count and sorts."""
     paginator = listing.page.paginator
     if getattr(paginator, "capped", False):  # a BoundedPaginator's
         count = gettext("More than 10,000")
@@ -52,7 +57,7 @@ def list_tools(context):
         (sort[0], None if key == listing.sort else f"?{query_with(request, sort=key)}")
         for key, sort in listing.sorts.items()
     ]
-    return compiled("staff/list_tools.html", count=count, sorts=sorts)
+    return {"count": count, "sorts": sorts}
 
 
 @register.simple_tag(takes_context=True)
@@ -61,15 +66,48 @@ def page_links(context, page):
     (jinja2/staff/page_links.html)."""
     if not page.has_other_pages():
         return ""
-    request = context["request"]
-    return compiled(
-        "staff/page_links.html",
-        previous=f"?{query_with(request, page=page.previous_page_number())}"
+    return compiled("staff/page_links.html", **_links(page, context["request"]))
+
+
+def _links(page, request) -> dict:
+    """What jinja2/staff/page_links.html shows of a page with others."""
+    return {
+        "previous": f"?{query_with(request, page=page.previous_page_number())}"
         if page.has_previous()
         else None,
-        next=f"?{query_with(request, page=page.next_page_number())}" if page.has_next() else None,
-        where=gettext("Page %(number)s of %(total)s")
+        "next": f"?{query_with(request, page=page.next_page_number())}"
+        if page.has_next()
+        else None,
+        "where": gettext("Page %(number)s of %(total)s")
         % {"number": page.number, "total": page.paginator.num_pages},
+    }
+
+
+@register.simple_tag(takes_context=True)
+def case_list(context):
+    """The case lists' page body (jinja2/staff/case_list.html): its heading, filter form,
+    count and sorts, table and page links in one Jinja2 rendering. The template language
+    spent more on the page's includes and tags around the rows than on anything else the
+    page does. ``case_rows``: the page's rows (``as_rows``); ``units``: names shown beside
+    the title; ``overdue_page``: no ledger link."""
+    listing, request = context["listing"], context["request"]
+    page = listing.page
+    ledger = None
+    if not context.get("overdue_page"):
+        ledger = f"{reversed_once('staff:figures-ledger', 'cases')}?{request.GET.urlencode()}"
+    return compiled(
+        "staff/case_list.html",
+        title=context["title"],
+        units=context.get("units"),
+        filters=filter_fields(listing.filter) if listing.filter is not None else "",
+        sort=listing.sort,
+        ledger=ledger,
+        rows=context["case_rows"],
+        selectable=False,
+        key=gettext("Key"),
+        pages=page.has_other_pages(),
+        **_tools(listing, request),
+        **(_links(page, request) if page.has_other_pages() else {}),
     )
 
 

@@ -5,14 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from liaison.base.audit import audit_read
-from liaison.base.filtering import filters_asked
 from liaison.base.flow import FlowError
+from liaison.base.links import reversed_once
 from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from suggestions.cases import selectors
@@ -32,26 +31,21 @@ SORTS = {
 }
 
 
-def as_rows(listing, *, user=None) -> list[dict]:
-    """The page's cases as dicts (``selectors.rows_completed``) with their links, for
-    staff/includes/case_table.html: no model instance per row. They replace the page's
-    rows, so that nothing evaluates the queryset a second time. Given the ``user`` whose
-    ``case_list`` the listing pages, a page that asks no filter is read by SQL built once
-    (``selectors.table_rows``)."""
+def as_rows(listing) -> list[dict]:
+    """The page's cases as dicts (``selectors.rows_completed``) with their links, for the
+    table of cases: no model instance per row. They replace the page's rows, so that
+    nothing evaluates the queryset a second time. A page read without its queryset
+    (``list_page``'s ``unfiltered``: ``selectors.table``) already holds them as dicts."""
     cases = listing.page.object_list
-    if user is not None and not _filtered(listing):
-        order = listing.sorts[listing.sort][1]
-        query = cases.query
-        found = selectors.table_rows(
-            user=user, order=order, start=query.low_mark, stop=query.high_mark
-        )
+    if isinstance(cases, list):  # read without its queryset
+        found = cases
     elif isinstance(cases, CompiledPage):  # a unit's list on its compiled road (handled.py)
         found = cases.read_as(selectors.table_values)
     else:
         found = selectors.table_values(cases)
     rows = selectors.rows_completed(found)
-    # One reverse for the page instead of one per row.
-    pattern = reverse("staff:case-detail", args=[_ANY_ID])
+    # One link pattern for every page instead of a reverse per row.
+    pattern = reversed_once("staff:case-detail", _ANY_ID)
     for row in rows:
         row["href"] = pattern.replace(str(_ANY_ID), str(row["id"]))
     listing.page.object_list = rows
@@ -59,11 +53,6 @@ def as_rows(listing, *, user=None) -> list[dict]:
 
 
 _ANY_ID = 987654321
-
-
-def _filtered(listing) -> bool:
-    found = listing.filter
-    return found is not None and found.is_bound and filters_asked(type(found), found.data)
 
 
 def _committee_or_404(user):
@@ -74,14 +63,16 @@ def _committee_or_404(user):
 
 @login_required
 def case_list(request):
+    user = request.user
     listing = list_page(
         request,
-        selectors.case_list(user=request.user),
+        lambda: selectors.case_list(user=user),
         filterset_class=CaseFilter,
         sorts=SORTS,
         default="-received",
+        unfiltered=selectors.table(user=user),
     )
-    rows = as_rows(listing, user=request.user)
+    rows = as_rows(listing)
     audit_person_search(request, [row["id"] for row in rows], where="case list")
     return render(
         request,
