@@ -132,37 +132,6 @@ class _Recorded:
             return cursor.fetchone()[0]
 
 
-class CompiledCount:
-    """How many rows a query has, counting no further than its limit, by SQL built once per
-    key, as ``CompiledValues`` reads rows: ``count(key, build)`` builds ``build()`` (a sliced
-    ``values()`` queryset, e.g. ``cases.order_by().values("pk")[:limit]``) the first time it
-    meets ``key`` and counts its rows as ``QuerySet.count()`` would, the same SQL."""
-
-    def __init__(self, model: type[Model], *, size: int = 512):
-        self.model, self.size = model, size
-        self._sql: dict = {}
-
-    def count(self, key, build: Callable) -> int:
-        alias = router.db_for_read(self.model) or "default"
-        compiled = self._sql.get((alias, key))
-        if compiled is None:
-            if len(self._sql) >= self.size:
-                self._sql.clear()
-            try:
-                sql, params = build().query.get_compiler(using=alias).as_sql()
-            except EmptyResultSet:  # nothing can match: no query
-                compiled = (None, ())
-            else:
-                compiled = (f"SELECT COUNT(*) FROM ({sql}) subquery", tuple(params))  # noqa: S608
-            self._sql[alias, key] = compiled
-        sql, params = compiled
-        if sql is None:
-            return 0
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()[0]
-
-
 class _Compiled:
     def __init__(self, queryset, alias: str, marker: int = MARKER):
         query = queryset.query

@@ -21,7 +21,7 @@ from django.db.models.functions import JSONObject, Right
 from django.utils import timezone, translation
 
 from liaison.base.calendar import WorkdayCalendar
-from liaison.base.compiled import CompiledCount, CompiledModels, CompiledQuery, CompiledValues
+from liaison.base.compiled import CompiledModels, CompiledQuery, CompiledValues
 from liaison.base.pagination import CompiledKeyset
 from liaison.base.paging import Unfiltered
 from liaison.base.scopes import in_regions, scope_of
@@ -621,19 +621,15 @@ def table(*, user) -> Unfiltered:
     scoped queryset never built."""
 
     def count_up_to(limit: int) -> int:
-        # The count's SQL as QuerySet.count() writes it: the rows as ids, in no order.
         def build():
-            return case_list(user=user).order_by().values("pk")[:limit]
+            return case_list(user=user).order_by()[:limit]
 
-        return _TABLE_COUNT.count(("staff table", scope_of(user), limit), build)
+        return _TABLE_ROWS.count(("staff table count", scope_of(user), limit), build)
 
     def rows(order: tuple, start: int, stop: int) -> list[dict]:
         return table_rows(user=user, order=order, start=start, stop=stop)
 
     return Unfiltered(count_up_to=count_up_to, rows=rows)
-
-
-_TABLE_COUNT = CompiledCount(Case)
 
 
 # CLOSING THE LOOP
