@@ -41,7 +41,7 @@ def test_a_template_formatted_by_the_database_reads_as_pythons(postgres):
     sql_template = format_template(template, "code", "unused", "title", "level")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT format(%s, %s, NULL, %s, %s)",
+            "SELECT format(%s::text, %s::text, NULL, %s::text, %s)",
             [sql_template, values["code"], values["title"], values["level"]],
         )
         assert cursor.fetchone()[0] == template % values

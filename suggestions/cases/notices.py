@@ -409,12 +409,12 @@ INSERT INTO {table} (
     kind, channel, subject_type, subject_id, recipient_key, recipient_name, address,
     user_id, title, body, due_date, dedupe_key, idempotency_key, status, attempts,
     next_attempt_at, last_error, sent_at, read_at, created_at)
-SELECT %(kind)s, c.channel, %(subject_type)s, r.case_id, r.key, left(r.name, 100),
+SELECT %(kind)s::text, c.channel, %(subject_type)s::text, r.case_id, r.key, left(r.name, 100),
     CASE c.channel WHEN 'email' THEN r.email WHEN 'sms' THEN r.phone ELSE '' END,
     CASE WHEN c.channel = 'in_app' THEN r.user_id END,
-    left(r.title, 200), r.body, %(today)s,
-    concat_ws(':', %(kind)s, %(subject_type)s, r.case_id, r.occasion, r.key, c.channel),
-    gen_random_uuid(), 'pending', 0, %(now)s, '', NULL, NULL, %(now)s
+    left(r.title, 200), r.body, %(today)s::date,
+    concat_ws(':', %(kind)s::text, %(subject_type)s::text, r.case_id, r.occasion, r.key, c.channel),
+    gen_random_uuid(), 'pending', 0, %(now)s::timestamptz, '', NULL, NULL, %(now)s::timestamptz
 FROM reached AS r
 CROSS JOIN (VALUES (1, 'in_app'), (2, 'email'), (3, 'sms')) AS c(o, channel)
 WHERE CASE c.channel WHEN 'in_app' THEN r.user_id IS NOT NULL

@@ -490,7 +490,7 @@ WITH claimed AS (
 ), updated AS (
     UPDATE {case} AS c
     SET step = s.step, escalation_level = s.level, escalated_deadline = s.escalated,
-        next_sweep_on = s.next, updated_at = %(now)s
+        next_sweep_on = s.next, updated_at = %(now)s::timestamptz
     FROM claimed JOIN state AS s ON s.g = claimed.g
     WHERE c.id = claimed.id
     RETURNING c.id, claimed.o, claimed.g, c.tracking_code, c.title, c.station_id,
@@ -498,14 +498,14 @@ WITH claimed AS (
 ), notice AS (
     SELECT row_number() OVER (ORDER BY u.o, r.level) AS n, u.id AS case_id, r.level,
         r.from_step, r.to_step, r.committee, u.lead_unit_id, r.deadline,
-        format(%(title)s, u.tracking_code, r.level) AS title,
-        format(%(body)s, u.tracking_code, NULL, u.title, st.name, u.label, r.deadline) AS body
+        format(%(title)s::text, u.tracking_code, r.level) AS title,
+        format(%(body)s::text, u.tracking_code, NULL, u.title, st.name, u.label, r.deadline) AS body
     FROM updated AS u
     JOIN rung AS r ON r.g = u.g
     JOIN {station} AS st ON st.id = u.station_id
 ), event AS (
     INSERT INTO {event} (case_id, kind, from_step, to_step, actor_id, at, note, data)
-    SELECT case_id, %(event_kind)s, from_step, to_step, NULL, %(now)s, title,
+    SELECT case_id, %(event_kind)s::text, from_step, to_step, NULL, %(now)s::timestamptz, title,
         jsonb_build_object('level', level, 'deadline', deadline)
     FROM notice
     ORDER BY n
@@ -528,13 +528,13 @@ WITH claimed AS (
         kind, channel, subject_type, subject_id, recipient_key, recipient_name, address,
         user_id, title, body, due_date, dedupe_key, idempotency_key, status, attempts,
         next_attempt_at, last_error, sent_at, read_at, created_at)
-    SELECT %(kind)s, c.channel, %(subject_type)s, notice.case_id, m.key, left(m.name, 100),
+    SELECT %(kind)s::text, c.channel, %(subject_type)s::text, notice.case_id, m.key, left(m.name, 100),
         CASE c.channel WHEN 'email' THEN m.email WHEN 'sms' THEN m.phone ELSE '' END,
         CASE WHEN c.channel = 'in_app' THEN m.user_id END,
-        left(notice.title, 200), notice.body, %(today)s,
-        concat_ws(':', %(kind)s, %(subject_type)s, notice.case_id,
+        left(notice.title, 200), notice.body, %(today)s::date,
+        concat_ws(':', %(kind)s::text, %(subject_type)s::text, notice.case_id,
                   notice.deadline || ':L' || notice.level, m.key, c.channel),
-        gen_random_uuid(), 'pending', 0, %(now)s, '', NULL, NULL, %(now)s
+        gen_random_uuid(), 'pending', 0, %(now)s::timestamptz, '', NULL, NULL, %(now)s::timestamptz
     FROM reached AS r
     JOIN notice ON notice.n = r.n
     JOIN member AS m ON m.o = r.member_o
@@ -609,7 +609,7 @@ def _save_states(cases: list[Case]) -> None:
 _SAVE_STATES_SQL = """
 UPDATE {table} AS c
 SET step = s.step, escalation_level = s.level, escalated_deadline = s.escalated,
-    next_sweep_on = s.next, updated_at = %(now)s
+    next_sweep_on = s.next, updated_at = %(now)s::timestamptz
 FROM unnest(%(ids)s::bigint[], %(steps)s::text[], %(levels)s::int[], %(escalated)s::date[],
             %(next)s::date[]) AS s(id, step, level, escalated, next)
 WHERE c.id = s.id
@@ -649,7 +649,7 @@ def _events_insert(kind: str, events: list[tuple]) -> None:
 
 _EVENTS_SQL = """
 INSERT INTO {table} (case_id, kind, from_step, to_step, actor_id, at, note, data)
-SELECT e.case_id, %(kind)s, e.from_step, e.to_step, NULL, %(at)s, e.note, e.data::jsonb
+SELECT e.case_id, %(kind)s::text, e.from_step, e.to_step, NULL, %(at)s::timestamptz, e.note, e.data::jsonb
 FROM unnest(%(case_ids)s::bigint[], %(from_steps)s::text[], %(to_steps)s::text[],
             %(notes)s::text[], %(data)s::text[])
     WITH ORDINALITY AS e(case_id, from_step, to_step, note, data, n)
