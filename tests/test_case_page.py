@@ -8,6 +8,7 @@ from django import forms
 from django.utils import translation
 from PIL import Image
 
+from liaison.base.staff_moves import row_free
 from stations.scopes import visits_visible_to
 from suggestions.cases import selectors
 from suggestions.cases.scopes import cases_visible_to
@@ -107,6 +108,28 @@ def test_a_kept_move_form_is_the_form_as_rendered(language):
         case.escalation_level, case.is_key = 2, True
         changed = PAGES.form("supervise", user=user, row=case)
         assert changed.as_div() == forms.Form.as_div(changed) != supervise.as_div()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_form_that_depends_on_nothing_of_the_row_is_shown_without_being_built(language):
+    """The page's forms are built when more than their HTML is asked: those whose HTML
+    cannot depend on the row are shown from the kept HTML, the same as the form's own."""
+    world = make_world()
+    user = world.users["committee"]
+    case = case_at(world, Step.HANDLING)
+    assert row_free(PAGES.moves["reply"].form) and row_free(PAGES.moves["withdraw"].form)
+    # Initial values or choices from the row, a unit picker: built every time.
+    for name in ("supervise", "set_plan", "assign_on_spot", "register", "edit_public_reply"):
+        assert not row_free(PAGES.moves[name].form), name
+    with translation.override(language):
+        moves = dict(PAGES.context(user=user, row=case)["forms"])
+        for transition, lazy in moves.items():
+            built = PAGES.form(transition.name, user=user, row=case)
+            assert lazy.as_div() == forms.Form.as_div(built)
+            assert lazy._form is None or not row_free(type(built)), transition.name
+        reply = next(lazy for t, lazy in moves.items() if t.name == "reply")
+        assert "reply" in reply.fields  # asked for more than the HTML: built
+        assert reply._form is not None and str(reply) == reply.as_div()
 
 
 def test_bound_forms_and_database_choices_are_rendered_each_time():

@@ -8,6 +8,7 @@ fields are named as the service's keywords). A refusal of the table (not this us
 not from this step, someone else holds the row) comes back as a message.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -130,13 +131,14 @@ class MovePages:
     def context(self, *, user, row, bound: MoveForm | None = None, events=None) -> dict:
         """What the row's page shows of the flow: a form per move allowed now (the bound
         one, if a post failed, kept open), and the history with each entry's name (the
-        row's ``events``, unless the page read them itself)."""
+        row's ``events``, unless the page read them itself). The others are built when
+        first used (``LazyMoveForm``): most are only rendered, from HTML already kept."""
         forms = [
             (
                 transition,
                 bound
                 if bound is not None and bound.prefix == transition.name
-                else self.form(transition.name, user=user, row=row),
+                else LazyMoveForm(self, transition, user=user, row=row),
             )
             for transition in self.flow.available(user, row)
         ]
@@ -175,3 +177,68 @@ class MovePages:
                 )
                 return redirect(detail, pk=row.pk)
         return render_detail(form)
+
+
+class LazyMoveForm:
+    """A move's unbound form on a row's page, built only when something more than its
+    HTML is asked of it. A form whose HTML depends on nothing but its class, prefix, the
+    fields the transition requires and the language (``row_free``) is rendered from the
+    HTML kept for those, without building it: building one deep-copies its fields, and a
+    case page shows five."""
+
+    def __init__(self, pages: MovePages, transition: Transition, *, user, row):
+        self.prefix = transition.name
+        self._make = lambda: pages.form(transition.name, user=user, row=row)
+        self._class = pages.moves[transition.name].form
+        self._required = tuple(sorted(transition.required))
+        self._form = None
+
+    def as_div(self):
+        if self._form is None and row_free(self._class):
+            key = ("row-free", self._class, self.prefix, self._required)
+            key += (get_language(), get_script_prefix())
+            html = _RENDERED.get(key)
+            if html is None:
+                if len(_RENDERED) >= _RENDERED_MAX:
+                    _RENDERED.clear()
+                html = _RENDERED[key] = self.form.as_div()
+            return html
+        return self.form.as_div()
+
+    @property
+    def form(self) -> MoveForm:
+        if self._form is None:
+            self._form = self._make()
+        return self._form
+
+    def __str__(self):
+        return self.as_div()
+
+    __html__ = __str__
+
+    def __getattr__(self, name):
+        if name.startswith("_"):  # not built yet (a copy) or a private name: not the form's
+            raise AttributeError(name)
+        return getattr(self.form, name)
+
+
+_FORM_HOOKS = ("__init__", "get_initial_for_field", "as_div", "html_key", "render", "get_context")
+
+
+@functools.cache
+def row_free(form_class: type[MoveForm]) -> bool:
+    """Whether an unbound ``form_class``'s HTML cannot depend on the row, the user or the
+    day: no hook of the form's own between it and ``MoveForm`` (a subclass that sets
+    initial values or choices from the row overrides ``__init__``), no field that shows
+    rows of the database, and no initial value computed when the form is built."""
+    for klass in form_class.__mro__:
+        if klass is MoveForm:
+            break
+        if any(name in vars(klass) for name in _FORM_HOOKS):
+            return False
+    return not any(
+        isinstance(field, forms.ModelChoiceField)
+        or isinstance(field.widget, PickerSelect)
+        or callable(field.initial)
+        for field in form_class.base_fields.values()
+    )
