@@ -17,6 +17,7 @@ from liaison.base.scopes import scope_of
 from suggestions.shared.models import UnitStaff
 from tests.case_world import make_world, received
 from tests.clock import frozen
+from workarea import inbox
 
 pytestmark = [pytest.mark.django_db, frozen()]
 
@@ -70,6 +71,31 @@ def test_the_unread_count_in_the_header_is_the_users_own():
     assert _unread(client.get("/staff/cases/")) == 3
     Notification.objects.filter(user=user).update(read_at="2026-01-01T00:00:00Z")
     assert _unread(client.get("/staff/cases/")) == 0
+
+
+def test_the_unread_count_reads_only_the_unread_rows_however_many_were_read(postgres):
+    """A committee member told of every escalation for years: the header's count reads the
+    index of the unread in-app rows alone, not each of the 20,000 rows they have read."""
+    world = make_world()
+    user = world.users["committee"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Notification._meta.db_table} (
+                kind, channel, subject_type, subject_id, recipient_key, recipient_name,
+                address, user_id, title, body, due_date, dedupe_key, idempotency_key, status,
+                attempts, next_attempt_at, last_error, sent_at, read_at, created_at)
+            SELECT 'case_escalated', 'in_app', 'suggestions.case', n, 'u', '', '', %s, 't',
+                '', now()::date, 'read-' || n, gen_random_uuid(), 'sent', 1, now(), '', now(),
+                CASE WHEN n > 2 THEN now() END, now()
+            FROM generate_series(1, 20000) AS n
+            """,  # noqa: S608 (the table's name only)
+            [user.pk],
+        )
+        cursor.execute(f"ANALYZE {Notification._meta.db_table}")
+    assert inbox.unread_count(user) == 2
+    plan = inbox._unread(user.pk).explain()
+    assert "notification_unread_idx" in plan and "Seq Scan" not in plan, plan
 
 
 def _unread(page) -> int:
