@@ -10,8 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from liaison.base import paging
+from liaison.base import auth, paging
 from liaison.base.audit import AuditAction, AuditRecord, audit, verify
+from liaison.base.auth import UserBackend
 from liaison.base.notifications.models import Channel, Notification, NotificationKind
 from liaison.base.scopes import scope_of
 from suggestions.shared.models import UnitStaff
@@ -96,6 +97,47 @@ def test_the_unread_count_reads_only_the_unread_rows_however_many_were_read(post
     assert inbox.unread_count(user) == 2
     plan = inbox._unread(user.pk).explain()
     assert "notification_unread_idx" in plan and "Seq Scan" not in plan, plan
+
+
+def test_the_roles_and_the_unread_count_come_with_the_users_own_query(postgres):
+    """A staff page reads the session, then the user with their roles and unread count in
+    one query: no query of its own for either."""
+    world = make_world()
+    user = world.users["committee"]
+    client = _client(user)
+    client.get("/staff/cases/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/staff/cases/").status_code == 200
+    sqls = [q["sql"] for q in queries]
+    (with_user,) = [sql for sql in sqls if sql.startswith('SELECT "auth_user"."id"')]
+    assert "liaison_committeemembership" in with_user and "liaison_notification" in with_user
+    assert not any("liaison_committeemembership" in sql for sql in sqls if sql != with_user)
+    assert not any("liaison_notification" in sql for sql in sqls if sql != with_user)
+
+
+def test_what_comes_with_the_user_is_what_the_own_queries_read(postgres):
+    world = make_world()
+    user = world.users["committee"]
+    case = received(world)
+    for n in range(2):
+        Notification.objects.create(
+            kind=NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP, user=user,
+            subject_type="suggestions.case", subject_id=case.pk,
+            recipient_key=f"user:{user.pk}", title=f"第{n}条", dedupe_key=f"w{n}",
+            due_date=case.received_at.date(),
+        )  # fmt: skip
+    read = UserBackend().get_user(user.pk)
+    assert auth.read_with(read, "roles") is not auth.NOT_READ
+    assert scope_of(read) == scope_of(type(user).objects.get(pk=user.pk)) != scope_of(None)
+    assert inbox.unread_count(read) == 2 == inbox.unread_count(user)
+    # Marked read within the request: the header reads the count again.
+    inbox.messages_mark_all_read(user=read)
+    assert auth.read_with(read, "unread") is auth.NOT_READ
+    assert inbox.unread_count(read) == 0
+    # Nothing unread (a NULL read with the user): none.
+    liaison = UserBackend().get_user(world.users["liaison"].pk)
+    assert auth.read_with(liaison, "unread") is None and inbox.unread_count(liaison) == 0
+    assert scope_of(liaison).station_ids == scope_of(world.users["liaison"]).station_ids
 
 
 def _unread(page) -> int:

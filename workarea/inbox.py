@@ -5,10 +5,11 @@ user's rows and records when they were read. Links go to the staff page of the r
 subject; a subject the user may no longer see is that page's 404, never a leak here.
 """
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from liaison.base import auth
 from liaison.base.compiled import CompiledQuery
 from liaison.base.notifications.models import Channel, Notification
 
@@ -30,11 +31,20 @@ def messages_of(user) -> QuerySet[Notification]:
 
 
 def unread_count(user) -> int:
-    """Read by the header of every staff page (its SQL is built once: ``CompiledQuery``)."""
+    """Read by the header of every staff page: brought by the request's user
+    (``unread_read``), or by SQL built once (``CompiledQuery``)."""
     if not user.is_authenticated:
         return 0
+    found = auth.read_with(user, "unread")
+    if found is not auth.NOT_READ:
+        return found or 0
     counted = _UNREAD.rows(user.pk)
     return counted[0][0] if counted else 0
+
+
+def unread_read(user_id: int) -> Subquery:
+    """The unread count, read with the request's user (``liaison.base.auth``); NULL: none."""
+    return Subquery(_unread(user_id))
 
 
 def _unread(user_id: int):
@@ -62,6 +72,7 @@ def subject_url(notification: Notification) -> str | None:
 
 def message_mark_read(*, user, message_id: int) -> Notification:
     """Marks one of the user's messages read (once: the first reading time stays)."""
+    auth.forget_read_with(user, "unread")
     message = messages_of(user).get(pk=message_id)
     if message.read_at is None:
         message.read_at = timezone.now()
@@ -72,4 +83,5 @@ def message_mark_read(*, user, message_id: int) -> Notification:
 
 
 def messages_mark_all_read(*, user) -> int:
+    auth.forget_read_with(user, "unread")
     return messages_of(user).filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -14,13 +14,16 @@ representatives/). Each app registers its *role source* when it is ready
 this module imports no app.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
 from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
+from liaison.base import auth
 from liaison.base.compiled import CompiledQuery
 from liaison.base.models import CommitteeMembership, Region
 from liaison.base.regions import within
@@ -66,6 +69,7 @@ def role_source(source: RoleSource) -> None:
     if source not in _ROLE_SOURCES:
         _ROLE_SOURCES.append(source)
         _ROLES_QUERY.forget()
+        auth.forget()
 
 
 def committee_roles(user) -> QuerySet:
@@ -116,13 +120,26 @@ def scope_of(user) -> Scope:
 
 def _roles_held(user) -> list[tuple[str, str, str]]:
     """Every role row of the user in one query (a UNION ALL of the role tables).
-    Scope is read on every staff request: its SQL is built once (``CompiledQuery``)."""
-    return _ROLES_QUERY.rows(user.pk)
+    Scope is read on every staff request: the request's user brings them (``roles_read``),
+    anyone else's are read by SQL built once (``CompiledQuery``)."""
+    found = auth.read_with(user, "roles")
+    if found is auth.NOT_READ:
+        return _ROLES_QUERY.rows(user.pk)
+    return [tuple(row.values()) for row in json.loads(found)] if found else []
 
 
 def _roles_union(user_id: int) -> QuerySet:
     first, *others = (source(user_id).order_by() for source in _ROLE_SOURCES)
     return first.union(*others, all=True)
+
+
+def roles_read(user_id: int) -> RawSQL:
+    """The user's role rows as one JSON text, read with the request's user (``auth``):
+    a JSON array of objects, their values in the union's column order."""
+    sql, params = _roles_union(user_id).query.sql_with_params()
+    # The ORM's SQL of the union, its values as parameters: nothing of the input in it.
+    union = f"(SELECT json_agg(r)::text FROM ({sql}) AS r)"  # noqa: S608
+    return RawSQL(union, params, output_field=TEXT)  # noqa: S611
 
 
 _ROLES_QUERY = CompiledQuery(CommitteeMembership, _roles_union)
