@@ -406,12 +406,17 @@ def parse_wrk(output: str) -> dict:
 def sweep_once() -> dict:
     """The escalation sweep over the open cases, timed, then rolled back: the next run
     (``--reuse``) finds the same cases due."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from suggestions.cases import sweeps
 
     today = timezone.localdate()
+    # Each earlier run's rolled-back rows are dead in these tables, the outbox's under the
+    # very dedupe keys this run checks: a deployment's sweep meets tables autovacuum keeps.
+    with connection.cursor() as cursor:
+        for table in ("suggestions_case", "suggestions_caseevent", "liaison_notification"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
     with transaction.atomic():
         started = time.perf_counter()
         escalated = sweeps.cases_escalate(today=today)
