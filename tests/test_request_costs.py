@@ -58,12 +58,7 @@ def test_the_unread_count_in_the_header_is_the_users_own():
     assert _unread(page) == 0
     case = received(world)
     for n in range(3):
-        Notification.objects.create(
-            kind=NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP, user=user,
-            subject_type="suggestions.case", subject_id=case.pk,
-            recipient_key=f"user:{user.pk}", title=f"第{n}条", dedupe_key=f"t{n}",
-            due_date=case.received_at.date(),
-        )  # fmt: skip
+        _tell(user, case, f"t{n}")
     Notification.objects.create(
         kind=NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP,
         user=world.users["liaison"], subject_type="suggestions.case", subject_id=case.pk,
@@ -120,12 +115,7 @@ def test_what_comes_with_the_user_is_what_the_own_queries_read(postgres):
     user = world.users["committee"]
     case = received(world)
     for n in range(2):
-        Notification.objects.create(
-            kind=NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP, user=user,
-            subject_type="suggestions.case", subject_id=case.pk,
-            recipient_key=f"user:{user.pk}", title=f"第{n}条", dedupe_key=f"w{n}",
-            due_date=case.received_at.date(),
-        )  # fmt: skip
+        _tell(user, case, f"w{n}")
     read = UserBackend().get_user(user.pk)
     assert auth.read_with(read, "roles") is not auth.NOT_READ
     assert scope_of(read) == scope_of(type(user).objects.get(pk=user.pk)) != scope_of(None)
@@ -138,6 +128,16 @@ def test_what_comes_with_the_user_is_what_the_own_queries_read(postgres):
     liaison = UserBackend().get_user(world.users["liaison"].pk)
     assert auth.read_with(liaison, "unread") is None and inbox.unread_count(liaison) == 0
     assert scope_of(liaison).station_ids == scope_of(world.users["liaison"]).station_ids
+
+
+def _tell(user, case, key: str) -> Notification:
+    """An unread in-app message to ``user`` about ``case``."""
+    return Notification.objects.create(
+        kind=NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP, user=user,
+        subject_type="suggestions.case", subject_id=case.pk,
+        recipient_key=f"user:{user.pk}", title=f"消息{key}", dedupe_key=key,
+        due_date=case.received_at.date(),
+    )  # fmt: skip
 
 
 def _unread(page) -> int:

@@ -34,6 +34,17 @@ _RENDERED: dict[tuple, str] = {}
 _RENDERED_MAX = 512
 
 
+def _kept(key: tuple, render: Callable) -> str:
+    """The HTML kept under ``key``, rendered (a SafeString, kept as is, not escaped again)
+    and kept the first time."""
+    html = _RENDERED.get(key)
+    if html is None:
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        html = _RENDERED[key] = render()
+    return html
+
+
 class MoveForm(forms.Form):
     """A form for one move. What the flow table says must be written (``required``) is
     required here too, so the form and the service ask for the same fields."""
@@ -55,13 +66,7 @@ class MoveForm(forms.Form):
         key = self.html_key()
         if key is None:
             return super().as_div()
-        html = _RENDERED.get(key)
-        if html is None:
-            if len(_RENDERED) >= _RENDERED_MAX:
-                _RENDERED.clear()
-            # A SafeString, as rendered: kept as is, not escaped again.
-            html = _RENDERED[key] = super().as_div()
-        return html
+        return _kept(key, super().as_div)
 
     def html_key(self) -> tuple | None:
         """Everything an unbound form's HTML depends on: its class and prefix, the language,
@@ -197,12 +202,7 @@ class LazyMoveForm:
         if self._form is None and row_free(self._class):
             key = ("row-free", self._class, self.prefix, self._required)
             key += (get_language(), get_script_prefix())
-            html = _RENDERED.get(key)
-            if html is None:
-                if len(_RENDERED) >= _RENDERED_MAX:
-                    _RENDERED.clear()
-                html = _RENDERED[key] = self.form.as_div()
-            return html
+            return _kept(key, lambda: self.form.as_div())
         return self.form.as_div()
 
     @property
