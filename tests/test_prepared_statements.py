@@ -59,4 +59,4 @@ def test_a_case_page_seen_again_runs_prepared_statements(postgres):
         prepared = [row[0] for row in cursor.fetchall()]
     # The case with its joins, and the session read every staff request makes.
     assert any('FROM "suggestions_case"' in sql and "WHERE" in sql for sql in prepared)
-    assert any('FROM "django_session"' in sql for sql in prepared)
+    assert any('FROM "liaison_session"' in sql for sql in prepared)

@@ -76,10 +76,10 @@ def test_the_reports_read_from_the_replica_and_the_login_from_the_primary(client
     # read before the view, from the primary.
     primary = " ".join(query["sql"] for query in on_default.captured_queries)
     replica = " ".join(query["sql"] for query in on_replica.captured_queries)
-    assert 'FROM "django_session"' in primary
+    assert 'FROM "liaison_session"' in primary
     assert 'FROM "auth_user" WHERE' in primary
     assert 'FROM "auth_user"' not in replica
-    assert 'FROM "django_session"' not in replica
+    assert 'FROM "liaison_session"' not in replica
 
 
 def test_reads_in_a_transaction_or_after_a_write_stay_on_the_primary():

@@ -6,9 +6,11 @@ call on PostgreSQL."""
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from liaison.base import auth, paging
 from liaison.base.audit import AuditAction, AuditRecord, audit, verify
@@ -95,8 +97,8 @@ def test_the_unread_count_reads_only_the_unread_rows_however_many_were_read(post
 
 
 def test_the_roles_and_the_unread_count_come_with_the_users_own_query(postgres):
-    """A staff page reads the session, then the user with their roles and unread count in
-    one query: no query of its own for either."""
+    """A staff page reads the session with its user, their roles and unread count in one
+    query: no query of its own for any of them."""
     world = make_world()
     user = world.users["committee"]
     client = _client(user)
@@ -104,8 +106,10 @@ def test_the_roles_and_the_unread_count_come_with_the_users_own_query(postgres):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/staff/cases/").status_code == 200
     sqls = [q["sql"] for q in queries]
-    (with_user,) = [sql for sql in sqls if sql.startswith('SELECT "auth_user"."id"')]
+    (with_user,) = [sql for sql in sqls if '"auth_user"."id"' in sql]
+    assert 'FROM "liaison_session"' in with_user
     assert "liaison_committeemembership" in with_user and "liaison_notification" in with_user
+    assert not any('FROM "liaison_session"' in sql for sql in sqls if sql != with_user)
     assert not any("liaison_committeemembership" in sql for sql in sqls if sql != with_user)
     assert not any("liaison_notification" in sql for sql in sqls if sql != with_user)
 
@@ -130,6 +134,46 @@ def test_what_comes_with_the_user_is_what_the_own_queries_read(postgres):
     assert scope_of(liaison).station_ids == scope_of(world.users["liaison"]).station_ids
 
 
+def test_the_user_read_with_the_session_is_the_users_own_query(postgres):
+    """The row the session's read brings is the row the user's own query reads, every
+    column and everything read with it; it serves the one user it was read for, once."""
+    world = make_world()
+    user = world.users["committee"]
+    _tell(user, received(world), "w")
+    client = _client(user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    own = auth._by_pk(type(user)).rows(user.pk)[0]
+    data, _expiry = auth.session_with_user("default", "liaison_session", key, timezone.now())
+    assert data
+    assert auth._read_with_session(user.pk) == own
+    assert auth._read_with_session(user.pk) is auth._NOT_WITH_SESSION
+    auth.session_with_user("default", "liaison_session", key, timezone.now())
+    assert auth._read_with_session(user.pk + 1) is auth._NOT_WITH_SESSION
+    assert auth._read_with_session(user.pk) is auth._NOT_WITH_SESSION
+
+
+def test_a_session_whose_user_is_gone_is_nobodys(postgres):
+    world = make_world()
+    user = world.users["liaison"]
+    client = _client(user)
+    assert client.get("/staff/").status_code == 200
+    type(user).objects.filter(pk=user.pk).delete()
+    response = client.get("/staff/cases/")
+    assert response.status_code == 302 and "/staff/login/" in response["Location"]
+
+
+def test_a_sessions_row_names_its_user():
+    from liaison.base.models import Session
+
+    world = make_world()
+    user = world.users["committee"]
+    client = _client(user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.get(session_key=key).user_id == user.pk
+    client.post("/staff/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+
+
 def _tell(user, case, key: str) -> Notification:
     """An unread in-app message to ``user`` about ``case``."""
     return Notification.objects.create(
@@ -150,7 +194,7 @@ def test_a_session_ended_elsewhere_ends_here_at_once():
     world = make_world()
     client = _client(world.users["committee"])
     assert client.get("/staff/cases/").status_code == 200
-    from django.contrib.sessions.models import Session
+    from liaison.base.models import Session
 
     Session.objects.all().delete()
     response = client.get("/staff/cases/")

@@ -13,11 +13,14 @@ unread count) comes in the same query: each registers a one-value subquery by na
 one round trip to the database instead of three."""
 
 import functools
+import re
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+from django.core.signals import request_started
 from django.db import connections, router
 
 from liaison.base.compiled import CompiledQuery, marker_for
@@ -34,12 +37,15 @@ class UserBackend(ModelBackend):
         # SQLite returns dates as text for the ORM's converters to parse: the ORM reads them.
         if connections[alias].vendor != "postgresql":
             return super().get_user(pk)
-        found = _by_pk(model).rows(pk)
-        if not found:
+        row = _read_with_session(pk)
+        if row is _NOT_WITH_SESSION:
+            found = _by_pk(model).rows(pk)
+            row = found[0] if found else None
+        if row is None:
             return None
         names = _field_names(model)
-        user = model.from_db(alias, names, found[0][: len(names)])
-        user._read_with = dict(zip(_WITH_USER, found[0][len(names) :], strict=True))
+        user = model.from_db(alias, names, row[: len(names)])
+        user._read_with = dict(zip(_WITH_USER, row[len(names) :], strict=True))
         return user if self.user_can_authenticate(user) else None
 
 
@@ -69,6 +75,86 @@ def forget_read_with(user, name: str) -> None:
 def forget() -> None:
     """Build the user's query again (what it reads has changed)."""
     _by_pk.cache_clear()
+    _session_sql.cache_clear()
+
+
+# The session store's read brings the user of the session along (``session_with_user``);
+# the backend, asked for that user next in the same request, takes the row from here.
+_WITH_SESSION: ContextVar[tuple | None] = ContextVar("user_read_with_session", default=None)
+_NOT_WITH_SESSION = object()
+
+
+def reads_with_session(alias: str) -> bool:
+    """Whether a session read on ``alias`` brings its user along: on PostgreSQL, where the
+    user is read from the same database."""
+    model = get_user_model()
+    return (
+        connections[alias].vendor == "postgresql"
+        and (router.db_for_read(model) or "default") == alias
+    )
+
+
+def session_with_user(alias: str, table: str, key: str, now) -> tuple | None:
+    """The session ``key`` unexpired at ``now`` as (data, expiry date), or None; its user's
+    row, as the user's own query reads it, is kept for the backend (``UserBackend``)."""
+    sql, params = _session_sql(get_user_model(), alias, table)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [*params, key, now])
+        row = cursor.fetchone()
+    if row is None:
+        _WITH_SESSION.set(None)
+        return None
+    data, expire_date, user_id, *user = row
+    # No user row (the user was removed): nobody, without asking again.
+    _WITH_SESSION.set((user_id, tuple(user) if user[0] is not None else None))
+    return data, expire_date
+
+
+def _read_with_session(pk):
+    """The row the session read brought for user ``pk`` (None: no such user), once;
+    ``_NOT_WITH_SESSION`` when it brought none for that user."""
+    kept = _WITH_SESSION.get()
+    _WITH_SESSION.set(None)
+    if kept is None or kept[0] != pk:
+        return _NOT_WITH_SESSION
+    return kept[1]
+
+
+@request_started.connect
+def _start(**kwargs) -> None:
+    # Nothing a request left unread reaches the next one on this thread.
+    _WITH_SESSION.set(None)
+
+
+@functools.cache
+def _session_sql(model, alias: str, table: str) -> tuple[str, list]:
+    """The session row joined with its user's query: the user's SQL with the session's
+    user id where the marker was (the pk, the subqueries read with the user)."""
+    compiled = _by_pk(model)
+    sql, params = compiled.sql(alias)
+    kept, place = [], iter(params)
+
+    def put(match) -> str:
+        if match.group() == "%%":
+            return "%%"
+        value = next(place)
+        if value == compiled.marker:
+            return 's."user_id"'
+        kept.append(value)
+        return "%s"
+
+    user_sql = _PLACEHOLDER.sub(put, sql)
+    quoted = connections[alias].ops.quote_name(table)
+    # The ORM's SQL of the user's query, its values as parameters: nothing of the input in it.
+    joined = (
+        f's."session_data", s."expire_date", s."user_id", u.* FROM {quoted} s '
+        f"LEFT JOIN LATERAL ({user_sql}) u ON TRUE "
+        'WHERE s."session_key" = %s AND s."expire_date" > %s'
+    )
+    return f"SELECT {joined}", kept
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
 
 
 def _field_names(model) -> list[str]:

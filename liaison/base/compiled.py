@@ -52,13 +52,17 @@ class CompiledQuery:
         """Build the SQL again at the next call (what ``build`` reads has changed)."""
         self._sql.clear()
 
-    def rows(self, value: int | str) -> list[tuple]:
-        alias = router.db_for_read(self.model) or "default"
+    def sql(self, alias: str) -> tuple[str, tuple]:
+        """The SQL and its parameters on ``alias``, the marker among them."""
         if alias not in self._sql:
             compiler = self.build(self.marker).query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
             self._sql[alias] = (sql, tuple(params))
-        sql, params = self._sql[alias]
+        return self._sql[alias]
+
+    def rows(self, value: int | str) -> list[tuple]:
+        alias = router.db_for_read(self.model) or "default"
+        sql, params = self.sql(alias)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, [value if p == self.marker else p for p in params])
             return cursor.fetchall()

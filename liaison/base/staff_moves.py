@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import get_script_prefix
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -90,10 +91,9 @@ class MoveForm(forms.Form):
                 return None
             if isinstance(initial, list):
                 initial = tuple(initial)
-            choices = () if picker else tuple(getattr(field, "choices", ()))
-            # Lazy text compares and hashes as its translation in the current language.
+            choices = () if picker else _as_key(tuple(getattr(field, "choices", ())))
             key += [name, type(field), type(widget), field.required, field.disabled]
-            key += [field.label, field.help_text, initial, choices]
+            key += [_as_key(field.label), _as_key(field.help_text), initial, choices]
             key += [tuple(widget.attrs.items()), getattr(widget, "format", None)]
             if picker:
                 key += [widget.url_name, tuple(widget.params.items())]
@@ -103,6 +103,32 @@ class MoveForm(forms.Form):
         except TypeError:  # a value of an unknown kind (a list among the choices)
             return None
         return key
+
+
+class _Same:
+    """A lazy text in a key, compared by identity. The language is in the key; hashing or
+    comparing the text itself would translate it, every label and choice of five forms on
+    every case page. The key holds the text, so no other can take its identity while the
+    HTML is kept; a form that makes its labels afresh only misses the kept HTML."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+    def __hash__(self):
+        return id(self.text)
+
+    def __eq__(self, other):
+        return type(other) is _Same and other.text is self.text
+
+
+def _as_key(value):
+    if isinstance(value, Promise):
+        return _Same(value)
+    if type(value) is tuple or type(value) is list:
+        return tuple(_as_key(item) for item in value)
+    return value
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:

@@ -20,18 +20,20 @@ from liaison.wiring.staff.nav import sections_for, sections_for_roles
 from workarea import inbox
 
 
-def staff_frame(request, part: str) -> str:
+def staff_frame(request, part: str, csrf_token=None) -> str:
+    """``csrf_token``: the page's own (its context's), so that a page with forms masks
+    one token, not one for the header and another for the rest."""
     if part == "head":
         return _staff_heads.get(_place()).fill({})
     user = request.user
     if not user.is_authenticated:
-        return _staff_headers.get((*_place(), None, None, False)).fill(_values(request))
+        return _staff_headers.get((*_place(), None, None, False)).fill(_values(request, csrf_token))
     unread = inbox.unread_count(user)
     sections = sections_for(user)
     current = next((s["url"] for s in sections if s["url"] == request.path), None)
     shell = _staff_headers.get((*_place(), scope_of(user).roles, current, bool(unread)))
     return shell.fill(
-        _values(request)
+        _values(request, csrf_token)
         | {
             "who": user.get_full_name() or user.username,
             "unread": unread,
@@ -54,10 +56,10 @@ def _place() -> tuple:
     return get_language(), get_script_prefix(), get_urlconf()
 
 
-def _values(request) -> dict:
+def _values(request, csrf_token=None) -> dict:
     return {
         # The backend's lazy token would mask a new one at each of the header's three uses.
-        "csrf_token": get_token(request),
+        "csrf_token": get_token(request) if csrf_token is None else str(csrf_token),
         "next": request.get_full_path(),
         "query": request.GET.get("q", ""),
     }

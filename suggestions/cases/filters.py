@@ -1,15 +1,17 @@
 """Case list filters: the public outcomes' and the staff lists' and API's (labelled for the pages)."""
 
 import datetime as dt
+import json
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.base import regions
+from liaison.base import auth, regions
 from liaison.base.compiled import CompiledQuery
 from liaison.base.filtering import LazyFilterSet, YesNoFilter, filters_asked
 from liaison.base.jurisdiction import settings_for
@@ -50,12 +52,16 @@ class DateInput(forms.DateInput):
 
 
 class CategorySelect(forms.Select):
-    """The category id as a choice of the active categories, read when rendered."""
+    """The category id as a choice of the active categories, read when rendered unless
+    the filterset gave them (``categories``: read with the request's user)."""
+
+    categories = None
 
     def get_context(self, name, value, attrs):
-        self.choices = [("", "---------")] + [
-            (category.pk, category.name) for category in CaseCategory.objects.filter(active=True)
-        ]
+        pairs = self.categories
+        if pairs is None:
+            pairs = CaseCategory.objects.filter(active=True).values_list("pk", "name")
+        self.choices = [("", "---------"), *pairs]
         return super().get_context(name, value, attrs)
 
 
@@ -161,9 +167,22 @@ class CaseFilter(LazyFilterSet):
 
     def form_key(self) -> tuple:
         """What the blank form shows besides its labels: the active categories (the only
-        widget that reads the database when nothing is chosen). The staff pages keep one
-        rendering per key (liaison/wiring/templatetags/staff.py)."""
-        return tuple(_ACTIVE_CATEGORIES.rows(0))
+        widget that reads the database when nothing is chosen), read with the request's
+        user (``categories_read``). The staff pages keep one rendering per key
+        (liaison/wiring/templatetags/staff.py)."""
+        user = getattr(self.request, "user", None)
+        found = auth.read_with(user, "active_categories")
+        if found is auth.NOT_READ:
+            return tuple(_ACTIVE_CATEGORIES.rows(0))
+        return tuple((pk, name) for pk, name in json.loads(found or "[]"))
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            if "category" in form.fields:
+                form.fields["category"].widget.categories = self.form_key()
+        return self._form
 
     def filter_q(self, queryset, name, value):
         user = getattr(self.request, "user", None)
@@ -266,8 +285,19 @@ class UnitCaseFilter(CaseFilter):
         return super().qs
 
 
+def _active_categories(_=None):
+    return CaseCategory.objects.filter(active=True).order_by("pk").values_list("pk", "name")
+
+
 # Read on every case list (``CaseFilter.form_key``): its SQL is built once.
-_ACTIVE_CATEGORIES = CompiledQuery(
-    CaseCategory,
-    lambda _: CaseCategory.objects.filter(active=True).order_by("pk").values_list("pk", "name"),
-)
+_ACTIVE_CATEGORIES = CompiledQuery(CaseCategory, _active_categories)
+
+
+def categories_read(user_id: int) -> RawSQL:
+    """The active categories as one JSON text of [id, name] pairs, read with the request's
+    user (``liaison.base.auth``): the case lists' filter form is kept rendered per set of
+    categories, and reading them was a round trip of its own on every list."""
+    sql, params = _active_categories().query.sql_with_params()
+    # The ORM's SQL, its values as parameters: nothing of the input in it.
+    pairs = f"(SELECT json_agg(json_build_array(c.pk, c.name))::text FROM ({sql}) AS c(pk, name))"  # noqa: S608
+    return RawSQL(pairs, params, output_field=TextField())  # noqa: S611

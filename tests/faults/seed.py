@@ -11,11 +11,11 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from liaison.base import api_tokens  # noqa: E402
 from liaison.base.notifications.models import Channel, Notification  # noqa: E402
+from liaison.base.sessions import SessionStore  # noqa: E402
 from suggestions.models import Step  # noqa: E402
 from tests.case_world import case_at, make_world  # noqa: E402
 

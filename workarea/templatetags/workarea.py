@@ -1,11 +1,11 @@
 from django import template
 from django.template import engines
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from liaison.base.links import reversed_fast
 from workarea.attachments import MAX_BYTES, attachments_of, attachments_visible_to
 
 register = template.Library()
@@ -22,7 +22,7 @@ def attachments(context, subject_type: str, subject_id: int, in_scope=False):
         files = attachments_of(subject_type, subject_id)
     else:
         files = attachments_visible_to(context["request"].user, subject_type, subject_id)
-    upload_url = reverse("staff:attachment-upload", args=[subject_type, subject_id])
+    upload_url = reversed_fast("staff:attachment-upload", subject_type, subject_id)
     # Formatted here, where ``makemessages`` finds it.
     help_text = gettext(
         "JPEG, PNG, PDF, Word or Excel, at most %(max_mb)s MB; photos are resized."

@@ -21,8 +21,9 @@ _BLANK_FORMS_MAX = 64
 
 @register.simple_tag(takes_context=True)
 def staff_frame(context, part: str):
-    """The staff frame's head or header (liaison/wiring/frames.py)."""
-    return frames.staff_frame(context["request"], part)
+    """The staff frame's head or header (liaison/wiring/frames.py), with the page's CSRF
+    token (the context's, masked once for the page)."""
+    return frames.staff_frame(context["request"], part, context.get("csrf_token"))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,166 @@
+"""What a staff request reads and computes once instead of every time gives what the
+long way gives: choice labels, links, kept move forms, session data, the case lists'
+categories and the page's CSRF token."""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.backends.db import SessionStore as DjangosStore
+from django.db.models import Model
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from liaison.base.links import reversed_fast
+from liaison.base.sessions import SessionStore
+from suggestions.cases.staff.forms import PAGES
+from suggestions.models import Case, CaseCategory, Step
+from tests.case_world import case_at, make_world
+from tests.clock import frozen
+
+pytestmark = [pytest.mark.django_db, frozen()]
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_choice_label_is_djangos(language):
+    """Each field with fixed choices, on every model, for every value and for one that is
+    not among them: the label Django's own ``get_FOO_display`` gives."""
+    checked = 0
+    with translation.override(language):
+        for model in apps.get_models(include_auto_created=True):
+            for field in model._meta.fields:
+                if not field.choices:
+                    continue
+                display = getattr(model, f"get_{field.name}_display")
+                for value in [*(value for value, _ in field.flatchoices), "no such value"]:
+                    row = model()
+                    setattr(row, field.attname, value)
+                    assert display(row) == Model._get_FIELD_display(row, field)
+                    checked += 1
+    assert checked > 100
+
+
+def test_a_choice_label_follows_the_language():
+    case = Case(step=Step.REGISTERED)
+    with translation.override("zh-hans"):
+        assert case.get_step_display() == "登记"
+    with translation.override("en"):
+        assert case.get_step_display() == "Registered (登记)"
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("staff:case-list", ()),
+        ("staff:case-detail", (12,)),
+        ("staff:case-move", (5, "assign")),
+        ("staff:case-move", (5, "send_back")),
+        ("staff:attachment-upload", ("case", 7)),
+        ("staff:attachment-file", (3,)),
+    ],
+)
+def test_a_fast_link_is_the_reversed_one(name, args):
+    assert reversed_fast(name, *args) == reverse(name, args=args or None)
+
+
+@override_settings(FORCE_SCRIPT_NAME="/liaison/")
+def test_a_fast_link_keeps_the_script_prefix():
+    from django.urls import set_script_prefix
+
+    set_script_prefix("/liaison/")
+    try:
+        assert reversed_fast("staff:case-detail", 12) == "/liaison/staff/cases/12/"
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("x",), (-1,), (True,), ("a/b",)],
+    ids=["a name where an id goes", "a negative id", "a boolean", "a slash"],
+)
+def test_a_link_reverse_refuses_is_refused_the_same(args):
+    with pytest.raises(NoReverseMatch):
+        reverse("staff:case-detail", args=args)
+    with pytest.raises(NoReverseMatch):
+        reversed_fast("staff:case-detail", *args)
+
+
+def test_arguments_that_need_quoting_go_through_reverse():
+    assert reversed_fast("staff:case-move", 5, "Send-Back") == reverse(
+        "staff:case-move", args=(5, "Send-Back")
+    )
+
+
+def test_a_kept_move_form_is_the_same_form_built_twice_and_follows_the_language():
+    world = make_world()
+    user, case = world.users["committee"], case_at(world, Step.HANDLING)
+    kept = {}
+    for language in ("zh-hans", "en", "zh-hans"):
+        with translation.override(language):
+            first = PAGES.form("reply", user=user, row=case)
+            second = PAGES.form("reply", user=user, row=case)
+            assert first.html_key() == second.html_key()
+            html = first.as_div()
+            assert second.as_div() == html
+            assert kept.setdefault(language, html) == html
+    assert kept["zh-hans"] != kept["en"]
+    assert "Result:" in kept["en"]
+
+
+def test_session_data_decoded_once_is_each_requests_own():
+    store = SessionStore()
+    text = store.encode({"user": "7", "seen": 1, "list": [1, 2]})
+    first = store.decode(text)
+    first["user"] = "8"
+    first["list"].append(3)
+    assert store.decode(text) == {"user": "7", "seen": 1, "list": [1, 2]}
+    assert store.decode(text) == DjangosStore().decode(text)
+
+
+def test_session_data_signed_with_another_key_is_not_read():
+    store = SessionStore()
+    text = store.encode({"user": "7"})
+    assert store.decode(text) == {"user": "7"}
+    with override_settings(SECRET_KEY="another key, another signature " * 2):
+        assert store.decode(text) == {}
+
+
+def test_a_new_category_is_in_the_case_lists_filter_at_once():
+    world = make_world()
+    client = client_for(world.users["committee"])
+    assert "新的类别" not in client.get("/staff/cases/").content.decode()
+    CaseCategory.objects.create(code="brand-new", name="新的类别", active=True)
+    assert "新的类别" in client.get("/staff/cases/").content.decode()
+    filtered = client.get("/staff/cases/", {"state": "open"}).content.decode()
+    assert "新的类别" in filtered
+    CaseCategory.objects.filter(code="brand-new").update(active=False)
+    assert "新的类别" not in client.get("/staff/cases/").content.decode()
+    assert "新的类别" not in client.get("/staff/cases/", {"state": "open"}).content.decode()
+
+
+def test_the_categories_come_with_the_user(postgres, django_assert_num_queries):
+    world = make_world()
+    client = client_for(world.users["committee"])
+    client.get("/staff/cases/")
+    # The session with its user (their roles, unread count and the categories), the rows.
+    with django_assert_num_queries(2):
+        assert client.get("/staff/cases/").status_code == 200
+
+
+def test_a_case_page_masks_one_csrf_token_for_all_its_forms():
+    world = make_world()
+    client = client_for(world.users["committee"])
+    case = case_at(world, Step.HANDLING)
+    html = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert len(re.findall(r'name="csrfmiddlewaretoken"', html)) > 3
+    assert len(tokens) == 1
