@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django import forms
+from django.db import connection
 from django.utils import translation
 from PIL import Image
 
@@ -16,7 +17,7 @@ from suggestions.cases.staff.forms import PAGES
 from suggestions.models import CaseEvent, CaseRating, Step
 from tests.case_world import case_at, make_world
 from tests.clock import frozen
-from workarea.attachments import attachment_add, attachments_of
+from workarea.attachments import attachment_add, attachments_of, files_brought
 from workarea.models import Attachment
 
 pytestmark = [pytest.mark.django_db, frozen()]
@@ -25,7 +26,10 @@ pytestmark = [pytest.mark.django_db, frozen()]
 def test_the_related_rows_are_what_the_orm_reads():
     world = make_world()
     case = case_at(world, Step.FEEDBACK)  # co-units, a rating, a history with actors
+    brought = selectors.case_for_page(user=world.users["committee"], pk=case.pk)
     parts = selectors.case_page_parts(case)
+    # What the page's case brought (PostgreSQL) is what the parts' own query reads.
+    assert _comparable(selectors.case_page_parts(brought)) == _comparable(parts)
     assert parts["co_unit_names"] == [world.co_unit.name]
     ratings = CaseRating.objects.filter(case=case).order_by("round", "at")
     assert [(r.pk, r.source, r.satisfaction, r.comment, r.at) for r in parts["ratings"]] == [
@@ -43,6 +47,17 @@ def test_the_related_rows_are_what_the_orm_reads():
     ]
     actors = [(e.actor.get_full_name(), e.actor.username) for e in parts["events"]]
     assert actors == [(e.actor.get_full_name(), e.actor.username) for e in events]
+
+
+def _comparable(parts: dict) -> tuple:
+    def fields(row):
+        return [(f.attname, getattr(row, f.attname, None)) for f in type(row)._meta.concrete_fields]
+
+    return (
+        parts["co_unit_names"],
+        [fields(rating) for rating in parts["ratings"]],
+        [(fields(event), event.actor and event.actor.username) for event in parts["events"]],
+    )
 
 
 def test_the_case_and_its_visit_are_read_in_each_users_scope_as_the_orm_reads_them():
@@ -68,8 +83,18 @@ def test_the_case_and_its_visit_are_read_in_each_users_scope_as_the_orm_reads_th
                 assert getattr(found, name) == getattr(expected, name)
             assert getattr(found.category, "name", None) == getattr(expected.category, "name", None)
             assert found.station.name == expected.station.name
-            visit = selectors.case_page_visit(user=user, visit_id=case.visit_id)
-            assert visit == visits_visible_to(user).filter(pk=case.visit_id).first()
+            visit = selectors.case_page_visit(user=user, case=found)
+            expected_visit = visits_visible_to(user).filter(pk=case.visit_id).first()
+            assert visit == expected_visit
+            if visit is not None:
+                shown = ("constituent_name", "constituent_phone", "constituent_address")
+                shown += ("visited_at", "channel", "station_id")
+                assert [getattr(visit, n) for n in shown] == [
+                    getattr(expected_visit, n) for n in shown
+                ]
+            # The case read by itself (a case from elsewhere) finds the same visit.
+            alone = type(case).objects.get(pk=case.pk)
+            assert selectors.case_page_visit(user=user, case=alone) == expected_visit
     # An id beyond the database's integers finds nothing, as the ORM's lookup does.
     assert selectors.case_for_page(user=world.users["admin"], pk=2**70) is None
 
@@ -84,11 +109,23 @@ def test_the_files_are_what_the_orm_reads():
     attachment_add(
         actor=world.users["committee"], subject_type="case", subject_id=case.pk, file=photo
     )
-    files = attachments_of("case", case.pk)
+    photo.seek(0)
+    attachment_add(
+        actor=world.users["committee"], subject_type="case", subject_id=case.pk, file=photo
+    )
     expected = Attachment.objects.filter(subject_type="case", subject_id=case.pk)
-    shown = [(f.pk, f.token, f.name, f.size, f.uploaded_at, f.is_image) for f in files]
-    assert shown == [(f.pk, f.token, f.name, f.size, f.uploaded_at, f.is_image) for f in expected]
-    assert len(shown) == 1
+    wanted = [(f.pk, f.token, f.name, f.size, f.uploaded_at, f.is_image) for f in expected]
+    page_case = selectors.case_for_page(user=world.users["committee"], pk=case.pk)
+    sources = [attachments_of("case", case.pk)]
+    if connection.vendor == "postgresql":  # the page's case brings its files along
+        sources.append(files_brought(page_case))
+    else:
+        assert files_brought(page_case) is None
+    for files in sources:
+        shown = [(f.pk, f.token, f.name, f.size, f.uploaded_at, f.is_image) for f in files]
+        assert shown == wanted
+    assert len(wanted) == 2
+    assert files_brought(case) is None  # a case read elsewhere brought nothing
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -7,15 +7,18 @@ The type is read from the content (duty/services/files.py ``sniff``: JPEG, PNG, 
 Word, Excel), never from the name or the browser.
 """
 
+import datetime as dt
 import io
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, router, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
@@ -66,6 +69,32 @@ def attachments_of(subject_type: str, subject_id: int) -> list[Attachment]:
         return list(Attachment.objects.filter(subject_type=subject_type, subject_id=subject_id))
     alias = router.db_for_read(Attachment) or "default"
     return [Attachment.from_db(alias, _SHOWN, row) for row in compiled.rows(subject_id)]
+
+
+def files_read(case) -> ArraySubquery:
+    """A case's files as the panel shows them, brought by the case page's case
+    (``read_with_case_page``): an array of JSON objects, in the files' order."""
+    files = Attachment.objects.filter(subject_type=Subject.CASE, subject_id=case)
+    shown = JSONObject(**{name: F(name) for name in _SHOWN})
+    return ArraySubquery(files.order_by(*Attachment._meta.ordering).values(json=shown))
+
+
+def files_brought(row) -> list[Attachment] | None:
+    """The files ``row`` (the case page's case) brought along (``files_read``), or None
+    when it brought none (read elsewhere, or not on PostgreSQL)."""
+    brought = getattr(row, "page_files", None)
+    if brought is None:
+        return None
+    alias = row._state.db or router.db_for_read(Attachment) or "default"
+    return [
+        Attachment.from_db(alias, _SHOWN, [_value(name, file[name]) for name in _SHOWN])
+        for file in brought
+    ]
+
+
+def _value(name: str, value):
+    # JSON has no date-times: the upload time comes as ISO text.
+    return dt.datetime.fromisoformat(value) if name == "uploaded_at" and value else value
 
 
 # What the panel reads of a file, in the model's order (as ``from_db`` takes them).

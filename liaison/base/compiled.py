@@ -207,6 +207,10 @@ class CompiledModels:
         self.marker = marker_for(model._meta.pk) if marker is None else marker
         self._sql: dict = {}
 
+    def forget(self) -> None:
+        """Build every key's SQL again (what ``build`` reads has changed)."""
+        self._sql.clear()
+
     def get(self, key, build: Callable, value: int):
         """The first row's instance, or None."""
         alias = router.db_for_read(self.model) or "default"

@@ -6,19 +6,27 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from liaison.base.links import reversed_fast
-from workarea.attachments import MAX_BYTES, attachments_of, attachments_visible_to
+from workarea.attachments import (
+    MAX_BYTES,
+    attachments_of,
+    attachments_visible_to,
+    files_brought,
+)
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def attachments(context, subject_type: str, subject_id: int, in_scope=False):
+def attachments(context, subject_type: str, subject_id: int, in_scope=False, row=None):
     """A subject's files and the upload form, rendered by Jinja2 (jinja2/workarea/
     attachments.html: the template language's inclusion cost as much as the case page's
     files query). ``in_scope``: the page found the subject in the user's scope just now
     (the case page), so its files are read without checking that again
-    (``attachments_of``); otherwise the subject's visibility is checked here."""
-    if in_scope:
+    (``attachments_of``); otherwise the subject's visibility is checked here. ``row``:
+    the page's subject, which may have brought its files along (``files_brought``)."""
+    if row is not None and (brought := files_brought(row)) is not None:
+        files = brought
+    elif in_scope:
         files = attachments_of(subject_type, subject_id)
     else:
         files = attachments_visible_to(context["request"].user, subject_type, subject_id)

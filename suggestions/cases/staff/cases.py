@@ -177,7 +177,7 @@ def _render_detail(request, case, bound=None):
         {
             "case": case,
             # Units do not see who came: a visit's personal data stays with station and region.
-            "visit": selectors.case_page_visit(user=user, visit_id=case.visit_id),
+            "visit": selectors.case_page_visit(user=user, case=case),
             "deadline_text": explain(case.deadline_explanation),
             "callback": _callback_of(case),
             "overdue": case.is_overdue(),
