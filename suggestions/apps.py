@@ -10,7 +10,9 @@ class SuggestionsConfig(AppConfig):
         from liaison.base.auth import read_with_user
         from liaison.base.scopes import role_source
         from suggestions.cases.filters import categories_read
+        from suggestions.cases.selectors import unit_names_read
         from suggestions.shared.scopes import unit_roles
 
         role_source(unit_roles)
         read_with_user("active_categories", categories_read)
+        read_with_user("unit_names", unit_names_read)

@@ -13,10 +13,14 @@ from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from liaison.base import auth
+from liaison.base.auth import UserBackend
 from liaison.base.links import reversed_fast
 from liaison.base.sessions import SessionStore
+from suggestions.cases import selectors
 from suggestions.cases.staff.forms import PAGES
 from suggestions.models import Case, CaseCategory, Step
+from suggestions.shared.models import HandlingUnit, UnitStaff
 from tests.case_world import case_at, make_world
 from tests.clock import frozen
 
@@ -164,3 +168,31 @@ def test_a_case_page_masks_one_csrf_token_for_all_its_forms():
     tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
     assert len(re.findall(r'name="csrfmiddlewaretoken"', html)) > 3
     assert len(tokens) == 1
+
+
+def test_the_unit_pages_heading_comes_with_the_user(postgres, django_assert_num_queries):
+    """The names of the user's units, read with the user, are the ones their scope finds,
+    in the units' order; the unit page is then the session with its user and its rows."""
+    world = make_world()
+    user = world.users["lead_unit"]
+    UnitStaff.objects.create(user=user, unit=world.other_unit)
+    read = UserBackend().get_user(user.pk)
+    assert auth.read_with(read, "unit_names") is not auth.NOT_READ
+    expected = list(
+        HandlingUnit.objects.filter(pk__in=[world.unit.pk, world.other_unit.pk]).values_list(
+            "name", flat=True
+        )
+    )
+    assert (
+        selectors.unit_names(read)
+        == expected
+        == selectors.unit_names(type(user).objects.get(pk=user.pk))
+    )
+    assert len(expected) == 2
+    nobody = UserBackend().get_user(world.users["committee"].pk)
+    assert selectors.unit_names(nobody) == []
+    client = client_for(user)
+    page = client.get("/staff/unit/").content.decode()
+    assert all(name in page for name in expected)
+    with django_assert_num_queries(2):
+        assert client.get("/staff/unit/").status_code == 200

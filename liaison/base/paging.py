@@ -1,10 +1,10 @@
 """Staff lists: filter with the API's filterset, sort from a whitelist, page with a bounded count."""
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import SimpleLazyObject, cached_property
 
@@ -17,13 +17,21 @@ COUNT_LIMIT = 10_000
 CAPPED_SECONDS = 60
 
 
+# Lists found over the limit, until when each is taken to stay over it, in this process:
+# each worker counts such a list once a minute, without a round trip to the cache on every
+# page of it. Bounded.
+_capped_until: dict[str, float] = {}
+_CAPPED_MAX = 4096
+
+
 class BoundedPaginator(Paginator):
     """COUNT(*) over at most ``COUNT_LIMIT`` rows (a LIMIT inside the count), never the table.
 
     A count that reached the limit read ``COUNT_LIMIT + 1`` rows to say "more than
     10,000". Given a ``capped_key`` (what names the list: its user, page and filters),
     such a list is taken to stay over the limit for ``CAPPED_SECONDS`` without counting
-    again: a list that large does not shrink under it by hand in a minute. Counts under
+    again (by each process): a list that large does not shrink under it by hand in a
+    minute. Counts under
     the limit are always exact."""
 
     def __init__(self, *args, capped_key: str | None = None, **kwargs):
@@ -32,7 +40,7 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if self.capped_key and cache.get(self.capped_key):
+        if self.capped_key and _capped_until.get(self.capped_key, 0) > time.monotonic():
             return COUNT_LIMIT + 1
         # A list read in parts (suggestions/cases/handled.py) counts its own way.
         count_up_to = getattr(self.object_list, "count_up_to", None)
@@ -42,7 +50,9 @@ class BoundedPaginator(Paginator):
             # No ORDER BY: any COUNT_LIMIT + 1 rows will do, the cheapest the planner finds.
             count = self.object_list.order_by()[: COUNT_LIMIT + 1].count()
         if self.capped_key and count > COUNT_LIMIT:
-            cache.set(self.capped_key, True, CAPPED_SECONDS)
+            if len(_capped_until) >= _CAPPED_MAX:
+                _capped_until.clear()
+            _capped_until[self.capped_key] = time.monotonic() + CAPPED_SECONDS
         return count
 
     @property

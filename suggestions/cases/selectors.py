@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Right
 from django.utils import timezone, translation
 
+from liaison.base import auth
 from liaison.base.calendar import WorkdayCalendar
 from liaison.base.compiled import CompiledModels, CompiledQuery, CompiledValues
 from liaison.base.pagination import CompiledKeyset
@@ -44,7 +45,7 @@ from suggestions.models import (
     Step,
     case_ids_handled_by,
 )
-from suggestions.shared.models import past_deadline
+from suggestions.shared.models import UnitStaff, past_deadline
 from suggestions.shared.scopes import units_visible_to
 
 # "Assigned or transferred" (交办或转办): handed to a unit, the township, or a suggestion.
@@ -605,14 +606,26 @@ _HANDLED = CompiledValues(Case)
 
 
 def unit_names(user) -> list[str]:
-    """The names of the user's units that the user may see, in the units' order: the
-    unit page's heading. Its SQL is built once per scope."""
+    """The names of the user's units, in the units' order: the unit page's heading. The
+    request's user brings them (``unit_names_read``); anyone else's by SQL built once per
+    scope. (A user sees every unit they act for: ``units_visible_to`` holds their units.)"""
+    found = auth.read_with(user, "unit_names")
+    if found is not auth.NOT_READ:
+        return list(found or ())
 
     def build(_marker):
         return units_visible_to(user).filter(pk__in=scope.unit_ids).values("name")
 
     scope = scope_of(user)
     return [row["name"] for row in _UNIT_NAMES.rows(("unit names", scope), build)]
+
+
+def unit_names_read(user_id: int) -> ArraySubquery:
+    """The names of the units the user acts for (their unit roles), in the
+    units' order, read with the request's user (``liaison.base.auth``)."""
+    acts_for = UnitStaff.objects.filter(user=user_id).values("unit_id")  # as ``unit_roles``
+    units = HandlingUnit.objects.filter(pk__in=acts_for)
+    return ArraySubquery(units.order_by(*HandlingUnit._meta.ordering).values("name"))
 
 
 _UNIT_NAMES = CompiledValues(HandlingUnit)
