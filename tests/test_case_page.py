@@ -178,3 +178,28 @@ def test_bound_forms_and_database_choices_are_rendered_each_time():
     # The categories are rows of the database: the registration form is never kept.
     assert PAGES.form("register", user=user, row=received_case).html_key() is None
     assert PAGES.form("reply", user=user, row=handling).html_key() is not None
+
+
+def test_a_form_kept_by_its_rows_values_is_the_form_built_for_the_row():
+    """A move form whose HTML depends on its case only through ``row_key`` (the
+    supervision's escalation level and key flag, the plan's handler and text) renders
+    from the HTML kept under those values as the form built for the case renders."""
+    from liaison.base.staff_moves import LazyMoveForm, keyed_by_row
+
+    world = make_world()
+    user = world.users["committee"]
+    keyed = [name for name, move in PAGES.moves.items() if keyed_by_row(move.form)]
+    assert {"supervise", "set_plan"} <= set(keyed)
+    handling = case_at(world, Step.HANDLING)
+    others = [case_at(world, Step.HANDLING) for _ in range(2)]
+    others[0].escalation_level, others[0].is_key = 2, True
+    others[1].handler, others[1].plan = "王五", "本周内 <处理>"
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for case in (handling, *others, handling):
+                for name in keyed:
+                    built = PAGES.form(name, user=user, row=case).as_div()
+                    for _ in range(2):
+                        lazy = LazyMoveForm(PAGES, PAGES.flow[name], user=user, row=case)
+                        assert lazy.as_div() == built
+                    assert lazy._form is None  # the second time from the kept HTML

@@ -2,18 +2,21 @@
 
 Django's own builds the field's choices into a dict on every call, hashing each label on
 the way, and hashing a lazy label translates it: a case page's four labels cost it some
-forty translations. Here the dict of value to (lazy) label is built once per field and
-the one label asked for is translated. Fields whose choices are a callable (evaluated
-afresh each time) and models that define their own ``get_FOO_display`` keep Django's.
+forty translations. Here each field's labels are translated once per language and kept.
+Fields whose choices are a callable (evaluated afresh each time) and models that define
+their own ``get_FOO_display`` keep Django's.
 """
 
 import functools
 from functools import partialmethod
 
 from django.apps import apps
+from django.core.signals import setting_changed
 from django.db.models import Model
+from django.dispatch import receiver
 from django.utils.choices import CallableChoiceIterator
 from django.utils.encoding import force_str
+from django.utils.translation import get_language
 
 
 def install() -> None:
@@ -33,15 +36,26 @@ def _is_djangos(method) -> bool:
     return isinstance(method, partialmethod) and method.func is Model._get_FIELD_display
 
 
-@functools.cache
-def _labels(field) -> dict:
-    return dict(field.flatchoices)
+@functools.lru_cache(maxsize=1024)
+def _labels(field, _language: str | None) -> dict:
+    """The field's labels as text in the active language (the argument keys the cache)."""
+    return {value: force_str(label, strings_only=True) for value, label in field.flatchoices}
 
 
 def _display(self, field):
     value = getattr(self, field.attname)
     try:
-        label = _labels(field).get(value, value)
+        label = _labels(field, get_language()).get(value, _MISSING)
     except TypeError:  # an unhashable value (a list in a JSON field): Django's way
         return Model._get_FIELD_display(self, field)
-    return force_str(label, strings_only=True)
+    return force_str(value, strings_only=True) if label is _MISSING else label
+
+
+_MISSING = object()
+
+
+@receiver(setting_changed)
+def _translations_changed(*, setting, **kwargs) -> None:
+    # Django drops its catalogues on these (a test's override_settings): so do we.
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _labels.cache_clear()

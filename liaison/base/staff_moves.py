@@ -63,6 +63,13 @@ class MoveForm(forms.Form):
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)
 
+    # A form whose unbound HTML depends on the row only through a few of its values (its
+    # initial values, its choices) names them: ``row_key(row)``, a classmethod returning
+    # them as a tuple. A row's page then renders it from the HTML kept under them without
+    # building it (``LazyMoveForm``, ``keyed_by_row``). It must name every such value:
+    # tests/test_case_page.py renders each such form both ways.
+    row_key = None
+
     def as_div(self):
         key = self.html_key()
         if key is None:
@@ -222,11 +229,18 @@ class LazyMoveForm:
         self._make = lambda: pages.form(transition.name, user=user, row=row)
         self._class = pages.moves[transition.name].form
         self._required = tuple(sorted(transition.required))
+        self._row = row
         self._form = None
 
     def as_div(self):
-        if self._form is None and row_free(self._class):
-            key = ("row-free", self._class, self.prefix, self._required)
+        if self._form is None:
+            if row_free(self._class):
+                of_row = None
+            elif keyed_by_row(self._class):
+                of_row = self._class.row_key(self._row)
+            else:
+                return self.form.as_div()
+            key = ("row-free", self._class, self.prefix, self._required, of_row)
             key += (get_language(), get_script_prefix())
             return _kept(key, lambda: self.form.as_div())
         return self.form.as_div()
@@ -249,6 +263,21 @@ class LazyMoveForm:
 
 
 _FORM_HOOKS = ("__init__", "get_initial_for_field", "as_div", "html_key", "render", "get_context")
+
+
+@functools.cache
+def keyed_by_row(form_class: type[MoveForm]) -> bool:
+    """Whether an unbound ``form_class``'s HTML depends on the row only through what its
+    ``row_key(row)`` returns: the class that says so (defines ``row_key``) is the last
+    between it and ``MoveForm`` with a hook of its own (``__init__`` and the like)."""
+    for klass in form_class.__mro__:
+        if klass is MoveForm:
+            return False
+        if "row_key" in vars(klass):
+            return True
+        if any(name in vars(klass) for name in _FORM_HOOKS):
+            return False
+    return False
 
 
 @functools.cache

@@ -92,6 +92,10 @@ class SuperviseForm(NoteForm):
     )
     is_key = forms.BooleanField(label=_("Key case"), required=False)
 
+    @classmethod
+    def row_key(cls, case) -> tuple:
+        return case.escalation_level, case.is_key
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         low = self.case.escalation_level
@@ -105,6 +109,10 @@ class SuperviseForm(NoteForm):
 class SetPlanForm(MoveForm):
     handler = forms.CharField(label=_("Handler"), max_length=50)
     plan = forms.CharField(label=_("Plan and timing"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    @classmethod
+    def row_key(cls, case) -> tuple:
+        return case.handler, case.plan
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
