@@ -196,3 +196,29 @@ def test_the_unit_pages_heading_comes_with_the_user(postgres, django_assert_num_
     assert all(name in page for name in expected)
     with django_assert_num_queries(2):
         assert client.get("/staff/unit/").status_code == 200
+
+
+def test_csrf_strings_are_djangos_kind_and_a_form_posts_with_one():
+    from collections import Counter
+
+    from django.middleware import csrf as django_csrf
+
+    from liaison.base.csrf import new_csrf_string
+
+    assert django_csrf._get_new_csrf_string is new_csrf_string
+    drawn = [new_csrf_string() for _ in range(2000)]
+    assert len(set(drawn)) == len(drawn)
+    assert all(len(s) == 32 and set(s) <= set(django_csrf.CSRF_ALLOWED_CHARS) for s in drawn)
+    # Every character about as often as any other (64,000 draws, 62 characters).
+    counts = Counter("".join(drawn))
+    assert len(counts) == 62 and max(counts.values()) < 1.3 * min(counts.values())
+    world = make_world()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["committee"])
+    page = client.get("/staff/cases/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert len(token) == 64  # a mask and the masked secret
+    assert client.post("/staff/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    client.force_login(world.users["committee"])
+    forged = client.post("/staff/logout/", {"csrfmiddlewaretoken": "x" * 64})
+    assert forged.status_code == 403
