@@ -20,7 +20,7 @@ import functools
 from django.db import connections
 from django.db.models import Q, QuerySet
 
-from suggestions.cases.models import CaseCoUnit
+from suggestions.cases.models import Case, CaseCoUnit
 
 CO_HANDLED_FENCE = 2**31 - 1
 
@@ -50,7 +50,9 @@ class HandledByUnits:
     def __init__(self, cases: QuerySet, unit_ids, read=None, *, compiled=None, steps=()):
         self._cases = cases
         self.unit_ids = sorted(unit_ids)
-        self.model = cases.model
+        # Not ``cases.model``: ``cases`` may be a lazy object that the compiled road never
+        # builds (``selectors.handled_by_units``).
+        self.model = Case
         self.read = read
         # On the compiled road: (CompiledValues, key), and the steps on the cases that the
         # key names, applied only when the SQL is built (``compiled``).

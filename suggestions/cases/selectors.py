@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Right
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
 from liaison.base import auth
 from liaison.base.calendar import WorkdayCalendar
@@ -596,9 +597,12 @@ def handled_by_units(user, *, known_as=None) -> HandledByUnits:
     will be given), its count and pages are read by SQL built once per process for the
     units, that name, the order and the page (``HandledByUnits.compiled``)."""
     unit_ids = scope_of(user).unit_ids
-    handled = HandledByUnits(_for_lists(Case.objects.all()), unit_ids)
     if known_as is None:
-        return handled
+        return HandledByUnits(_for_lists(Case.objects.all()), unit_ids)
+    # Built only if the SQL is (once per process and key): the ORM's clones cost more
+    # than the rest of reading the list's page.
+    cases = SimpleLazyObject(lambda: _for_lists(Case.objects.all()))
+    handled = HandledByUnits(cases, unit_ids)
     return handled.compiled(_HANDLED, ("handled", known_as, tuple(sorted(unit_ids))))
 
 
