@@ -66,6 +66,11 @@ SWEEPS = {
         "task": "liaison.base.tasks.purge_idempotency_keys",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Expired sessions, deleted at night (liaison/base/sessions.py).
+    "sessions-purge": {
+        "task": "liaison.base.tasks.purge_expired_sessions",
+        "schedule": crontab(hour=3, minute=20),
+    },
     # Duty quotas: each representative reminded once per period, on its reminder day
     # (or the first run after it, if the scheduler was down), when behind.
     "duty-quota-reminders": {

@@ -268,3 +268,23 @@ def test_the_user_of_a_session_is_read_as_the_orm_reads_it():
     assert UserBackend().get_user("not an id") is None
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
     assert UserBackend().get_user(user.pk) is None
+
+
+def test_expired_sessions_are_deleted_at_night():
+    import datetime as dt
+
+    from liaison.base.models import Session
+    from liaison.base.tasks import purge_expired_sessions
+    from liaison.celery import SWEEPS
+
+    world = make_world()
+    client = _client(world.users["committee"])
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    gone = Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - dt.timedelta(1)
+    )
+    assert purge_expired_sessions() == 1
+    assert not Session.objects.filter(pk=gone.pk).exists()
+    assert Session.objects.filter(session_key=key).exists()
+    assert client.get("/staff/cases/").status_code == 200
+    assert SWEEPS["sessions-purge"]["task"] == purge_expired_sessions.name

@@ -81,6 +81,14 @@ class SessionStore(db.SessionStore):
         return model(session_key=self.session_key, session_data=row[0], expire_date=row[1])
 
 
+def sessions_purge_expired() -> int:
+    """Delete the expired sessions; returns how many (the nightly beat task)."""
+    from liaison.base.models import Session
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
 def _user_id(value) -> int | None:
     """The session's user id as the column holds it (Django keeps it as text)."""
     try:

@@ -19,6 +19,7 @@ from django.db import InterfaceError, OperationalError, transaction
 
 from liaison.base.idempotency import idempotency_keys_purge
 from liaison.base.notifications.delivery import notifications_deliver
+from liaison.base.sessions import sessions_purge_expired
 
 logger = logging.getLogger(__name__)
 
@@ -91,3 +92,10 @@ def deliver_notifications(self) -> int:
 def purge_idempotency_keys() -> int:
     """Forget the idempotency keys older than IDEMPOTENCY_KEEP_HOURS."""
     return idempotency_keys_purge()
+
+
+@shared_task(ignore_result=True)
+def purge_expired_sessions() -> int:
+    """Delete the sessions past their expiry date (Django's ``clearsessions``): nothing
+    reads them any more, and the table would otherwise keep every login for ever."""
+    return sessions_purge_expired()
