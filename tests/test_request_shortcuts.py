@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.django_db, frozen()]
 
 
 def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client = Client(headers={"accept-language": "zh-hans"})
     client.force_login(user)
     return client
 
