@@ -8,9 +8,11 @@ backend that logged it in: those made before this one was installed name ModelBa
 which is no longer listed, and log in once more.)
 
 What other modules read of the signed-in user on every request (the roles, the header's
-unread count) comes in the same query: each registers a one-value subquery by name
-(``read_with_user``), and finds its value on the user of the request (``read_with``),
-one round trip to the database instead of three."""
+unread count, the case lists' categories, the unit page's unit names) comes in the same
+query: each registers a one-value subquery by name (``read_with_user``), and finds its
+value on the user of the request (``read_with``). On PostgreSQL the session store's read
+brings that query along, joined on the session's user id (``session_with_user``): a
+staff request's session, user and all of these are one round trip."""
 
 import functools
 import re
