@@ -7,7 +7,6 @@ The type is read from the content (duty/services/files.py ``sniff``: JPEG, PNG, 
 Word, Excel), never from the name or the browser.
 """
 
-import datetime as dt
 import io
 import secrets
 from collections.abc import Callable
@@ -17,13 +16,12 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, router, transaction
-from django.db.models import F, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 from duty.services.files import sniff
-from liaison.base.compiled import CompiledQuery
+from liaison.base.compiled import CompiledQuery, instance_from_json, json_array
 from stations.scopes import visits_visible_to
 from suggestions.cases.scopes import cases_visible_to
 from suggestions.proposals.scopes import suggestions_visible_to
@@ -75,8 +73,7 @@ def files_read(case) -> ArraySubquery:
     """A case's files as the panel shows them, brought by the case page's case
     (``read_with_case_page``): an array of JSON objects, in the files' order."""
     files = Attachment.objects.filter(subject_type=Subject.CASE, subject_id=case)
-    shown = JSONObject(**{name: F(name) for name in _SHOWN})
-    return ArraySubquery(files.order_by(*Attachment._meta.ordering).values(json=shown))
+    return json_array(files.order_by(*Attachment._meta.ordering), _SHOWN)
 
 
 def files_brought(row) -> list[Attachment] | None:
@@ -86,15 +83,7 @@ def files_brought(row) -> list[Attachment] | None:
     if brought is None:
         return None
     alias = row._state.db or router.db_for_read(Attachment) or "default"
-    return [
-        Attachment.from_db(alias, _SHOWN, [_value(name, file[name]) for name in _SHOWN])
-        for file in brought
-    ]
-
-
-def _value(name: str, value):
-    # JSON has no date-times: the upload time comes as ISO text.
-    return dt.datetime.fromisoformat(value) if name == "uploaded_at" and value else value
+    return [instance_from_json(Attachment, alias, file) for file in brought]
 
 
 # What the panel reads of a file, in the model's order (as ``from_db`` takes them).

@@ -15,6 +15,7 @@ brings that query along, joined on the session's user id (``session_with_user``)
 staff request's session, user and all of these are one round trip."""
 
 import functools
+import json
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -24,6 +25,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.core.signals import request_started
 from django.db import connections, router
+from django.db.models import TextField
+from django.db.models.expressions import RawSQL
 
 from liaison.base.compiled import CompiledQuery, marker_for
 
@@ -72,6 +75,20 @@ def read_with(user, name: str):
 def forget_read_with(user, name: str) -> None:
     """The value has changed in this request: the next ``read_with`` reads afresh."""
     getattr(user, "_read_with", {}).pop(name, None)
+
+
+def json_rows(queryset) -> RawSQL:
+    """``queryset``'s rows as one JSON text (an array of objects, each row's values in the
+    queryset's column order, ``rows_of`` reads them back): a list read with the user."""
+    sql, params = queryset.query.sql_with_params()
+    # The ORM's SQL, its values as parameters: nothing of the input in it.
+    rows = f"(SELECT json_agg(r)::text FROM ({sql}) AS r)"  # noqa: S608
+    return RawSQL(rows, params, output_field=TextField())  # noqa: S611
+
+
+def rows_of(found: str | None) -> list[tuple]:
+    """The rows of a ``json_rows`` text as tuples (None, no rows: none)."""
+    return [tuple(row.values()) for row in json.loads(found)] if found else []
 
 
 def forget() -> None:

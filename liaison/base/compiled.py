@@ -12,9 +12,11 @@ import datetime as dt
 from collections.abc import Callable
 
 import psycopg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import F, Model, QuerySet
+from django.db.models.functions import JSONObject
 from django.db.models.query import get_related_populators
 from psycopg import postgres
 from psycopg.pq import Format
@@ -263,3 +265,29 @@ class _CompiledModels:
         for name, at in self.annotations:
             setattr(obj, name, row[at])
         return obj
+
+
+# Related rows read as subqueries of a page's one statement (PostgreSQL), and the
+# instances made of them: the case page's co-units, ratings, history, visit and files.
+
+
+def json_array(queryset: QuerySet, fields, **names) -> ArraySubquery:
+    """``queryset``'s rows as an array of JSON objects: ``fields`` by their names, and
+    ``names`` (name: expression) beside them; in the queryset's order."""
+    pairs = {name: F(name) for name in fields}
+    return ArraySubquery(queryset.values(json=JSONObject(**pairs, **names)))
+
+
+def instance_from_json(model: type[Model], alias: str, row: dict) -> Model:
+    """A model instance from a JSON row (``json_array``'s), with the fields the row holds
+    (``from_db`` takes the values in the model's order; any other field is read when first
+    asked for); its date-times come as ISO text."""
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname in row:
+            value = row[field.attname]
+            if isinstance(value, str) and field.get_internal_type() == "DateTimeField":
+                value = dt.datetime.fromisoformat(value)
+            names.append(field.attname)
+            values.append(value)
+    return model.from_db(alias, names, values)

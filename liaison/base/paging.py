@@ -31,8 +31,7 @@ class BoundedPaginator(Paginator):
     10,000". Given a ``capped_key`` (what names the list: its user, page and filters),
     such a list is taken to stay over the limit for ``CAPPED_SECONDS`` without counting
     again (by each process): a list that large does not shrink under it by hand in a
-    minute. Counts under
-    the limit are always exact."""
+    minute. Counts under the limit are always exact."""
 
     def __init__(self, *args, capped_key: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,6 @@ representatives/). Each app registers its *role source* when it is ready
 this module imports no app.
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
@@ -125,7 +124,7 @@ def _roles_held(user) -> list[tuple[str, str, str]]:
     found = auth.read_with(user, "roles")
     if found is auth.NOT_READ:
         return _ROLES_QUERY.rows(user.pk)
-    return [tuple(row.values()) for row in json.loads(found)] if found else []
+    return auth.rows_of(found)
 
 
 def _roles_union(user_id: int) -> QuerySet:
@@ -134,12 +133,8 @@ def _roles_union(user_id: int) -> QuerySet:
 
 
 def roles_read(user_id: int) -> RawSQL:
-    """The user's role rows as one JSON text, read with the request's user (``auth``):
-    a JSON array of objects, their values in the union's column order."""
-    sql, params = _roles_union(user_id).query.sql_with_params()
-    # The ORM's SQL of the union, its values as parameters: nothing of the input in it.
-    union = f"(SELECT json_agg(r)::text FROM ({sql}) AS r)"  # noqa: S608
-    return RawSQL(union, params, output_field=TEXT)  # noqa: S611
+    """The user's role rows as one JSON text, read with the request's user (``auth``)."""
+    return auth.json_rows(_roles_union(user_id))
 
 
 _ROLES_QUERY = CompiledQuery(CommitteeMembership, _roles_union)

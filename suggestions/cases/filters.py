@@ -1,11 +1,10 @@
 """Case list filters: the public outcomes' and the staff lists' and API's (labelled for the pages)."""
 
 import datetime as dt
-import json
 
 import django_filters
 from django import forms
-from django.db.models import Q, TextField
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
@@ -174,7 +173,7 @@ class CaseFilter(LazyFilterSet):
         found = auth.read_with(user, "active_categories")
         if found is auth.NOT_READ:
             return tuple(_ACTIVE_CATEGORIES.rows(0))
-        return tuple((pk, name) for pk, name in json.loads(found or "[]"))
+        return tuple(auth.rows_of(found))
 
     @property
     def form(self):
@@ -294,10 +293,7 @@ _ACTIVE_CATEGORIES = CompiledQuery(CaseCategory, _active_categories)
 
 
 def categories_read(user_id: int) -> RawSQL:
-    """The active categories as one JSON text of [id, name] pairs, read with the request's
-    user (``liaison.base.auth``): the case lists' filter form is kept rendered per set of
+    """The active categories as one JSON text, read with the request's user
+    (``liaison.base.auth``): the case lists' filter form is kept rendered per set of
     categories, and reading them was a round trip of its own on every list."""
-    sql, params = _active_categories().query.sql_with_params()
-    # The ORM's SQL, its values as parameters: nothing of the input in it.
-    pairs = f"(SELECT json_agg(json_build_array(c.pk, c.name))::text FROM ({sql}) AS c(pk, name))"  # noqa: S608
-    return RawSQL(pairs, params, output_field=TextField())  # noqa: S611
+    return auth.json_rows(_active_categories())

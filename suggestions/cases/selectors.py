@@ -24,7 +24,13 @@ from django.utils.functional import SimpleLazyObject
 
 from liaison.base import auth
 from liaison.base.calendar import WorkdayCalendar
-from liaison.base.compiled import CompiledModels, CompiledQuery, CompiledValues
+from liaison.base.compiled import (
+    CompiledModels,
+    CompiledQuery,
+    CompiledValues,
+    instance_from_json,
+    json_array,
+)
 from liaison.base.pagination import CompiledKeyset
 from liaison.base.paging import Unfiltered
 from liaison.base.scopes import in_regions, scope_of
@@ -218,8 +224,8 @@ def _page(user, marker):
     visit = visits_visible_to(user).filter(pk=OuterRef("visit_id")).order_by()
     return cases.annotate(
         page_co_unit_names=ArraySubquery(_co_unit_names(case)),
-        page_ratings=_as_json(_ratings(case), _RATING_FIELDS),
-        page_events=_as_json(
+        page_ratings=json_array(_ratings(case), _RATING_FIELDS),
+        page_events=json_array(
             _events(case),
             _EVENT_FIELDS,
             **{f"actor_{name}": F(f"actor__{name}") for name in _ACTOR_FIELDS},
@@ -248,7 +254,7 @@ def case_page_visit(*, user, case: Case) -> Visit | None:
     instance reads any other field when first asked for it."""
     if hasattr(case, "page_visit"):
         row = case.page_visit
-        return None if row is None else _from_json(Visit, case._state.db, row)
+        return None if row is None else instance_from_json(Visit, case._state.db, row)
     return _VISIT_PAGE.get(
         ("case page visit", scope_of(user)),
         lambda marker: visits_visible_to(user).filter(pk=marker).order_by(),
@@ -285,7 +291,7 @@ def case_page_parts(case: Case) -> dict:
         ratings, events = ([json.loads(row) for row in column] for column in rows)
     return {
         "co_unit_names": names,
-        "ratings": [_from_json(CaseRating, alias, row) for row in ratings],
+        "ratings": [instance_from_json(CaseRating, alias, row) for row in ratings],
         "events": [_event_from_json(alias, row) for row in events],
     }
 
@@ -310,17 +316,12 @@ _EVENT_FIELDS = ("id", "case_id", "kind", "actor_id", "at", "note", "from_step",
 _ACTOR_FIELDS = ("first_name", "last_name", "username")
 
 
-def _as_json(queryset: QuerySet, fields, **names) -> ArraySubquery:
-    pairs = {name: F(name) for name in fields}
-    return ArraySubquery(queryset.values(json=JSONObject(**pairs, **names)))
-
-
 _PAGE_PARTS = CompiledQuery(
     Case,
     lambda pk: Case.objects.filter(pk=pk).values_list(
         ArraySubquery(_co_unit_names(OuterRef("pk"))),
-        _as_json(_ratings(OuterRef("pk")), _RATING_FIELDS),
-        _as_json(
+        json_array(_ratings(OuterRef("pk")), _RATING_FIELDS),
+        json_array(
             _events(OuterRef("pk")),
             _EVENT_FIELDS,
             **{f"actor_{name}": F(f"actor__{name}") for name in _ACTOR_FIELDS},
@@ -329,25 +330,11 @@ _PAGE_PARTS = CompiledQuery(
 )
 
 
-def _from_json(model, alias: str, row: dict):
-    """A model instance from a JSON row (``from_db`` takes the values in the model's
-    order); its date-times come as ISO text."""
-    names, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.attname in row:
-            value = row[field.attname]
-            if isinstance(value, str) and field.get_internal_type() == "DateTimeField":
-                value = dt.datetime.fromisoformat(value)
-            names.append(field.attname)
-            values.append(value)
-    return model.from_db(alias, names, values)
-
-
 def _event_from_json(alias: str, row: dict) -> CaseEvent:
-    event = _from_json(CaseEvent, alias, row)
+    event = instance_from_json(CaseEvent, alias, row)
     if event.actor_id is not None:
         actor = {"id": event.actor_id, **{name: row[f"actor_{name}"] for name in _ACTOR_FIELDS}}
-        event.actor = _from_json(CaseEvent.actor.field.related_model, alias, actor)
+        event.actor = instance_from_json(CaseEvent.actor.field.related_model, alias, actor)
     return event
 
 
