@@ -7,9 +7,10 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore as DjangosStore
+from django.db import connection
 from django.db.models import Model
 from django.test import Client
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
@@ -222,3 +223,26 @@ def test_csrf_strings_are_djangos_kind_and_a_form_posts_with_one():
     client.force_login(world.users["committee"])
     forged = client.post("/staff/logout/", {"csrfmiddlewaretoken": "x" * 64})
     assert forged.status_code == 403
+
+
+def test_a_case_pages_statements_are_converted_once(postgres, monkeypatch):
+    """psycopg converts a statement's placeholders once and keeps it; the case page's
+    long statement (over psycopg's own 4,096 characters) is kept as the short ones are."""
+    import psycopg._queries as queries
+
+    world = make_world()
+    client = client_for(world.users["committee"])
+    case = case_at(world, Step.HANDLING)
+    client.get(f"/staff/cases/{case.pk}/")
+    converted: list[int] = []
+    unkept = queries._query2pg_nocache
+
+    def spy(query, *args, **kwargs):
+        converted.append(len(query))
+        return unkept(query, *args, **kwargs)
+
+    monkeypatch.setattr(queries, "_query2pg_nocache", spy)
+    with CaptureQueriesContext(connection) as ran:
+        assert client.get(f"/staff/cases/{case.pk}/").status_code == 200
+    assert max(len(query["sql"]) for query in ran.captured_queries) > 4096
+    assert converted == []

@@ -10,10 +10,19 @@ class BaseConfig(AppConfig):
     verbose_name = _("Regions, calendar and roles")
 
     def ready(self):
-        from liaison.base import auth, choices, csrf, idle, scopes, security_events  # noqa: F401 (idle connects its signal)
+        from liaison.base import (  # noqa: F401 (idle connects its signal)
+            auth,
+            choices,
+            csrf,
+            idle,
+            pg_statements,
+            scopes,
+            security_events,
+        )
 
         scopes.role_source(scopes.committee_roles)
         auth.read_with_user("roles", scopes.roles_read)
         security_events.connect()
         choices.install()
         csrf.install()
+        pg_statements.install()
