@@ -31,7 +31,25 @@ class _Html:
 def test_the_engines_escape_is_markupsafes(value):
     fast = jinja.escape(value)
     assert fast == markupsafe.escape(value)
-    assert type(fast) is markupsafe.Markup
+    # Text comes back as plain text, already escaped; anything else as MarkupSafe's Markup.
+    assert type(fast) is (str if type(value) is str else markupsafe.Markup)
+
+
+def test_what_a_template_outputs_is_escaped_once_wherever_it_goes():
+    """A block ``set``, a macro, a ``call`` block and an include take what ``{{ … }}``
+    output, escaped once, as HTML; nothing is escaped twice or left raw."""
+    env = engines["jinja2"].env
+    template = env.from_string(
+        "{% set kept %}{{ v }}{% endset %}{{ kept }}|"
+        "{% macro shown(x) %}<i>{{ x }}</i>{% endmacro %}{{ shown(v) }}|"
+        "{% macro framed() %}[{{ caller() }}]{% endmacro %}{% call framed() %}{{ v }}{% endcall %}|"
+        "{{ v ~ '&' }}|{{ kept ~ v }}|{{ safe }}"
+    )
+    rendered = template.render({"v": "<b>&", "safe": markupsafe.Markup("<hr>")})
+    assert rendered == (
+        "&lt;b&gt;&amp;|<i>&lt;b&gt;&amp;</i>|[&lt;b&gt;&amp;]|"
+        "&lt;b&gt;&amp;&amp;|&lt;b&gt;&amp;&lt;b&gt;&amp;|<hr>"
+    )
 
 
 def test_templates_escape_with_it_and_translate_as_django_does():

@@ -52,23 +52,24 @@ def linebreaksbr(value) -> str:
     return defaultfilters.linebreaksbr(value, autoescape=True)
 
 
-_new_str = str.__new__
-
-
-def escape(value) -> Markup:
-    """MarkupSafe's ``escape``, the same Markup for every value, without its cost for text:
-    ``Markup(text)`` asks the text for an ``__html__`` it never has, and that failed lookup
-    made up most of what a list's 400 escaped values cost (more than the rest of its rows'
-    loop). Other values (numbers, dates, HTML) go through MarkupSafe's own."""
+def escape(value) -> str:
+    """MarkupSafe's ``escape`` for a ``{{ … }}``, without its cost for text: ``Markup(text)``
+    asks the text for an ``__html__`` it never has, and that failed lookup made up most of
+    what a list's 400 escaped values cost (more than the rest of its rows' loop). Text
+    comes back escaped as a plain ``str``: the compiled code only joins what it escapes
+    into the output (a block ``set`` or a macro wraps its joined output in Markup itself),
+    so it is never escaped again. Other values (numbers, dates, HTML) go through
+    MarkupSafe's own."""
     if type(value) is str:
-        return _new_str(Markup, _escape_inner(value))
+        return _escape_inner(value)
     return markupsafe.escape(value)
 
 
 class FastEscapeTemplate(Template):
     """A template whose ``{{ … }}`` escape with ``escape`` above. The compiled code names
     the function it escapes with (``escape``, imported from Jinja2's runtime) among the
-    template module's globals: they are replaced here, once per template loaded."""
+    template module's globals, and calls it only on what it outputs: they are replaced
+    here, once per template loaded."""
 
     @classmethod
     def _from_namespace(cls, environment, namespace, globals):
