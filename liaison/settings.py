@@ -377,6 +377,9 @@ SMS_FILE_PATH = env("SMS_FILE_PATH")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
 SMS_GATEWAY_TIMEOUT = env_number("SMS_GATEWAY_TIMEOUT", "10", float)
+# One connection to the gateway for a delivery run's messages (sms.HttpGatewaySmsBackend);
+# off: one per message, for a gateway that answers slowly on a kept connection.
+SMS_GATEWAY_KEEP_ALIVE = env_bool("SMS_GATEWAY_KEEP_ALIVE", True)
 # The public address the SMS to a constituent links to (their case's status page).
 PUBLIC_SITE_URL = env("PUBLIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NOTIFY_BATCH_SIZE = env_number("NOTIFY_BATCH_SIZE", "500")

@@ -1,7 +1,9 @@
 """The edge of the world: a fake SMS gateway, an HTTP server on 127.0.0.1 that records
 every request and, like real gateways, accepts each idempotency key only once."""
 
+import contextlib
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +21,8 @@ class FakeSmsGateway:
         self.on_crash = None
         self.requests: list[dict] = []
         self.delivered: dict[str, dict] = {}
+        self.peers: list[tuple] = []  # each request's client address: one per connection
+        self._open: set = set()  # the sockets of the connections open now
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -36,6 +40,15 @@ class FakeSmsGateway:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def drop_connections(self) -> None:
+        """Close every open connection from the gateway's side, as a gateway does with
+        idle ones, without telling the client."""
+        with self._lock:
+            sockets, self._open = list(self._open), set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def delivered_count(self) -> int:
         with self._lock:
@@ -59,11 +72,25 @@ class FakeSmsGateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keeps a connection open between requests, as real gateways do.
+            protocol_version = "HTTP/1.1"
+            # Its answer's head and body go out as they are written, as real servers'
+            # do: otherwise a kept connection waits out the client's delayed ACK (40 ms).
+            disable_nagle_algorithm = True
+
+            def setup(self):
+                super().setup()
+                with gateway._lock:
+                    gateway._open.add(self.connection)
+
             def do_POST(self):
+                with gateway._lock:
+                    gateway.peers.append(self.client_address)
                 length = int(self.headers.get("Content-Length", 0))
                 message = json.loads(self.rfile.read(length))
                 status, wait = gateway._receive(message)
                 if status == 0:
+                    self.close_connection = True
                     gateway.on_crash()
                     return
                 if wait:

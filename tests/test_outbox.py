@@ -1,5 +1,6 @@
 import datetime as dt
 import threading
+import time
 
 import pytest
 import time_machine
@@ -256,3 +257,79 @@ def test_a_success_recorded_inside_a_caller_s_transaction_leaves_its_commit_dura
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone()[0] == "on"
     assert delivery._mark_sent(Notification.objects.get()) == 0  # not this attempt's now
+
+
+def _texts(count: int, run: str = "k") -> list:
+    from liaison.base.notifications.sms import Sms
+
+    return [
+        Sms(to=f"1380000000{n}", text="接待日", idempotency_key=f"{run}{n}") for n in range(count)
+    ]
+
+
+def test_one_delivery_run_keeps_one_connection_to_the_gateway(sms_gateway):
+    from liaison.base.notifications.sms import HttpGatewaySmsBackend
+
+    backend = HttpGatewaySmsBackend()
+    for message in _texts(3):
+        backend.send(message)
+    backend.close()
+    assert len(sms_gateway.peers) == 3
+    assert len(set(sms_gateway.peers)) == 1
+    assert set(sms_gateway.delivered) == {"k0", "k1", "k2"}
+
+
+def test_a_kept_connection_the_gateway_closed_is_replaced_and_each_message_arrives_once(
+    sms_gateway,
+):
+    from liaison.base.notifications.sms import HttpGatewaySmsBackend
+
+    backend = HttpGatewaySmsBackend()
+    first, second, third = _texts(3)
+    backend.send(first)
+    sms_gateway.drop_connections()
+    time.sleep(0.05)  # the gateway's side is closed before the client writes again
+    backend.send(second)
+    backend.send(third)
+    backend.close()
+    assert set(sms_gateway.delivered) == {"k0", "k1", "k2"}
+    assert [request["idempotency_key"] for request in sms_gateway.requests] == ["k0", "k1", "k2"]
+    assert len(set(sms_gateway.peers)) == 2
+
+
+def test_a_gateway_that_does_not_deduplicate_gets_a_connection_per_message(sms_gateway, settings):
+    """Send-once SMS: a kept connection that fails cannot say whether the message went,
+    so each message has a connection of its own."""
+    from liaison.base.notifications.sms import HttpGatewaySmsBackend
+
+    settings.NOTIFY_SEND_ONCE_CHANNELS = ["sms"]
+    backend = HttpGatewaySmsBackend()
+    for message in _texts(3):
+        backend.send(message)
+    backend.close()
+    assert len(set(sms_gateway.peers)) == 3
+    settings.NOTIFY_SEND_ONCE_CHANNELS, settings.SMS_GATEWAY_KEEP_ALIVE = [], False
+    for message in _texts(2, run="off"):
+        backend.send(message)
+    assert len(set(sms_gateway.peers)) == 5
+    assert len(sms_gateway.delivered) == 5
+
+
+def test_a_refusing_or_silent_gateway_on_a_kept_connection_is_reported_as_before(sms_gateway):
+    """An error answer on a kept connection: not accepted; no answer in time: unknown. The
+    next message goes on a new connection."""
+    from liaison.base.notifications.sms import HttpGatewaySmsBackend, SmsError, SmsOutcomeUnknown
+
+    backend = HttpGatewaySmsBackend()
+    messages = _texts(4)
+    backend.send(messages[0])
+    sms_gateway.fail_next = 1
+    with pytest.raises(SmsError) as refused:
+        backend.send(messages[1])
+    assert not isinstance(refused.value, SmsOutcomeUnknown)
+    sms_gateway.lose_answer_next, sms_gateway.late_by = 1, 1.5
+    with pytest.raises(SmsOutcomeUnknown):
+        backend.send(messages[2])
+    backend.send(messages[3])
+    backend.close()
+    assert set(sms_gateway.delivered) == {"k0", "k2", "k3"}

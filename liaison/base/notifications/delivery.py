@@ -77,11 +77,15 @@ def notifications_deliver(*, limit: int | None = None) -> DeliveryReport:
     report = DeliveryReport()
     report.unknown += _sending_past_lease(timezone.now())
     backend = get_backend()
-    while report.handled < limit and time.monotonic() < stop_at:
-        outcome = _deliver_one(backend)
-        if outcome is None:
-            break
-        setattr(report, outcome, getattr(report, outcome) + 1)
+    try:
+        while report.handled < limit and time.monotonic() < stop_at:
+            outcome = _deliver_one(backend)
+            if outcome is None:
+                break
+            setattr(report, outcome, getattr(report, outcome) + 1)
+    finally:
+        # A backend named by its dotted path may predate ``SmsBackend.close``.
+        getattr(backend, "close", lambda: None)()
     report.more_due = report.handled > 0 and _due(timezone.now()).exists()
     return report
 
