@@ -96,6 +96,32 @@ def test_the_unread_count_reads_only_the_unread_rows_however_many_were_read(post
     assert "notification_unread_idx" in plan and "Seq Scan" not in plan, plan
 
 
+def test_a_backlog_of_unread_messages_is_counted_up_to_99_plus(postgres):
+    """Thousands unread (a committee member told of every escalation): the header counts
+    the first hundred and shows 99+, in the user's language; 99 are shown as they are."""
+    world = make_world()
+    user = world.users["committee"]
+    case = received(world)
+    Notification.objects.bulk_create([
+        Notification(
+            kind=NotificationKind.CASE_ESCALATED, channel=Channel.IN_APP, user=user,
+            subject_type="suggestions.case", subject_id=case.pk,
+            recipient_key=f"user:{user.pk}", title=f"消息{n}", dedupe_key=f"b{n}",
+            due_date=case.received_at.date(),
+        )
+        for n in range(250)
+    ])  # fmt: skip
+    client = _client(user)
+    for language, label in (("zh-hans", "超过 99 条未读"), ("en", "More than 99 unread")):
+        html = client.get("/staff/cases/", headers={"accept-language": language}).content.decode()
+        assert f'<span class="unread-count" aria-label="{label}">99+</span>' in html
+    assert inbox.unread_count(user) == inbox.UNREAD_COUNTED
+    keep = Notification.objects.filter(user=user).order_by("pk").values("pk")[:99]
+    Notification.objects.filter(user=user).exclude(pk__in=keep).update(read_at=timezone.now())
+    html = client.get("/staff/cases/", headers={"accept-language": "zh-hans"}).content.decode()
+    assert '<span class="unread-count" aria-label="99 条未读">99</span>' in html
+
+
 def test_the_roles_and_the_unread_count_come_with_the_users_own_query(postgres):
     """A staff page reads the session with its user, their roles and unread count in one
     query: no query of its own for any of them."""

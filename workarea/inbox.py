@@ -30,9 +30,16 @@ def messages_of(user) -> QuerySet[Notification]:
     )
 
 
+# The header counts a user's unread messages up to this many and shows "99+" beyond: a
+# committee member told of every escalation may leave thousands unread, and every staff
+# page would count them all.
+UNREAD_COUNTED = 100
+
+
 def unread_count(user) -> int:
     """Read by the header of every staff page: brought by the request's user
-    (``unread_read``), or by SQL built once (``CompiledQuery``)."""
+    (``unread_read``), or by SQL built once (``CompiledQuery``). At most
+    ``UNREAD_COUNTED``: that many or more is "99+" (``unread_shown``)."""
     if not user.is_authenticated:
         return 0
     found = auth.read_with(user, "unread")
@@ -47,9 +54,20 @@ def unread_read(user_id: int) -> Subquery:
     return Subquery(_unread(user_id))
 
 
+def unread_shown(count: int) -> str:
+    return f"{UNREAD_COUNTED - 1}+" if count >= UNREAD_COUNTED else str(count)
+
+
 def _unread(user_id: int):
-    return (
+    # The first UNREAD_COUNTED of the unread rows (the partial index notification_unread_idx),
+    # then counted: bounded whatever the backlog.
+    first = (
         Notification.objects.filter(user_id=user_id, channel=Channel.IN_APP, read_at__isnull=True)
+        .order_by()
+        .values("pk")[:UNREAD_COUNTED]
+    )
+    return (
+        Notification.objects.filter(pk__in=first)
         .order_by()
         .values("user_id")  # one group: the user's, absent when nothing is unread
         .annotate(unread=Count("pk"))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template import engines
 from django.urls import get_script_prefix, get_urlconf
-from django.utils.translation import get_language, get_language_info, ngettext
+from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from liaison.base.scopes import scope_of
 from liaison.base.shells import Shells, marker
@@ -36,10 +36,16 @@ def staff_frame(request, part: str, csrf_token=None) -> str:
         _values(request, csrf_token)
         | {
             "who": user.get_full_name() or user.username,
-            "unread": unread,
-            "unread_label": ngettext("%(n)s unread", "%(n)s unread", unread) % {"n": unread},
+            "unread": inbox.unread_shown(unread),
+            "unread_label": _unread_label(unread),
         }
     )
+
+
+def _unread_label(unread: int) -> str:
+    if unread >= inbox.UNREAD_COUNTED:
+        return gettext("More than %(n)s unread") % {"n": inbox.UNREAD_COUNTED - 1}
+    return ngettext("%(n)s unread", "%(n)s unread", unread) % {"n": unread}
 
 
 def public_frame(request, part: str) -> str:
