@@ -11,9 +11,11 @@ class WiringConfig(AppConfig):
 
     def ready(self):
         # Stored notice and sweep dates follow changes to the calendar and the rules.
-        from liaison.wiring import public_pages, security, triggers
+        from liaison.wiring import jinja_globals, public_pages, security, triggers
 
         triggers.connect()
         security.connect()
         # Cached public pages follow the rows they show.
         public_pages.connect()
+        # The frame and the parts of this layer that Jinja2 pages call.
+        jinja_globals.register()

@@ -84,13 +84,12 @@ def _links(page, request) -> dict:
     }
 
 
-@register.simple_tag(takes_context=True)
 def case_list(context):
     """The case lists' page body (jinja2/staff/case_list.html): its heading, filter form,
-    count and sorts, table and page links in one Jinja2 rendering. The template language
-    spent more on the page's includes and tags around the rows than on anything else the
-    page does. ``case_rows``: the page's rows (``as_rows``); ``units``: names shown beside
-    the title; ``overdue_page``: no ledger link."""
+    count and sorts, table and page links in one Jinja2 rendering, from the page's
+    context (called by jinja2/staff/cases/list_page.html through
+    liaison/wiring/jinja_globals.py). ``case_rows``: the page's rows (``as_rows``);
+    ``units``: names shown beside the title; ``overdue_page``: no ledger link."""
     listing, request = context["listing"], context["request"]
     page = listing.page
     ledger = None
@@ -138,15 +137,6 @@ def filter_fields(filterset):
 def _render_fields(form) -> str:
     form.renderer = FAST
     return render_to_string("staff/includes/filter_fields.html", {"form": form})
-
-
-@register.simple_tag(takes_context=True)
-def compiled_page(context, template_name: str):
-    """A page's body rendered by the Jinja2 engine with the page's whole context (the
-    case page's: the template language took half of its time). The page's blocks and
-    title stay in the template language, so tests still read ``response.context``."""
-    html = engines["jinja2"].get_template(template_name).render(context.flatten())
-    return mark_safe(html)  # noqa: S308 (autoescaped by Jinja2, as ``compiled``)
 
 
 @register.simple_tag

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from liaison.base.audit import audit_read
 from liaison.base.flow import FlowError
 from liaison.base.links import reversed_once
+from liaison.base.pages import jinja_page
 from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from suggestions.cases import selectors
@@ -74,9 +75,9 @@ def case_list(request):
     )
     rows = as_rows(listing)
     audit_person_search(request, [row["id"] for row in rows], where="case list")
-    return render(
+    return jinja_page(
         request,
-        "staff/cases/list.html",
+        "staff/cases/list_page.html",
         {"listing": listing, "case_rows": rows, "title": _("Cases")},
     )
 
@@ -90,9 +91,9 @@ def overdue(request):
         sorts={"deadline": SORTS["deadline"], "-received": SORTS["-received"]},
         default="deadline",
     )
-    return render(
+    return jinja_page(
         request,
-        "staff/cases/list.html",
+        "staff/cases/list_page.html",
         {
             "listing": listing,
             "case_rows": as_rows(listing),
@@ -171,9 +172,9 @@ def _case_or_404(user, pk: int):
 def _render_detail(request, case, bound=None):
     user = request.user
     parts = selectors.case_page_parts(case)
-    return render(
+    return jinja_page(
         request,
-        "staff/cases/detail.html",
+        "staff/cases/detail_page.html",
         {
             "case": case,
             # Units do not see who came: a visit's personal data stays with station and region.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.base.filtering import filters_asked
+from liaison.base.pages import jinja_page
 from liaison.base.paging import list_page
 from liaison.base.scopes import scope_of
 from stations.models import DutyAssignment
@@ -62,9 +63,9 @@ def unit_page(request):
         sorts={"open": work_first, "deadline": SORTS["deadline"], **SORTS},
         default="open",
     )
-    return render(
+    return jinja_page(
         request,
-        "staff/cases/list.html",
+        "staff/cases/list_page.html",
         {
             "listing": listing,
             "case_rows": as_rows(listing),

@@ -1,0 +1,31 @@
+"""What Jinja2 pages (liaison/base/pages.py) call from this layer: the staff frame, the
+case lists' body and a subject's files, as the template language's tags of
+liaison/wiring/templatetags and workarea/templatetags do for its pages."""
+
+from django.template import engines
+
+from jinja2 import pass_context
+from liaison.wiring import frames
+from liaison.wiring.templatetags import staff
+from workarea.templatetags import workarea
+
+
+@pass_context
+def staff_frame(context, part: str) -> str:
+    return frames.staff_frame(context["request"], part, context.get("csrf_token"))
+
+
+@pass_context
+def case_list(context) -> str:
+    return staff.case_list(context)
+
+
+@pass_context
+def attachments(context, subject_type: str, subject_id: int, **options) -> str:
+    return workarea.attachments(context, subject_type, subject_id, **options)
+
+
+def register() -> None:
+    engines["jinja2"].env.globals.update(
+        staff_frame=staff_frame, case_list=case_list, attachments=attachments
+    )
