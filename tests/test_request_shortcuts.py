@@ -246,3 +246,14 @@ def test_a_case_pages_statements_are_converted_once(postgres, monkeypatch):
         assert client.get(f"/staff/cases/{case.pk}/").status_code == 200
     assert max(len(query["sql"]) for query in ran.captured_queries) > 4096
     assert converted == []
+
+
+def test_the_pages_rendered_by_jinja2_survive_new_template_engines(settings):
+    """Django makes its template engines again when DEBUG or TEMPLATES change (a test's
+    settings): the Jinja2 pages' globals from the layers above are in the new ones too."""
+    world = make_world()
+    client = client_for(world.users["committee"])
+    case = case_at(world, Step.HANDLING)
+    settings.DEBUG = True
+    for path in (f"/staff/cases/{case.pk}/", "/staff/cases/"):
+        assert client.get(path).status_code == 200

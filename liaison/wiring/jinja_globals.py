@@ -2,9 +2,8 @@
 case lists' body and a subject's files, as the template language's tags of
 liaison/wiring/templatetags and workarea/templatetags do for its pages."""
 
-from django.template import engines
-
 from jinja2 import pass_context
+from liaison.base import jinja
 from liaison.wiring import frames
 from liaison.wiring.templatetags import staff
 from workarea.templatetags import workarea
@@ -26,6 +25,4 @@ def attachments(context, subject_type: str, subject_id: int, **options) -> str:
 
 
 def register() -> None:
-    engines["jinja2"].env.globals.update(
-        staff_frame=staff_frame, case_list=case_list, attachments=attachments
-    )
+    jinja.add_globals(staff_frame=staff_frame, case_list=case_list, attachments=attachments)
