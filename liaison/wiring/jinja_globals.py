@@ -1,17 +1,16 @@
 """What Jinja2 pages (liaison/base/pages.py) call from this layer: the staff frame, the
-case lists' body and a subject's files, as the template language's tags of
-liaison/wiring/templatetags and workarea/templatetags do for its pages."""
+case lists' body and a subject's files — the template language's tags of
+liaison/wiring/templatetags and workarea/templatetags, given the Jinja2 page's context."""
 
 from jinja2 import pass_context
 from liaison.base import jinja
-from liaison.wiring import frames
 from liaison.wiring.templatetags import staff
 from workarea.templatetags import workarea
 
 
 @pass_context
 def staff_frame(context, part: str) -> str:
-    return frames.staff_frame(context["request"], part, context.get("csrf_token"))
+    return staff.staff_frame(context, part)
 
 
 @pass_context
