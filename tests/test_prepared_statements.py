@@ -60,3 +60,49 @@ def test_a_case_page_seen_again_runs_prepared_statements(postgres):
     # The case with its joins, and the session read every staff request makes.
     assert any('FROM "suggestions_case"' in sql and "WHERE" in sql for sql in prepared)
     assert any('FROM "liaison_session"' in sql for sql in prepared)
+
+
+def _generic_plan(name: str, values: list[int]) -> str:
+    """The plan PostgreSQL keeps for a prepared statement whatever its values, with
+    sequential scans priced out: it shows which indexes that plan can walk."""
+    # EXECUTE takes no bound parameters; the values are ids, written in as numbers.
+    arguments = ", ".join(str(int(value)) for value in values)
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN EXECUTE {name}({arguments})")
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET plan_cache_mode")
+            cursor.execute("RESET enable_seqscan")
+
+
+@frozen()
+def test_the_unit_page_keeps_one_plan_that_walks_the_open_cases_index(postgres):
+    """The steps of "open" are written into the unit page's statement: with them as
+    parameters the plan PostgreSQL could keep cannot use the partial indexes of the open
+    cases, so it planned the statement afresh on every request."""
+    world = make_world()
+    unit_user = world.users["lead_unit"]
+    unit_id = unit_user.unit_roles.get().unit_id
+    case_at(world, Step.HANDLING)
+    client = Client()
+    client.force_login(unit_user)
+    for _ in range(connection.connection.prepare_threshold + 2):
+        assert client.get("/staff/unit/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, statement, parameter_types::text[] FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ['%"suggestions_casecounit" U1%'],
+        )
+        [(name, statement, types)] = cursor.fetchall()
+    assert "'archived'" in statement
+    # Only the unit's id is left to bind, once in each half (psycopg sends an int in the
+    # narrowest type that holds it).
+    assert len(types) == 2
+    assert set(types) <= {"smallint", "integer", "bigint"}
+    plan = _generic_plan(name, [unit_id, unit_id])
+    assert "case_unit_open_deadline_idx" in plan
+    assert "case_co_unit_deadline_idx" in plan

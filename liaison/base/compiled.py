@@ -9,6 +9,7 @@ afterwards only puts the call's value where the marker was among the parameters.
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import psycopg
@@ -19,6 +20,7 @@ from django.db.models import F, Model, QuerySet
 from django.db.models.functions import JSONObject
 from django.db.models.query import get_related_populators
 from psycopg import postgres
+from psycopg import sql as pg_sql
 from psycopg.pq import Format
 
 # An id no row has: it marks where the call's value goes among the parameters. One per
@@ -41,6 +43,42 @@ def marker_for(field) -> int:
     return MARKER
 
 
+# A placeholder or an escaped percent sign of the SQL the ORM builds.
+_PLACEHOLDERS = re.compile(r"%s|%%")
+
+
+def constants_written_in(sql: str, params, alias: str, keep=()) -> tuple[str, tuple]:
+    """``sql`` with its text and boolean parameters written into it as literals, but for
+    the values in ``keep`` (the markers): on PostgreSQL, for SQL built once for a key that
+    decides those values.
+
+    With them as parameters, PostgreSQL's plan for the prepared statement cannot know
+    that ``step NOT IN ($1, $2, $3)`` is the open steps of the partial indexes, so its
+    generic plan scans a unit's every case (100 ms at a million cases) and it plans the
+    statement afresh on every call instead: 1.5 ms of the unit page's 2.4 in the
+    database. Written in, the generic plan walks the partial index and is kept."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return sql, tuple(params)
+    params = iter(params)
+    kept = []
+    connection.ensure_connection()
+
+    def write(match):
+        if match.group() == "%%":
+            return "%%"
+        value = next(params)
+        if isinstance(value, bool | str) and value not in keep:
+            plain = value if isinstance(value, bool) else str.__str__(value)
+            literal = pg_sql.Literal(plain).as_string(connection.connection)
+            return literal.replace("%", "%%")
+        kept.append(value)
+        return "%s"
+
+    sql = _PLACEHOLDERS.sub(write, sql)
+    return sql, tuple(kept)
+
+
 class CompiledQuery:
     def __init__(self, model: type[Model], build: Callable, *, marker: int | str = MARKER):
         """``build(value)`` returns the queryset for ``value`` (an int, e.g. a user id, or
@@ -59,7 +97,7 @@ class CompiledQuery:
         if alias not in self._sql:
             compiler = self.build(self.marker).query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
-            self._sql[alias] = (sql, tuple(params))
+            self._sql[alias] = constants_written_in(sql, params, alias, keep=(self.marker,))
         return self._sql[alias]
 
     def rows(self, value: int | str) -> list[tuple]:
@@ -129,6 +167,8 @@ class _Recorded:
         while len(connection.queries_log) > logged:
             connection.queries_log.pop()
         self.sql, self.params = recorded[0] if recorded else (None, ())
+        if self.sql is not None:
+            self.sql, self.params = constants_written_in(self.sql, self.params, alias)
 
     def scalar(self, alias: str):
         if self.sql is None:
@@ -147,7 +187,8 @@ class _Compiled:
         except EmptyResultSet:  # nothing can match (e.g. a user without a scope): no query
             self.sql = None
             return
-        self.sql, self.params, self.marker = sql, tuple(params), marker
+        self.marker = marker
+        self.sql, self.params = constants_written_in(sql, params, alias, keep=(marker,))
         self.takes_value = marker in self.params
         # As ValuesIterable names a row's columns and results_iter converts them.
         self.names = list(query.selected or ())
@@ -234,7 +275,7 @@ class _CompiledModels:
         except EmptyResultSet:
             self.sql = None
             return
-        self.sql, self.params = sql, tuple(params)
+        self.sql, self.params = constants_written_in(sql, params, alias, keep=(marker,))
         # As ModelIterable reads a row (compiler.select etc. are filled by as_sql).
         select, klass_info = compiler.select, compiler.klass_info
         self.model = klass_info["model"]
