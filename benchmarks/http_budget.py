@@ -18,9 +18,11 @@ co-handles ``--co-handled`` (4,615) that other units lead);
   cache, collected static files), 3 sync workers pinned to one core (``taskset -c 0``),
   and a URLconf that adds the yardstick (benchmarks/http_urls.py): one primary-key
   query rendered by a tiny template, behind the same middleware;
-- wrk (16 connections, pinned to the other core) against the yardstick and each page,
-  ``--warmup`` seconds unmeasured then ``--seconds`` measured; staff pages with the
-  session cookie of a login made in this process (the same session store);
+- wrk (16 connections, pinned to the other core) against each page between two runs of
+  the yardstick, ``--rounds`` times over (3), each run ``--warmup`` seconds unmeasured
+  then ``--seconds`` measured; a page's share is the median of its rounds' shares, each
+  of the yardstick's runs on either side of it; staff pages with the session cookie of
+  a login made in this process (the same session store);
 - each page's queries, counted once in-process through the same settings;
 - the escalation sweep over the open cases (1 % due), timed inside a transaction that
   is rolled back, so that the database can be measured again; and notice delivery
@@ -59,7 +61,8 @@ class Page:
     path: str
     needs: float  # the share of the yardstick's requests/s it must reach
     form: dict | None = None  # POSTed as a form when given
-    figures: dict = field(default_factory=dict)  # wrk's: rps, p50_ms, bad
+    figures: dict = field(default_factory=dict)  # wrk's: rps, p50_ms, bad (medians)
+    shares: list[float] = field(default_factory=list)  # of the yardstick, per round
     status: int = 0  # of the in-process request that counted the queries
     queries: int = 0
 
@@ -85,7 +88,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--reuse", action="store_true", help="measure a seeded database again")
-    parser.add_argument("--seconds", type=int, default=10, help="measured per page")
+    parser.add_argument("--seconds", type=int, default=6, help="measured per page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="of every page between yardsticks")
     parser.add_argument("--warmup", type=int, default=2, help="seconds unmeasured per page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
@@ -93,6 +97,9 @@ def main() -> None:
     parser.add_argument("--client-cpu", default="1")
     parser.add_argument(
         "--co-handled", type=int, default=4615, help="cases the unit co-handles (a new seed)"
+    )
+    parser.add_argument(
+        "--only", default="", help="measure the pages whose label has one of these, comma-separated"
     )
     parser.add_argument("--no-sweep", action="store_true")
     parser.add_argument("--delivery", type=int, default=5000, help="notices; 0 skips it")
@@ -122,6 +129,9 @@ def main() -> None:
     total = seed(args.cases, reuse=args.reuse, co_handled=args.co_handled)
     call_command("collectstatic", interactive=False, verbosity=0)
     pages, yardstick = pages_to_measure()
+    if args.only:
+        wanted = [part.strip() for part in args.only.split(",") if part.strip()]
+        pages = [page for page in pages if any(part in page.label for part in wanted)]
     count_queries([*pages, yardstick])
     cookies = log_in({page.who for page in pages if page.who})
 
@@ -130,17 +140,8 @@ def main() -> None:
     print(f"PostgreSQL: {server_settings()}")
     with Server(env, workers=args.workers, cpu=args.server_cpu) as server:
         load = Load(server.url, args.connections, args.client_cpu, args.seconds, args.warmup)
-        first = load.run(yardstick, cookies)
-        for page in pages:
-            page.figures = load.run(page, cookies)
-        last = load.run(yardstick, cookies)
+        measure_interleaved(load, pages, yardstick, cookies, rounds=args.rounds)
     print(f"load average after the pages: {os.getloadavg()[0]:.1f}")
-    base = statistics.mean([first["rps"], last["rps"]])
-    yardstick.figures = {
-        "rps": base,
-        "p50_ms": statistics.mean([first["p50_ms"], last["p50_ms"]]),
-        "bad": first["bad"] + last["bad"],
-    }
 
     background = []
     if not args.no_sweep:
@@ -148,7 +149,7 @@ def main() -> None:
     if args.delivery:
         background.append(deliver(args.delivery, plain_env))
 
-    ok = print_table(pages, yardstick, first, last, total, background)
+    ok = print_table(pages, yardstick, total, background)
     sys.exit(0 if ok else 1)
 
 
@@ -358,6 +359,41 @@ class Load:
         return figures
 
 
+def measure_interleaved(load, pages: list[Page], yardstick: Page, cookies, *, rounds: int):
+    """Every page between two runs of the yardstick, ``rounds`` times over: a page's share
+    in a round is of the mean of the yardstick's runs on either side of it, so that a
+    machine whose speed drifts within a run (as shared virtual machines' does, by a third
+    or more) measures page and yardstick at the same speed. A page's figures and share are
+    the medians of its rounds."""
+    runs: dict[str, list[dict]] = {page.label: [] for page in pages}
+    yardsticks = []
+    for number in range(1, rounds + 1):
+        print(f"round {number} of {rounds}", flush=True)
+        before = load.run(yardstick, cookies)
+        yardsticks.append(before)
+        for page in pages:
+            figures = load.run(page, cookies)
+            after = load.run(yardstick, cookies)
+            yardsticks.append(after)
+            runs[page.label].append(figures)
+            page.shares.append(figures["rps"] / statistics.mean([before["rps"], after["rps"]]))
+            before = after
+    for page in pages:
+        page.figures = median_figures(runs[page.label])
+    yardstick.figures = median_figures(yardsticks)
+    yardstick.shares = [1.0]
+
+
+def median_figures(runs: list[dict]) -> dict:
+    return {
+        "rps": statistics.median(run["rps"] for run in runs),
+        "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+        "low": min(run["rps"] for run in runs),
+        "high": max(run["rps"] for run in runs),
+        "bad": sum(run["bad"] for run in runs),
+    }
+
+
 def wrk(command: list[str]) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
 
@@ -458,27 +494,30 @@ def deliver(count: int, env: dict) -> dict:
     }
 
 
-def print_table(pages, yardstick, first, last, total, background) -> bool:
-    base = yardstick.figures["rps"]
+def print_table(pages, yardstick, total, background) -> bool:
+    base = yardstick.figures
     print(
-        f"\none-query view: {first['rps']:.0f} requests/s before the pages, "
-        f"{last['rps']:.0f} after; shares below are of the mean, {base:.0f}"
+        f"\none-query view: {base['low']:.0f}–{base['high']:.0f} requests/s over the run "
+        f"(median {base['rps']:.0f}); a share is the median of the rounds' shares, each "
+        "of the yardstick's runs on either side of the page's"
     )
-    print(f"\n| page ({total:,} cases) | as | requests/s | p50 | share of the one-query view "
-          "| needs | queries | errors |")  # fmt: skip
+    print(f"\n| page ({total:,} cases) | as | requests/s (median) | p50 | share of the one-query "
+          "view (median; rounds) | needs | queries | errors |")  # fmt: skip
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     ok = True
     for page in [yardstick, *pages]:
         figures = page.figures
-        share = figures["rps"] / base
+        share = statistics.median(page.shares)
         good = page.status == 200 and figures["rps"] > 0 and not figures["bad"]
         good &= share >= page.needs
         ok &= good
         mark = "" if good else " **under**"
+        each = " / ".join(f"{one:.0%}" for one in page.shares) if page is not yardstick else ""
         print(
             f"| {page.label} | {page.who or 'anonymous'} | {figures['rps']:.1f} "
-            f"| {figures['p50_ms']:.1f} ms | {share:.0%}{mark} | {page.needs:.0%} "
-            f"| {page.queries} | {figures['bad'] or ''}{'' if page.status == 200 else f' (status {page.status})'} |"
+            f"| {figures['p50_ms']:.1f} ms | {share:.0%}{mark}{f' ({each})' if each else ''} "
+            f"| {page.needs:.0%} | {page.queries} "
+            f"| {figures['bad'] or ''}{'' if page.status == 200 else f' (status {page.status})'} |"
         )
     for row in background:
         ok &= row["ok"]

@@ -79,6 +79,34 @@ def test_the_http_benchmark_reads_wrk_s_report():
     assert parse_wrk(WRK_REPORT.replace("27.90ms", "1.20s"))["p50_ms"] == 1200.0
 
 
+class _RecordedLoad:
+    """wrk's figures in the order the runs are asked for: the machine's speed drifting."""
+
+    def __init__(self, rates: list[float]):
+        self.rates, self.asked = iter(rates), []
+
+    def run(self, page, cookies):
+        self.asked.append(page.label)
+        return {"rps": next(self.rates), "p50_ms": 1.0, "bad": 0}
+
+
+def test_the_http_benchmark_divides_each_page_by_the_yardsticks_on_either_side_of_it():
+    from benchmarks.http_budget import Page, measure_interleaved
+
+    yardstick = Page("yardstick", None, "/y/", 1.0)
+    pages = [Page("a", None, "/a/", 0.4), Page("b", None, "/b/", 0.4)]
+    # Round 1 on a machine slowing down (400 → 200), round 2 on a steady one (300).
+    load = _RecordedLoad([400, 175, 300, 100, 200, 300, 150, 300, 120, 300])
+    measure_interleaved(load, pages, yardstick, {}, rounds=2)
+
+    assert load.asked == ["yardstick", "a", "yardstick", "b", "yardstick"] * 2
+    assert pages[0].shares == [0.5, 0.5]
+    assert pages[1].shares == [0.4, 0.4]
+    assert pages[0].figures["rps"] == 162.5
+    assert (pages[0].figures["low"], pages[0].figures["high"]) == (150, 175)
+    assert yardstick.figures["rps"] == 300
+
+
 def test_every_page_of_the_http_benchmark_answers_and_its_yardstick_runs_one_query(
     demo_with_bulk_cases, settings
 ):
