@@ -1,6 +1,7 @@
 """Data for the fault suite, written through the real services into its own database:
 the case world (a county, a station, every role), a case in handling, a session and a
-token for the committee, and 2,000 SMS in the outbox (not yet due). Prints JSON."""
+token for the committee, and 6,000 SMS in the outbox (not yet due): enough that delivery
+is still under way when the fault suite stops PostgreSQL. Prints JSON."""
 
 import datetime as dt
 import json
@@ -19,7 +20,7 @@ from liaison.base.sessions import SessionStore  # noqa: E402
 from suggestions.models import Step  # noqa: E402
 from tests.case_world import case_at, make_world  # noqa: E402
 
-OUTBOX = 2000
+OUTBOX = 6000
 
 world = make_world()
 case = case_at(world, Step.HANDLING)
