@@ -384,6 +384,9 @@ SMS_GATEWAY_KEEP_ALIVE = env_bool("SMS_GATEWAY_KEEP_ALIVE", True)
 PUBLIC_SITE_URL = env("PUBLIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NOTIFY_BATCH_SIZE = env_number("NOTIFY_BATCH_SIZE", "500")
 NOTIFY_PARALLEL_TASKS = env_number("NOTIFY_PARALLEL_TASKS", "4")
+# Workers the beat's escalation sweep may ask to sweep beside it when more than one batch
+# is due (PostgreSQL: each claims its own batches with SKIP LOCKED); 1 sweeps alone.
+SWEEP_PARALLEL_TASKS = env_number("SWEEP_PARALLEL_TASKS", "2")
 # A delivery task stops claiming rows after this long, well inside its soft time limit.
 NOTIFY_TASK_BUDGET_SECONDS = env_number("NOTIFY_TASK_BUDGET_SECONDS", "120")
 NOTIFY_MAX_ATTEMPTS = env_number("NOTIFY_MAX_ATTEMPTS", "8")

@@ -12,16 +12,19 @@ from django.apps import apps as django_apps
 from django.core import mail
 from django.db import connections
 
+from liaison.base import tasks
 from liaison.base.notifications.delivery import notifications_deliver
 from liaison.base.notifications.models import Channel, Notification, NotificationKind
 from stations.models import VisitChannel
-from suggestions.cases import services
+from suggestions.cases import services, sweeps
 from suggestions.cases.sweeps import (
     cases_due_soon_remind,
     cases_escalate,
     cases_unassigned_flag,
     cases_unregistered_flag,
+    escalation_helpers,
 )
+from suggestions.cases.tasks import escalate_overdue_cases
 from suggestions.models import Case, CaseEvent, Step
 from tests.case_world import make_world, received
 from tests.factories import committee_user
@@ -445,6 +448,53 @@ def test_two_sweeps_at_once_escalate_each_case_once(postgres, world):
     assert not errors and sum(results) == len(cases)
     events = CaseEvent.objects.filter(kind="escalate", case__in=cases)
     assert events.count() == len(cases)
+    assert notices(NotificationKind.CASE_ESCALATED).count() == len(cases) * 4
+
+
+def test_a_catch_up_of_several_batches_asks_for_helpers_up_to_the_setting(
+    postgres, world, settings
+):
+    for _ in range(5):
+        assigned_case(world)
+    settings.SWEEP_PARALLEL_TASKS = 2
+    assert escalation_helpers(today=LEVEL_ONE, batch_size=2) == 1
+    settings.SWEEP_PARALLEL_TASKS = 4
+    assert escalation_helpers(today=LEVEL_ONE, batch_size=2) == 2  # three batches due
+    assert escalation_helpers(today=LEVEL_ONE, batch_size=5) == 0  # one batch
+    assert escalation_helpers(today=DEADLINE, batch_size=2) == 0  # nothing due yet
+    settings.SWEEP_PARALLEL_TASKS = 1
+    assert escalation_helpers(today=LEVEL_ONE, batch_size=2) == 0
+    settings.SWEEP_PARALLEL_TASKS = 4
+    cases_escalate(today=LEVEL_ONE)
+    assert escalation_helpers(today=LEVEL_ONE, batch_size=2) == 0
+
+
+def test_the_beat_s_escalation_run_publishes_its_helpers_and_each_case_rises_once(
+    postgres, world, settings, monkeypatch
+):
+    """The task as the beat sends it: it publishes a helper (here, with the broker's
+    eager mode, the helper runs as it is published), and between them every case rises
+    once, with one set of notices."""
+    cases = [assigned_case(world) for _ in range(5)]
+    settings.SWEEP_PARALLEL_TASKS = 2
+    monkeypatch.setattr(sweeps, "SET_BASED_BATCH_SIZE", 2)
+    monkeypatch.setitem(escalate_overdue_cases.app.conf, "task_always_eager", True)
+    published = []
+
+    def publish(task, **kwargs):  # the broker's side of the edge, recorded, then sent
+        published.append((task.name, kwargs))
+        return tasks.publish(task, **kwargs)
+
+    monkeypatch.setattr("suggestions.cases.tasks.publish", publish)
+    with on(LEVEL_ONE):
+        escalated_by_the_beat_s_run = escalate_overdue_cases.apply().get()
+
+    assert published == [(escalate_overdue_cases.name, {"helper": True})]
+    # The helper, run at once, swept everything; a real one works beside the beat's run.
+    assert escalated_by_the_beat_s_run == 0
+    steps = Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("step", flat=True)
+    assert set(steps) == {Step.SUPERVISING}
+    assert CaseEvent.objects.filter(kind="escalate", case__in=cases).count() == len(cases)
     assert notices(NotificationKind.CASE_ESCALATED).count() == len(cases) * 4
 
 

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from liaison.base.tasks import publish
 from suggestions.cases import callbacks, privacy, sweeps
 
 
@@ -21,7 +22,13 @@ def remind_cases_due_soon() -> int:
 
 
 @shared_task(ignore_result=True)
-def escalate_overdue_cases() -> int:
+def escalate_overdue_cases(helper: bool = False) -> int:
+    """The beat's run first asks for helpers when several batches are due; they and it
+    claim different cases (SKIP LOCKED), and a helper left unpublished (the broker down)
+    only means this run sweeps alone."""
+    if not helper:
+        for _ in range(sweeps.escalation_helpers()):
+            publish(escalate_overdue_cases, helper=True)
     return sweeps.cases_escalate()
 
 
