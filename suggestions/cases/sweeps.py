@@ -76,7 +76,7 @@ from suggestions.cases.notices import (
     units_staff,
 )
 from suggestions.models import IN_HANDS_OF_UNIT, Case, CaseEvent, Step
-from suggestions.shared.sweeps import Ladder, claim, overdue_from, sweep_until_done
+from suggestions.shared.sweeps import Ladder, claim, due_by, overdue_from, sweep_until_done
 
 BATCH_SIZE = 500
 # The escalation sweep writes a batch in one statement on PostgreSQL whatever its size
@@ -201,7 +201,7 @@ def escalation_helpers(*, today: dt.date | None = None, batch_size: int | None =
     today = today or timezone.localdate()
     batch_size = batch_size or SET_BASED_BATCH_SIZE
     most = settings.SWEEP_PARALLEL_TASKS
-    due = escalation_due(today).filter(next_sweep_on__lte=today).values("pk")
+    due = due_by(escalation_due(today), today).values("pk")
     batches = -(-due[: most * batch_size].count() // batch_size)
     return max(min(batches, most) - 1, 0)
 

@@ -91,13 +91,16 @@ def ladders_by_year() -> Callable[[dt.date], Ladder]:
     return ladder
 
 
+def due_by(queryset, today: dt.date):
+    """The rows of ``queryset`` the sweeps have something to do for by ``today``."""
+    return queryset.filter(next_sweep_on__lte=today)
+
+
 def claim(queryset, *, today: dt.date, batch_size: int, related: tuple[str, ...] = ()) -> list:
     """Lock up to ``batch_size`` rows due by ``today`` that no other sweep holds, oldest
     date first: a range scan of the ``next_sweep_on`` partial index. Inside the caller's
     transaction."""
-    rows = queryset.filter(next_sweep_on__lte=today).select_for_update(
-        skip_locked=True, of=("self",)
-    )
+    rows = due_by(queryset, today).select_for_update(skip_locked=True, of=("self",))
     if related:
         rows = rows.select_related(*related)
     return list(rows.order_by("next_sweep_on", "id")[:batch_size])
